@@ -1,0 +1,291 @@
+//! `site.yaml`: the typed site configuration, loaded and validated once, then trusted by every
+//! later stage. Unknown keys are errors that name the key and its line.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Where the site is published, e.g. `https://org.github.io/network/`. A path is allowed.
+    pub base_url: String,
+    /// Site title used when a language gives none.
+    #[serde(default)]
+    pub title: String,
+    pub default_language: String,
+    pub languages: Vec<LanguageConfig>,
+    /// Put the default language under `/<code>/` too, and send `/` to the visitor's language.
+    #[serde(default)]
+    pub default_language_in_subdir: bool,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// What a language switcher does for a language a page has not been translated into.
+    #[serde(default)]
+    pub missing_translation: MissingTranslation,
+    /// Organisations the network works with; the importer tags articles with them.
+    #[serde(default)]
+    pub partners: Vec<PartnerConfig>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+fn default_paginate_by() -> usize {
+    10
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// BCP 47 code, e.g. `en`, `hi`, `az`, `ar`.
+    pub code: String,
+    /// The language's name in its own script, e.g. `हिन्दी`.
+    pub name: String,
+    /// Text direction; when absent it comes from CLDR script data.
+    #[serde(default)]
+    pub dir: Option<Direction>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// CLDR numbering system for numbers and dates, e.g. `arab` for Arabic-Indic digits.
+    #[serde(default)]
+    pub numbering_system: Option<String>,
+    /// Languages to try, in order, for a UI string this language lacks; the default language
+    /// always ends the chain.
+    #[serde(default)]
+    pub fallback: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    /// Write an Atom feed per term.
+    #[serde(default)]
+    pub feed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+    #[serde(default = "yes")]
+    pub table_of_contents: bool,
+    /// Words per minute for reading time.
+    #[serde(default = "default_wpm")]
+    pub words_per_minute: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_wpm() -> usize {
+    200
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { smart_punctuation: true, table_of_contents: true, words_per_minute: 200 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingTranslation {
+    /// Leave the language out of the switcher.
+    #[default]
+    Hide,
+    /// Render the default-language content at the missing language's URL with a notice.
+    Fallback,
+    /// Link to the language's home page with a note that the page is not translated.
+    Notice,
+}
+
+/// A partner organisation with its names and aliases per language.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerConfig {
+    /// Stable identifier used as the taxonomy term, e.g. `wasme`.
+    pub key: String,
+    /// Names and aliases per language code; the first name of a language is its display name.
+    pub names: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl PartnerConfig {
+    /// Display name in `lang`, else in English, else the key.
+    pub fn display_name(&self, lang: &str) -> &str {
+        self.names
+            .get(lang)
+            .or_else(|| self.names.get("en"))
+            .and_then(|n| n.first())
+            .map(String::as_str)
+            .unwrap_or(&self.key)
+    }
+}
+
+impl SiteConfig {
+    /// Reads and validates `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
+        let file = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            Diagnostic::whole_file(&file, format!("cannot read the site configuration: {e}"))
+        })?;
+        Self::parse(&text, &file)
+    }
+
+    pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Diagnostics> {
+        let mut config: SiteConfig = crate::yaml::parse(text, file, 1)?;
+        let mut errors = Diagnostics::default();
+        let mut err = |m: String| errors.push(Diagnostic::whole_file(file, m));
+        if config.languages.is_empty() {
+            err("`languages` is empty: list at least the default language".into());
+        }
+        if !config.languages.iter().any(|l| l.code == config.default_language) {
+            err(format!(
+                "`default_language: {}` is not one of `languages` ({})",
+                config.default_language,
+                config.language_codes().join(", ")
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for l in &config.languages {
+            if !seen.insert(l.code.as_str()) {
+                err(format!("language `{}` is listed twice", l.code));
+            }
+            if l.code.parse::<unic_langid::LanguageIdentifier>().is_err() {
+                err(format!("language code `{}` is not a BCP 47 language tag", l.code));
+            }
+        }
+        if url::parse_base(&config.base_url).is_none() {
+            err(format!("`base_url: {}` must start with http:// or https://", config.base_url));
+        }
+        if config.paginate_by == 0 {
+            err("`paginate_by` must be at least 1".into());
+        }
+        config.languages.sort_by_key(|l| l.weight);
+        errors.into_result(config)
+    }
+
+    pub fn language_codes(&self) -> Vec<&str> {
+        self.languages.iter().map(|l| l.code.as_str()).collect()
+    }
+
+    pub fn language(&self, code: &str) -> Option<&LanguageConfig> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// `base_url` without a trailing slash, e.g. `https://org.github.io/network`.
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// The path part of `base_url` with a trailing slash, e.g. `/network/` or `/`.
+    pub fn base_path(&self) -> String {
+        url::parse_base(&self.base_url).map(|(_, p)| p).unwrap_or_else(|| "/".into())
+    }
+
+    /// URL path of a language's root, e.g. `/network/ar/`, or the base path for the default
+    /// language when it is not in a subfolder.
+    pub fn language_root(&self, lang: &str) -> String {
+        if lang == self.default_language && !self.default_language_in_subdir {
+            self.base_path()
+        } else {
+            format!("{}{}/", self.base_path(), lang)
+        }
+    }
+
+    /// Absolute URL for a site path that already carries the base path.
+    pub fn absolute(&self, path: &str) -> String {
+        let origin = url::parse_base(&self.base_url).map(|(o, _)| o).unwrap_or_default();
+        format!("{origin}{path}")
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    pub fn partner(&self, key: &str) -> Option<&PartnerConfig> {
+        self.partners.iter().find(|p| p.key == key)
+    }
+}
+
+mod url {
+    /// Splits `https://host[:port]/path/` into origin and path (always ending with `/`).
+    pub fn parse_base(base: &str) -> Option<(String, String)> {
+        let rest = base.strip_prefix("https://").or_else(|| base.strip_prefix("http://"))?;
+        let scheme_len = base.len() - rest.len();
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() {
+            return None;
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Some((format!("{}{}", &base[..scheme_len], host), path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<SiteConfig, Diagnostics> {
+        SiteConfig::parse(text, Path::new("site.yaml"))
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = parse("base_url: https://x.org/\ndefault_language: en\nlanguages:\n  - code: en\n    name: English\ncolour: red\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("site.yaml:6"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn base_path_and_language_roots() {
+        let c = parse("base_url: https://org.github.io/network\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\n").unwrap();
+        assert_eq!(c.base_path(), "/network/");
+        assert_eq!(c.language_root("en"), "/network/");
+        assert_eq!(c.language_root("ar"), "/network/ar/");
+        assert_eq!(c.absolute("/network/ar/"), "https://org.github.io/network/ar/");
+    }
+}

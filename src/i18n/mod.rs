@@ -1,0 +1,1 @@
+//! Localisation: Fluent UI strings, CLDR dates and numbers, and text direction per language.
