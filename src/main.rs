@@ -1,1 +1,92 @@
-fn main() {}
+//! The `tessera` command line: parses arguments and hands over to the library.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tessera::build::{self, BuildOptions};
+use tessera::config::SiteConfig;
+use tessera::import::{self, ImportOptions};
+
+#[derive(Parser)]
+#[command(name = "tessera", version, about = "A static site generator for multilingual partnership networks")]
+struct Cli {
+    /// The site's folder (the one holding site.yaml).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder, replacing it only when the whole build succeeds.
+    Build {
+        /// Output folder (default: `public` in the site root).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override `base_url` from site.yaml, e.g. for a preview deployment.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Load and render everything, report every problem, write nothing.
+    Check {
+        /// Exit non-zero when a UI string or a page translation is missing.
+        #[arg(long)]
+        strict: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new multilingual site (en, hi, az, ar) from the default theme in DIR.
+    New {
+        /// Folder to create; it must not exist or be empty.
+        dir: PathBuf,
+    },
+    /// Turn raw article text files into content pages (Markdown with YAML front matter).
+    Import {
+        /// Text files or folders of text files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Section (folder under content/) to write pages into.
+        #[arg(long, default_value = "news")]
+        section: String,
+        /// Language of the articles, instead of detecting it.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Report what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite pages that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { output, base_url, drafts } => {
+            let options = BuildOptions { root: cli.root, output, base_url, drafts };
+            build::build_command(&options)
+        }
+        Command::Check { strict, drafts } => build::check_command(&cli.root, drafts, strict),
+        Command::New { dir } => build::new_site(&dir),
+        Command::Import { inputs, section, lang, dry_run, force } => run_import(&cli.root, ImportOptions { inputs, section, lang, dry_run, force }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_import(root: &std::path::Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
+    let config = SiteConfig::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let failed = import::run(root, &config, &options, &mut std::io::stdout().lock())?;
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
