@@ -1,1 +1,493 @@
-//! (being written)
+//! Content loading: walks `content/`, reads front matter, decides each page's language,
+//! translation group, slug and URL, and produces the plain-data `Site` every later stage reads.
+//! Problems in any file are collected so one run reports them all.
+
+pub mod slug;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Front matter keys a page or section may set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `YYYY-MM-DD` or RFC 3339.
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Old URL paths that should redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Links pages in different languages whose paths differ.
+    #[serde(default)]
+    pub translation_key: Option<String>,
+    /// Agency or publication the text came from.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Where the reported events happened (from a dateline).
+    #[serde(default)]
+    pub place: Option<String>,
+    /// What an editor still has to check (e.g. `[title, date]`).
+    #[serde(default)]
+    pub review: Vec<String>,
+    /// Sections only: pages per listing page (default: `paginate_by` in site.yaml).
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One content page in one language.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the site root, e.g. `content/news/visit.ar.md`.
+    pub file: PathBuf,
+    pub lang: String,
+    /// Pages sharing a translation key are translations of each other.
+    pub translation_key: String,
+    /// Path of the page inside `content/` without language and extension, e.g. `news/visit`.
+    pub content_path: String,
+    pub front: FrontMatter,
+    pub title: String,
+    pub slug: String,
+    /// URL path including the base path, e.g. `/network/ar/news/visit/`.
+    pub url: String,
+    pub date: Option<NaiveDate>,
+    pub updated: Option<NaiveDate>,
+    /// Index of the section (in `Site::sections`) this page belongs to.
+    pub section: usize,
+    pub body: String,
+    /// Line of the file where `body` starts (1-based).
+    pub body_line: usize,
+    /// Files next to a bundle's `index.<lang>.md`, copied beside the rendered page.
+    pub assets: Vec<PathBuf>,
+}
+
+/// A folder of content in one language, from its `_index.<lang>.md` or implied by its pages.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `None` when the section has no `_index` file in this language.
+    pub file: Option<PathBuf>,
+    pub lang: String,
+    /// Folder inside `content/`, `""` for the home section.
+    pub content_path: String,
+    pub front: FrontMatter,
+    pub title: String,
+    pub url: String,
+    pub body: String,
+    pub body_line: usize,
+    pub parent: Option<usize>,
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+}
+
+/// The loaded site: immutable after loading, read by every later stage.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+}
+
+impl Site {
+    /// Pages that are translations of `page` (including itself), in site language order.
+    pub fn translations_of(&self, key: &str) -> Vec<&Page> {
+        let mut found: Vec<&Page> = self.pages.iter().filter(|p| p.translation_key == key).collect();
+        found.sort_by_key(|p| self.config.languages.iter().position(|l| l.code == p.lang));
+        found
+    }
+
+    pub fn section(&self, content_path: &str, lang: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.content_path == content_path && s.lang == lang)
+    }
+}
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Loads every page and section under `root/content`.
+pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> Result<Site, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let content_root = root.join(CONTENT_DIR);
+    let mut files = Vec::new();
+    if content_root.is_dir() {
+        for entry in walkdir::WalkDir::new(&content_root).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(e) => errors.push(Diagnostic::whole_file(
+                    e.path().map(Path::to_path_buf).unwrap_or_else(|| content_root.clone()),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+
+    let mut raw_sections = Vec::new();
+    let mut raw_pages = Vec::new();
+    let bundle_dirs: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| file_stem_kind(f).map(|(stem, _)| stem == "index").unwrap_or(false))
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .collect();
+
+    for file in &files {
+        let relative = file.strip_prefix(root).unwrap_or(file).to_path_buf();
+        let Some((stem, suffix)) = file_stem_kind(file) else { continue };
+        let lang = match suffix {
+            None => config.default_language.clone(),
+            Some(code) if config.language(&code).is_some() => code,
+            Some(code) => {
+                errors.push(Diagnostic::whole_file(
+                    &relative,
+                    format!(
+                        "unknown language suffix `.{code}`: the site's languages are {} (add `{code}` to `languages` in site.yaml or rename the file)",
+                        config.language_codes().join(", ")
+                    ),
+                ));
+                continue;
+            }
+        };
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(Diagnostic::whole_file(&relative, format!("cannot read as UTF-8 text: {e}")));
+                continue;
+            }
+        };
+        let (front, body, body_line) = match split_front_matter(&text, &relative) {
+            Ok(parts) => parts,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        if let Err(d) = check_dates(&front, front_matter_text(&text), &relative) {
+            errors.extend(d);
+        }
+        if front.draft && !options.drafts {
+            continue;
+        }
+        let dir = file.parent().unwrap_or(&content_root);
+        let dir_in_content = dir.strip_prefix(&content_root).unwrap_or(Path::new(""));
+        let dir_path = path_to_slash(dir_in_content);
+        if stem == "_index" {
+            raw_sections.push(RawFile { relative, lang, content_path: dir_path, front, body, body_line, assets: vec![] });
+        } else if stem == "index" && !dir_path.is_empty() {
+            let assets = files
+                .iter()
+                .filter(|f| f.parent() == Some(dir) && f.extension().and_then(|e| e.to_str()) != Some("md"))
+                .cloned()
+                .collect();
+            raw_pages.push(RawFile { relative, lang, content_path: dir_path, front, body, body_line, assets });
+        } else if bundle_dirs.iter().any(|b| b == dir) {
+            // A Markdown file next to a bundle's index is part of the bundle, not a page.
+            continue;
+        } else {
+            let content_path = if dir_path.is_empty() { stem.clone() } else { format!("{dir_path}/{stem}") };
+            raw_pages.push(RawFile { relative, lang, content_path, front, body, body_line, assets: vec![] });
+        }
+    }
+
+    let mut site = Site { root: root.to_path_buf(), config, pages: vec![], sections: vec![] };
+    build_sections(&mut site, raw_sections, &raw_pages);
+    build_pages(&mut site, raw_pages, &mut errors);
+    check_url_collisions(&site, &mut errors);
+    errors.into_result(site)
+}
+
+struct RawFile {
+    relative: PathBuf,
+    lang: String,
+    content_path: String,
+    front: FrontMatter,
+    body: String,
+    body_line: usize,
+    assets: Vec<PathBuf>,
+}
+
+/// `news/visit.ar.md` -> (`visit`, Some(`ar`)); `news/visit.md` -> (`visit`, None); non-Markdown -> None.
+fn file_stem_kind(file: &Path) -> Option<(String, Option<String>)> {
+    let name = file.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".md")?;
+    match stem.rsplit_once('.') {
+        Some((base, code)) if looks_like_language(code) => Some((base.to_string(), Some(code.to_string()))),
+        _ => Some((stem.to_string(), None)),
+    }
+}
+
+fn looks_like_language(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn path_to_slash(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+fn front_matter_text(text: &str) -> &str {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else { return "" };
+    match find_closing_fence(rest) {
+        Some((end, _)) => &rest[..end],
+        None => "",
+    }
+}
+
+/// Finds the line `---` closing the front matter: (start of that line, start of the body).
+fn find_closing_fence(rest: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Splits a Markdown file into its front matter, its body and the body's first line number.
+pub fn split_front_matter(text: &str, file: &Path) -> Result<(FrontMatter, String, usize), Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((FrontMatter::default(), text.to_string(), 1));
+    };
+    let Some((end, body_start)) = find_closing_fence(rest) else {
+        return Err(Diagnostic::new(file, 1, 1, "front matter opened with `---` is never closed: add a line `---` after it"));
+    };
+    let front: FrontMatter = crate::yaml::parse(&rest[..end], file, 2)?;
+    let body_line = 2 + rest[..body_start].matches('\n').count();
+    Ok((front, rest[body_start..].to_string(), body_line))
+}
+
+/// Parses `YYYY-MM-DD` or an RFC 3339 timestamp.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .or_else(|| chrono::DateTime::parse_from_rfc3339(text).ok().map(|d| d.date_naive()))
+}
+
+fn check_dates(front: &FrontMatter, front_text: &str, file: &Path) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    for (key, value) in [("date", &front.date), ("updated", &front.updated)] {
+        if let Some(v) = value {
+            if parse_date(v).is_none() {
+                let line = key_line(front_text, key).map(|l| l + 1).unwrap_or(1);
+                errors.push(Diagnostic::new(
+                    file,
+                    line,
+                    1,
+                    format!("`{key}: {v}` is not a date: expected YYYY-MM-DD or RFC 3339 (2024-12-22T10:00:00+01:00)"),
+                ));
+            }
+        }
+    }
+    errors.into_result(())
+}
+
+/// 1-based line (within the front matter text) of a top-level `key:`.
+fn key_line(front_text: &str, key: &str) -> Option<usize> {
+    front_text.lines().position(|l| l.starts_with(&format!("{key}:"))).map(|i| i + 1)
+}
+
+fn section_url(config: &SiteConfig, lang: &str, content_path: &str) -> String {
+    let mut url = config.language_root(lang);
+    for part in content_path.split('/').filter(|p| !p.is_empty()) {
+        url.push_str(&slug::slugify(part, lang));
+        url.push('/');
+    }
+    url
+}
+
+fn folder_title(content_path: &str) -> String {
+    content_path.rsplit('/').next().unwrap_or("").to_string()
+}
+
+fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
+    // Every language has a home; every folder with an `_index` or with pages has a section in
+    // each language that has content there.
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for l in &site.config.languages {
+        wanted.push((String::new(), l.code.clone()));
+    }
+    for r in &raw {
+        wanted.push((r.content_path.clone(), r.lang.clone()));
+    }
+    for p in pages {
+        let dir = parent_path(&p.content_path);
+        wanted.push((dir, p.lang.clone()));
+    }
+    // Ancestors of every wanted section exist too.
+    let mut all = Vec::new();
+    for (path, lang) in wanted {
+        let mut p = path.as_str();
+        loop {
+            all.push((p.to_string(), lang.clone()));
+            if p.is_empty() {
+                break;
+            }
+            p = p.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+        }
+    }
+    all.sort();
+    all.dedup();
+    let mut raw_by_key: HashMap<(String, String), RawFile> =
+        raw.into_iter().map(|r| ((r.content_path.clone(), r.lang.clone()), r)).collect();
+    for (path, lang) in all {
+        let url = section_url(&site.config, &lang, &path);
+        let section = match raw_by_key.remove(&(path.clone(), lang.clone())) {
+            Some(r) => Section {
+                title: r.front.title.clone().unwrap_or_else(|| folder_title(&path)),
+                file: Some(r.relative),
+                lang,
+                content_path: path,
+                front: r.front,
+                url,
+                body: r.body,
+                body_line: r.body_line,
+                parent: None,
+                pages: vec![],
+                subsections: vec![],
+            },
+            None => Section {
+                file: None,
+                title: folder_title(&path),
+                lang,
+                content_path: path,
+                front: FrontMatter::default(),
+                url,
+                body: String::new(),
+                body_line: 1,
+                parent: None,
+                pages: vec![],
+                subsections: vec![],
+            },
+        };
+        site.sections.push(section);
+    }
+    let index: HashMap<(String, String), usize> =
+        site.sections.iter().enumerate().map(|(i, s)| ((s.content_path.clone(), s.lang.clone()), i)).collect();
+    for i in 0..site.sections.len() {
+        let s = &site.sections[i];
+        if s.content_path.is_empty() {
+            continue;
+        }
+        let parent = index[&(parent_path(&s.content_path), s.lang.clone())];
+        site.sections[i].parent = Some(parent);
+        site.sections[parent].subsections.push(i);
+    }
+}
+
+fn parent_path(content_path: &str) -> String {
+    content_path.rsplit_once('/').map(|(a, _)| a.to_string()).unwrap_or_default()
+}
+
+fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
+    let index: HashMap<(String, String), usize> =
+        site.sections.iter().enumerate().map(|(i, s)| ((s.content_path.clone(), s.lang.clone()), i)).collect();
+    for r in raw {
+        let section = index[&(parent_path(&r.content_path), r.lang.clone())];
+        let name = r.content_path.rsplit('/').next().unwrap_or("").to_string();
+        let slug = slug::slugify(r.front.slug.as_deref().unwrap_or(&name), &r.lang);
+        if slug.is_empty() {
+            errors.push(Diagnostic::whole_file(&r.relative, "the page's slug is empty: set `slug:` in the front matter"));
+            continue;
+        }
+        let url = format!("{}{}/", site.sections[section].url, slug);
+        let title = r.front.title.clone().unwrap_or_else(|| name.clone());
+        let page = Page {
+            file: r.relative,
+            lang: r.lang,
+            translation_key: r.front.translation_key.clone().unwrap_or_else(|| r.content_path.clone()),
+            content_path: r.content_path,
+            date: r.front.date.as_deref().and_then(parse_date),
+            updated: r.front.updated.as_deref().and_then(parse_date),
+            title,
+            slug,
+            url,
+            section,
+            body: r.body,
+            body_line: r.body_line,
+            assets: r.assets,
+            front: r.front,
+        };
+        site.pages.push(page);
+    }
+    // Newest first, then by weight and title: the order of every listing.
+    site.pages.sort_by(|a, b| {
+        b.date.cmp(&a.date).then(a.front.weight.cmp(&b.front.weight)).then(a.title.cmp(&b.title)).then(a.file.cmp(&b.file))
+    });
+    for (i, p) in site.pages.iter().enumerate() {
+        site.sections[p.section].pages.push(i);
+    }
+    let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
+    for p in &site.pages {
+        if let Some(other) = seen.insert((p.translation_key.as_str(), p.lang.as_str()), &p.file) {
+            errors.push(Diagnostic::whole_file(
+                &p.file,
+                format!(
+                    "two `{}` pages share the translation key `{}`: this one and {}; give one of them another `translation_key`",
+                    p.lang,
+                    p.translation_key,
+                    other.display()
+                ),
+            ));
+        }
+    }
+}
+
+fn check_url_collisions(site: &Site, errors: &mut Diagnostics) {
+    let mut owners: HashMap<&str, &Path> = HashMap::new();
+    for s in &site.sections {
+        if let Some(f) = &s.file {
+            owners.insert(&s.url, f);
+        }
+    }
+    for p in &site.pages {
+        match owners.get(p.url.as_str()) {
+            Some(other) => errors.push(Diagnostic::new(
+                &p.file,
+                1,
+                1,
+                format!(
+                    "this page and {} both map to the URL {}: change the `slug` of one of them",
+                    other.display(),
+                    p.url
+                ),
+            )),
+            None => {
+                owners.insert(&p.url, &p.file);
+            }
+        }
+    }
+}

@@ -1,1 +1,274 @@
-//! (being written)
+//! Markdown: renders page bodies with pulldown-cmark into HTML with script-preserving heading
+//! ids, a table of contents, prefixed footnotes, resolved `@/` internal links, a summary, and
+//! word counts that are right for Devanagari and Arabic as well as Latin text.
+
+use crate::config::MarkdownConfig;
+use crate::content::slug::slugify;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use unicode_segmentation::UnicodeSegmentation;
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// A heading of the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What the markdown stage gives back for one body.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Rendered {
+    pub html: String,
+    pub summary: String,
+    pub toc: Vec<Heading>,
+    pub word_count: usize,
+    pub reading_time: usize,
+}
+
+/// A broken internal link: the 1-based line inside the body and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Resolves `@/section/page.md` links: content path (without `.md`) -> URL in the page's language.
+pub trait LinkResolver {
+    fn resolve(&self, content_path: &str, lang: &str) -> Option<String>;
+}
+
+impl LinkResolver for HashMap<String, String> {
+    fn resolve(&self, content_path: &str, _lang: &str) -> Option<String> {
+        self.get(content_path).cloned()
+    }
+}
+
+/// Renders `body` written in `lang`.
+pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkResolver) -> Result<Rendered, Vec<LinkError>> {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if config.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut errors = Vec::new();
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let (path, fragment) = match dest_url.split_once('#') {
+                    Some((p, f)) => (p, Some(f)),
+                    None => (&*dest_url, None),
+                };
+                let content_path = path.trim_start_matches("@/").trim_end_matches(".md");
+                let content_path = strip_language_suffix(content_path);
+                match links.resolve(content_path, lang) {
+                    Some(url) => {
+                        let url = match fragment {
+                            Some(f) => format!("{url}#{f}"),
+                            None => url,
+                        };
+                        events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                    }
+                    None => {
+                        errors.push(LinkError {
+                            line: line_of(range.start),
+                            message: format!("internal link `{dest_url}` points to no page: check the path under content/"),
+                        });
+                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    }
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let footnote_ids = number_footnotes(&mut events);
+    let toc = assign_heading_ids(&mut events, lang, footnote_ids);
+    let word_count = count_words(&events);
+
+    let summary_end = events
+        .iter()
+        .position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER));
+    let summary_events: Vec<Event> = match summary_end {
+        Some(end) => events[..end].to_vec(),
+        None => first_paragraph(&events),
+    };
+    let mut summary = String::new();
+    pulldown_cmark::html::push_html(&mut summary, summary_events.into_iter());
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let reading_time = word_count.div_ceil(config.words_per_minute.max(1));
+    Ok(Rendered { html, summary, toc, word_count, reading_time })
+}
+
+/// `news/visit.ar` -> `news/visit`: a link may name a language file; it still follows the reader's language.
+fn strip_language_suffix(path: &str) -> &str {
+    match path.rsplit_once('.') {
+        Some((base, code)) if (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase()) => base,
+        _ => path,
+    }
+}
+
+/// Replaces footnote references and definitions with HTML whose ids start with `fn-`/`fnref-`,
+/// numbered in order of first reference. Returns the ids used, so headings avoid them.
+fn number_footnotes(events: &mut [Event]) -> HashSet<String> {
+    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let mut used = HashSet::new();
+    let mut id_for = |label: &str, numbers: &mut HashMap<String, usize>| {
+        let next = numbers.len() + 1;
+        let n = *numbers.entry(label.to_string()).or_insert(next);
+        (n, format!("fn-{}", slugify(label, "en").replace(|c: char| !c.is_alphanumeric() && c != '-', "")))
+    };
+    for e in events.iter_mut() {
+        match e {
+            Event::FootnoteReference(label) => {
+                let (n, id) = id_for(label, &mut numbers);
+                used.insert(id.clone());
+                used.insert(format!("fnref-{id}"));
+                *e = Event::InlineHtml(
+                    format!(r##"<sup class="footnote-reference" id="fnref-{id}"><a href="#{id}">{n}</a></sup>"##).into(),
+                );
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (n, id) = id_for(label, &mut numbers);
+                used.insert(id.clone());
+                *e = Event::Html(
+                    format!(
+                        r##"<div class="footnote-definition" id="{id}"><sup class="footnote-definition-label"><a href="#fnref-{id}">{n}</a></sup>"##
+                    )
+                    .into(),
+                );
+            }
+            Event::End(TagEnd::FootnoteDefinition) => *e = Event::Html("</div>\n".into()),
+            _ => {}
+        }
+    }
+    used
+}
+
+/// Gives every heading an id (its own `{#id}` or a slug of its text in `lang`), unique on the page.
+fn assign_heading_ids(events: &mut [Event], lang: &str, mut used: HashSet<String>) -> Vec<Heading> {
+    let mut toc = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut title = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    title.push_str(t);
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| {
+                let s = slugify(&title, lang);
+                if s.is_empty() { "section".to_string() } else { s }
+            });
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            toc.push(Heading { level: heading_number(level), id: unique, title });
+            i = j;
+        }
+        i += 1;
+    }
+    toc
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Words by Unicode word boundaries (UAX #29), so Devanagari words with viramas and vowel signs
+/// and Arabic words count as one each and punctuation such as `।` counts as none.
+pub fn count_words_in(text: &str) -> usize {
+    text.unicode_words().count()
+}
+
+fn count_words(events: &[Event]) -> usize {
+    events
+        .iter()
+        .map(|e| match e {
+            Event::Text(t) | Event::Code(t) => count_words_in(t),
+            _ => 0,
+        })
+        .sum()
+}
+
+fn first_paragraph<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
+    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else { return vec![] };
+    let end = events[start..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        .map(|e| start + e + 1)
+        .unwrap_or(events.len());
+    events[start..end].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str, lang: &str) -> Rendered {
+        let links: HashMap<String, String> = [("news/visit".to_string(), "/ar/news/visit/".to_string())].into();
+        render(body, lang, &MarkdownConfig::default(), &links).unwrap()
+    }
+
+    #[test]
+    fn heading_ids_keep_their_script_and_are_unique() {
+        let r = md("## ऐतिहासिक जीत\n\n## ऐतिहासिक जीत\n\n## الشبكة\n", "hi");
+        assert!(r.html.contains(r#"<h2 id="ऐतिहासिक-जीत">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="ऐतिहासिक-जीत-1">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="الشبكة">"#), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+    }
+
+    #[test]
+    fn words_in_devanagari_and_arabic() {
+        assert_eq!(count_words_in("WASME ने NGO के 2024 अंतर्राष्ट्रीय सम्मेलन में।"), 8);
+        assert_eq!(count_words_in("نظمت شبكة وليلي ندوة"), 4);
+    }
+
+    #[test]
+    fn footnotes_are_prefixed_and_numbered() {
+        let r = md("Text[^a].\n\n[^a]: Note.\n", "en");
+        assert!(r.html.contains(r##"href="#fn-a""##), "{}", r.html);
+        assert!(r.html.contains(r#"id="fn-a""#), "{}", r.html);
+    }
+
+    #[test]
+    fn internal_links_resolve_and_missing_ones_are_errors() {
+        assert!(md("[x](@/news/visit.md)", "ar").html.contains(r#"href="/ar/news/visit/""#));
+        let links: HashMap<String, String> = HashMap::new();
+        let err = render("a\n\n[x](@/news/nope.md)", "en", &MarkdownConfig::default(), &links).unwrap_err();
+        assert_eq!(err[0].line, 3);
+    }
+
+    #[test]
+    fn summary_is_the_part_before_more_or_the_first_paragraph() {
+        assert_eq!(md("One.\n\nTwo.", "en").summary, "<p>One.</p>\n");
+        assert!(md("One.\n\nTwo.\n\n<!-- more -->\n\nThree.", "en").summary.contains("Two."));
+    }
+}
