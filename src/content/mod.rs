@@ -132,8 +132,9 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// Loads every page and section under `root/content`.
-pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> Result<Site, Diagnostics> {
+/// Loads every page and section under `root/content`. Broken files are left out of the site and
+/// reported; the rest still loads so later stages can report their problems in the same run.
+pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Diagnostics) {
     let mut errors = Diagnostics::default();
     let content_root = root.join(CONTENT_DIR);
     let mut files = Vec::new();
@@ -220,7 +221,7 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> Result<Si
     build_sections(&mut site, raw_sections, &raw_pages);
     build_pages(&mut site, raw_pages, &mut errors);
     check_url_collisions(&site, &mut errors);
-    errors.into_result(site)
+    (site, errors)
 }
 
 struct RawFile {

@@ -128,27 +128,27 @@ fn strip_language_suffix(path: &str) -> &str {
 fn number_footnotes(events: &mut [Event]) -> HashSet<String> {
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut used = HashSet::new();
-    let mut id_for = |label: &str, numbers: &mut HashMap<String, usize>| {
+    let id_for = |label: &str, numbers: &mut HashMap<String, usize>| {
         let next = numbers.len() + 1;
         let n = *numbers.entry(label.to_string()).or_insert(next);
-        (n, format!("fn-{}", slugify(label, "en").replace(|c: char| !c.is_alphanumeric() && c != '-', "")))
+        (n, slugify(label, "en"))
     };
     for e in events.iter_mut() {
         match e {
             Event::FootnoteReference(label) => {
                 let (n, id) = id_for(label, &mut numbers);
-                used.insert(id.clone());
+                used.insert(format!("fn-{id}"));
                 used.insert(format!("fnref-{id}"));
                 *e = Event::InlineHtml(
-                    format!(r##"<sup class="footnote-reference" id="fnref-{id}"><a href="#{id}">{n}</a></sup>"##).into(),
+                    format!(r##"<sup class="footnote-reference" id="fnref-{id}"><a href="#fn-{id}">{n}</a></sup>"##).into(),
                 );
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let (n, id) = id_for(label, &mut numbers);
-                used.insert(id.clone());
+                used.insert(format!("fn-{id}"));
                 *e = Event::Html(
                     format!(
-                        r##"<div class="footnote-definition" id="{id}"><sup class="footnote-definition-label"><a href="#fnref-{id}">{n}</a></sup>"##
+                        r##"<div class="footnote-definition" id="fn-{id}"><sup class="footnote-definition-label"><a href="#fnref-{id}">{n}</a></sup>"##
                     )
                     .into(),
                 );

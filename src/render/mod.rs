@@ -1,1 +1,418 @@
-//! (being written)
+//! Render: turns the site model and the rendered Markdown into output files (path -> bytes)
+//! with Tera templates. Every page, listing page and taxonomy page is an independent job run in
+//! parallel; nothing here touches the output folder.
+
+pub mod templates;
+pub mod views;
+
+use crate::content::Site;
+use crate::content::slug::slugify;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tera::{Context, Kwargs, State, TeraResult, Value};
+use templates::TemplateSources;
+use views::map;
+
+/// Everything the build writes: generated files and files copied as they are.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Output {
+    /// Path relative to the output folder (`/`-separated) -> content.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Path relative to the output folder -> source file to copy.
+    pub copies: BTreeMap<String, PathBuf>,
+}
+
+/// What one render job produces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    Page(usize),
+    /// A section's listing page `n` (1-based).
+    Section(usize, usize),
+    TaxonomyList { lang: String, taxonomy: String },
+    TaxonomyTerm { lang: String, taxonomy: String, term: String, number: usize },
+    NotFound(String),
+}
+
+/// Pages of one taxonomy term in one language, newest first.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub pages: Vec<usize>,
+}
+
+/// The site's taxonomies per language: (lang, taxonomy) -> term key -> term.
+pub type Taxonomies = BTreeMap<(String, String), BTreeMap<String, Term>>;
+
+pub fn collect_taxonomies(site: &Site) -> Result<Taxonomies, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let mut taxonomies: Taxonomies = BTreeMap::new();
+    for lang in site.config.language_codes() {
+        for t in &site.config.taxonomies {
+            taxonomies.insert((lang.to_string(), t.name.clone()), BTreeMap::new());
+        }
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        for (tax, terms) in &page.front.taxonomies {
+            let Some(by_term) = taxonomies.get_mut(&(page.lang.clone(), tax.clone())) else {
+                errors.push(Diagnostic::new(
+                    &page.file,
+                    1,
+                    1,
+                    format!(
+                        "taxonomy `{tax}` is not declared: add `- name: {tax}` under `taxonomies` in site.yaml (declared: {})",
+                        site.config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+                continue;
+            };
+            for term in terms {
+                let slug = slugify(term, &page.lang);
+                let entry = by_term.entry(slug.clone()).or_insert_with(|| Term {
+                    name: views::term_name(&site.config, &page.lang, tax, term),
+                    url: views::term_url(&site.config, &page.lang, tax, term),
+                    slug,
+                    pages: vec![],
+                });
+                entry.pages.push(i);
+            }
+        }
+    }
+    errors.into_result(taxonomies)
+}
+
+/// The inputs of the render stage.
+pub struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub pages: &'a [Rendered],
+    pub sections: &'a [Rendered],
+    pub templates: &'a TemplateSources,
+    /// Extra Tera registrations (localisation), applied before rendering.
+    pub extend: &'a (dyn Fn(&mut tera::Tera) + Sync),
+    /// Text direction per language.
+    pub direction: &'a (dyn Fn(&str) -> &'static str + Sync),
+}
+
+/// Shared, read-only data behind the template functions and contexts.
+struct Shared {
+    config: Value,
+    pages: Vec<Value>,
+    sections: Vec<Value>,
+    taxonomies: Taxonomies,
+}
+
+/// Renders every job with `tera` (the compiled `input.templates`).
+pub fn render(mut tera: tera::Tera, input: &RenderInput) -> Result<Output, Diagnostics> {
+    let site = input.site;
+    let taxonomies = collect_taxonomies(site)?;
+    let pages: Vec<Value> =
+        site.pages.par_iter().zip(input.pages.par_iter()).map(|(p, r)| views::page_value(site, p, r)).collect();
+    let sections: Vec<Value> = site
+        .sections
+        .iter()
+        .zip(input.sections.iter())
+        .map(|(s, r)| views::section_value(site, s, r))
+        .collect();
+    let shared = Arc::new(Shared { config: views::config_value(&site.config, input.direction), pages, sections, taxonomies });
+    register_functions(&mut tera, site, &shared);
+    (input.extend)(&mut tera);
+
+    let jobs = jobs(site, &shared.taxonomies);
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|job| render_job(&tera, input, &shared, job)).collect();
+    let mut output = Output::default();
+    let mut errors = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok((path, bytes)) => {
+                output.files.insert(path, bytes);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    for page in &site.pages {
+        for asset in &page.assets {
+            if let Some(name) = asset.file_name() {
+                let path = format!("{}{}", output_dir(&site.config, &page.url), name.to_string_lossy());
+                output.copies.insert(path, asset.clone());
+            }
+        }
+    }
+    errors.into_result(output)
+}
+
+/// Every job of a full build.
+pub fn jobs(site: &Site, taxonomies: &Taxonomies) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for (i, s) in site.sections.iter().enumerate() {
+        let per_page = s.front.paginate_by.unwrap_or(site.config.paginate_by).max(1);
+        let count = s.pages.len().div_ceil(per_page).max(1);
+        jobs.extend((1..=count).map(|n| Job::Section(i, n)));
+    }
+    for ((lang, taxonomy), terms) in taxonomies {
+        jobs.push(Job::TaxonomyList { lang: lang.clone(), taxonomy: taxonomy.clone() });
+        let per_page = site.config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(site.config.paginate_by).max(1);
+        for (slug, term) in terms {
+            let count = term.pages.len().div_ceil(per_page).max(1);
+            jobs.extend((1..=count).map(|number| Job::TaxonomyTerm {
+                lang: lang.clone(),
+                taxonomy: taxonomy.clone(),
+                term: slug.clone(),
+                number,
+            }));
+        }
+    }
+    jobs.extend(site.config.language_codes().into_iter().map(|l| Job::NotFound(l.to_string())));
+    jobs
+}
+
+/// `/network/ar/news/x/` -> `ar/news/x/`: the folder inside the output for a URL path.
+pub fn output_dir(config: &crate::config::SiteConfig, url: &str) -> String {
+    url.strip_prefix(&config.base_path()).unwrap_or(url.trim_start_matches('/')).to_string()
+}
+
+/// URL of listing page `n` of a listing at `url`.
+fn pager_url(url: &str, n: usize) -> String {
+    if n <= 1 { url.to_string() } else { format!("{url}page/{n}/") }
+}
+
+fn paginator(shared: &Shared, url: &str, pages: &[usize], per_page: usize, number: usize) -> Value {
+    let total = pages.len().div_ceil(per_page).max(1);
+    let slice: Vec<Value> =
+        pages.iter().skip((number - 1) * per_page).take(per_page).map(|&i| shared.pages[i].clone()).collect();
+    map(vec![
+        ("number", number.into()),
+        ("total_pages", total.into()),
+        ("total_items", pages.len().into()),
+        ("paginate_by", per_page.into()),
+        ("pages", slice.into()),
+        ("current_url", pager_url(url, number).into()),
+        ("first", url.into()),
+        ("last", pager_url(url, total).into()),
+        ("previous", if number > 1 { Value::from(pager_url(url, number - 1)) } else { Value::none() }),
+        ("next", if number < total { Value::from(pager_url(url, number + 1)) } else { Value::none() }),
+    ])
+}
+
+fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str, url: &str) -> Context {
+    let config = &input.site.config;
+    let mut ctx = Context::new();
+    ctx.insert_value("config", shared.config.clone());
+    ctx.insert("lang", lang);
+    ctx.insert("dir", (input.direction)(lang));
+    ctx.insert("lang_name", config.language(lang).map(|l| l.name.as_str()).unwrap_or(lang));
+    ctx.insert("lang_root", &config.language_root(lang));
+    ctx.insert("current_path", url);
+    ctx.insert("current_url", &config.absolute(url));
+    ctx.insert("template_name", template);
+    ctx.insert("taxonomies", &config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
+    ctx
+}
+
+fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    let site = input.site;
+    let config = &site.config;
+    let (template, url, ctx, asked_by) = match job {
+        Job::Page(i) => {
+            let page = &site.pages[*i];
+            let template = page.front.template.clone().unwrap_or_else(|| "page.html".into());
+            let mut ctx = base_context(shared, input, &page.lang, &template, &page.url);
+            ctx.insert_value("page", shared.pages[*i].clone());
+            ctx.insert_value("section", shared.sections[page.section].clone());
+            ctx.insert_value("translations", shared.pages[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none));
+            (template, page.url.clone(), ctx, page.file.clone())
+        }
+        Job::Section(i, number) => {
+            let section = &site.sections[*i];
+            let default = if section.content_path.is_empty() { "index.html" } else { "section.html" };
+            let template = section.front.template.clone().unwrap_or_else(|| default.into());
+            let url = pager_url(&section.url, *number);
+            let mut ctx = base_context(shared, input, &section.lang, &template, &url);
+            let per_page = section.front.paginate_by.unwrap_or(config.paginate_by).max(1);
+            ctx.insert_value("section", shared.sections[*i].clone());
+            ctx.insert_value("paginator", paginator(shared, &section.url, &section.pages, per_page, *number));
+            ctx.insert_value("translations", shared.sections[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none));
+            let file = section.file.clone().unwrap_or_else(|| PathBuf::from("content").join(&section.content_path));
+            (template, url, ctx, file)
+        }
+        Job::TaxonomyList { lang, taxonomy } => {
+            let terms = &shared.taxonomies[&(lang.clone(), taxonomy.clone())];
+            let url = format!("{}{}/", config.language_root(lang), slugify(taxonomy, lang));
+            let template = pick(tera, &[&format!("{taxonomy}/list.html"), "taxonomy_list.html"]);
+            let mut ctx = base_context(shared, input, lang, &template, &url);
+            ctx.insert_value("taxonomy", map(vec![("name", taxonomy.as_str().into()), ("url", url.as_str().into())]));
+            let terms: Vec<Value> = terms
+                .values()
+                .map(|t| {
+                    map(vec![
+                        ("name", t.name.as_str().into()),
+                        ("slug", t.slug.as_str().into()),
+                        ("url", t.url.as_str().into()),
+                        ("count", t.pages.len().into()),
+                    ])
+                })
+                .collect();
+            ctx.insert_value("terms", terms.into());
+            ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, taxonomy)));
+            (template, url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
+        }
+        Job::TaxonomyTerm { lang, taxonomy, term, number } => {
+            let t = &shared.taxonomies[&(lang.clone(), taxonomy.clone())][term];
+            let url = pager_url(&t.url, *number);
+            let template = pick(tera, &[&format!("{taxonomy}/single.html"), "taxonomy_term.html"]);
+            let mut ctx = base_context(shared, input, lang, &template, &url);
+            let per_page = config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(config.paginate_by).max(1);
+            ctx.insert_value(
+                "taxonomy",
+                map(vec![
+                    ("name", taxonomy.as_str().into()),
+                    ("url", format!("{}{}/", config.language_root(lang), slugify(taxonomy, lang)).into()),
+                ]),
+            );
+            ctx.insert_value(
+                "term",
+                map(vec![("name", t.name.as_str().into()), ("slug", t.slug.as_str().into()), ("url", t.url.as_str().into()), ("count", t.pages.len().into())]),
+            );
+            ctx.insert_value("paginator", paginator(shared, &t.url, &t.pages, per_page, *number));
+            ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, taxonomy)));
+            (template, url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
+        }
+        Job::NotFound(lang) => {
+            let url = format!("{}404.html", config.language_root(lang));
+            let mut ctx = base_context(shared, input, lang, "404.html", &url);
+            ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, "")));
+            if !tera.contains_template("404.html") {
+                return Ok((output_dir(config, &url), fallback_404(lang).into_bytes()));
+            }
+            ("404.html".to_string(), url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
+        }
+    };
+    if !tera.contains_template(&template) {
+        return Err(Diagnostic::new(
+            &asked_by,
+            1,
+            1,
+            format!("template `{template}` not found: add templates/{template} or pick a template the theme has"),
+        ));
+    }
+    let html = tera.render(&template, &ctx).map_err(|e| input.templates.diagnostic(&e, &template))?;
+    let mut path = output_dir(config, &url);
+    if path.is_empty() || path.ends_with('/') {
+        path.push_str("index.html");
+    }
+    Ok((path, html.into_bytes()))
+}
+
+fn fallback_404(lang: &str) -> String {
+    format!("<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n")
+}
+
+/// Switcher entries for pages that exist in every language (home, taxonomy lists, 404).
+fn language_roots(input: &RenderInput, current: &str, taxonomy: &str) -> Vec<views::TranslationView> {
+    let config = &input.site.config;
+    let urls: Vec<(String, String)> = config
+        .languages
+        .iter()
+        .map(|l| {
+            let root = config.language_root(&l.code);
+            let url = if taxonomy.is_empty() { root } else { format!("{root}{}/", slugify(taxonomy, &l.code)) };
+            (l.code.clone(), url)
+        })
+        .collect();
+    let existing: BTreeMap<&str, &str> = urls.iter().map(|(l, u)| (l.as_str(), u.as_str())).collect();
+    views::translations(config, current, &existing)
+}
+
+fn pick(tera: &tera::Tera, names: &[&str]) -> String {
+    names.iter().find(|n| tera.contains_template(n)).unwrap_or(&names[names.len() - 1]).to_string()
+}
+
+/// Template functions that read the site: `get_section`, `get_page`, `get_url`, `get_taxonomy`.
+fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) {
+    let lang_of = |kwargs: &Kwargs, state: &State| -> TeraResult<String> {
+        match kwargs.get::<String>("lang")? {
+            Some(l) => Ok(l),
+            None => Ok(state.get::<String>("lang")?.unwrap_or_default()),
+        }
+    };
+
+    let section_index: BTreeMap<(String, String), usize> =
+        site.sections.iter().enumerate().map(|(i, s)| ((s.content_path.clone(), s.lang.clone()), i)).collect();
+    let section_pages: Vec<Vec<usize>> = site.sections.iter().map(|s| s.pages.clone()).collect();
+    {
+        let shared = shared.clone();
+        let section_index = section_index.clone();
+        tera.register_function("get_section", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<String>("path")?;
+            let path = path.trim_start_matches("@/").trim_end_matches("_index.md").trim_matches('/').to_string();
+            let lang = lang_of(&kwargs, state)?;
+            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+            let Some(&i) = section_index.get(&(path.clone(), lang.clone())) else {
+                return Ok(Value::none());
+            };
+            let pages: Vec<Value> = section_pages[i].iter().take(limit).map(|&p| shared.pages[p].clone()).collect();
+            let mut m = shared.sections[i].as_map().cloned().unwrap_or_default();
+            m.insert("pages".into(), pages.into());
+            Ok(Value::from(m))
+        });
+    }
+    let page_index: BTreeMap<(String, String), usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            [((p.content_path.clone(), p.lang.clone()), i), ((format!("key:{}", p.translation_key), p.lang.clone()), i)]
+        })
+        .collect();
+    {
+        let shared = shared.clone();
+        tera.register_function("get_page", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<String>("path")?;
+            let path = path.trim_start_matches("@/").trim_end_matches(".md").to_string();
+            let lang = lang_of(&kwargs, state)?;
+            Ok(page_index.get(&(path, lang)).map(|&i| shared.pages[i].clone()).unwrap_or_else(Value::none))
+        });
+    }
+    {
+        let base_path = site.config.base_path();
+        let roots: BTreeMap<String, String> =
+            site.config.languages.iter().map(|l| (l.code.clone(), site.config.language_root(&l.code))).collect();
+        tera.register_function("get_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path = kwargs.must_get::<String>("path")?;
+            let lang = lang_of(&kwargs, state)?;
+            let relative = path.trim_start_matches('/');
+            Ok(match roots.get(&lang) {
+                Some(root) if kwargs.get::<bool>("localized")?.unwrap_or(false) => format!("{root}{relative}"),
+                _ => format!("{base_path}{relative}"),
+            })
+        });
+    }
+    {
+        let shared = shared.clone();
+        tera.register_function("get_taxonomy", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let kind = kwargs.must_get::<String>("kind")?;
+            let lang = lang_of(&kwargs, state)?;
+            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+            let Some(terms) = shared.taxonomies.get(&(lang, kind)) else { return Ok(Value::none()) };
+            let list: Vec<Value> = terms
+                .values()
+                .map(|t| {
+                    let pages: Vec<Value> = t.pages.iter().take(limit).map(|&i| shared.pages[i].clone()).collect();
+                    map(vec![
+                        ("name", t.name.as_str().into()),
+                        ("slug", t.slug.as_str().into()),
+                        ("url", t.url.as_str().into()),
+                        ("count", t.pages.len().into()),
+                        ("pages", pages.into()),
+                    ])
+                })
+                .collect();
+            Ok(list.into())
+        });
+    }
+}

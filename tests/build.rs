@@ -1,0 +1,174 @@
+//! `tessera build` on fixture sites: URLs, languages, translations, Markdown features, drafts,
+//! project-site base URLs, and what a broken site does to the previous output.
+
+mod common;
+use common::*;
+
+#[test]
+fn builds_every_language_with_pretty_urls() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let public = root.join("public");
+    for path in [
+        "index.html",
+        "hi/index.html",
+        "az/index.html",
+        "ar/index.html",
+        "news/summit/index.html",
+        "hi/news/summit/index.html",
+        "az/news/summit/index.html",
+        "ar/news/summit/index.html",
+        "news/page/2/index.html",
+        "partners/wasme/index.html",
+        "hi/partners/wasme/index.html",
+        "news/visit/photo.svg",
+    ] {
+        assert!(public.join(path).is_file(), "missing {path}");
+    }
+    // The page missing in Azerbaijani is not invented there.
+    assert!(public.join("hi/news/report/index.html").is_file());
+    assert!(!public.join("az/news/report/index.html").exists());
+}
+
+#[test]
+fn html_lang_and_direction_follow_the_page_language() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let ar = read(root.join("public/ar/news/summit/index.html"));
+    assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#), "{ar}");
+    let hi = read(root.join("public/hi/news/summit/index.html"));
+    assert!(hi.contains(r#"<html lang="hi" dir="ltr">"#), "{hi}");
+}
+
+#[test]
+fn translation_links_only_to_languages_that_exist() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let summit = read(root.join("public/news/summit/index.html"));
+    for href in [r#"href="/hi/news/summit/""#, r#"href="/az/news/summit/""#, r#"href="/ar/news/summit/""#] {
+        assert!(summit.contains(href), "{href} in {summit}");
+    }
+    let report = read(root.join("public/news/report/index.html"));
+    assert!(report.contains(r#"href="/hi/news/report/""#));
+    assert!(!report.contains(r#"/az/news/report/"#), "{report}");
+}
+
+#[test]
+fn headings_keep_devanagari_and_arabic_ids_unique_per_page() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let hi = read(root.join("public/hi/news/summit/index.html"));
+    assert!(hi.contains(r#"<h2 id="wasme-की-ऐतिहासिक-जीत">"#), "{hi}");
+    let ar = read(root.join("public/ar/news/summit/index.html"));
+    assert!(ar.contains(r#"<h2 id="شبكة-وليلي">"#), "{ar}");
+    let az = read(root.join("public/az/news/summit/index.html"));
+    assert!(az.contains(r#"<h2 id="iqlim-və-innovasiya">"#), "{az}");
+    let en = read(root.join("public/news/summit/index.html"));
+    assert!(en.contains(r#"<h2 id="historic-win">"#) && en.contains(r#"<h2 id="historic-win-1">"#), "{en}");
+}
+
+#[test]
+fn footnotes_and_internal_links() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let en = read(root.join("public/news/summit/index.html"));
+    assert!(en.contains(r##"<a href="#fn-vote">1</a>"##), "{en}");
+    assert!(en.contains(r#"id="fn-vote""#), "{en}");
+    assert!(en.contains(r#"<a href="/news/report/">report</a>"#), "{en}");
+    // The same link from the Hindi page goes to the Hindi report.
+    let hi = read(root.join("public/hi/news/summit/index.html"));
+    assert!(hi.contains(r#"<a href="/hi/news/report/">"#), "{hi}");
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    assert!(!root.join("public/news/secret/index.html").exists());
+    let listing: String = ["public/news/index.html", "public/news/page/2/index.html"].iter().map(|p| read(root.join(p))).collect();
+    assert!(!listing.contains("Secret draft"));
+    build(&root, &["--drafts"]);
+    assert!(root.join("public/news/secret/index.html").is_file());
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_url() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &["--base-url", "https://org.github.io/network/"]);
+    let en = read(root.join("public/news/summit/index.html"));
+    assert!(en.contains(r#"href="/network/hi/news/summit/""#), "{en}");
+    assert!(en.contains(r#"href="https://org.github.io/network/ar/news/summit/""#), "{en}");
+    assert!(en.contains(r#"<a href="/network/news/report/">report</a>"#), "{en}");
+    assert!(en.contains(r#"href="/network/partners/wasme/""#), "{en}");
+    // Files stay at the output root: the folder deploys as is under /network/.
+    assert!(root.join("public/hi/news/summit/index.html").is_file());
+    let listing = read(root.join("public/news/index.html"));
+    assert!(listing.contains(r#"href="/network/news/page/2/""#), "{listing}");
+    for file in walkdir::WalkDir::new(root.join("public")).into_iter().filter_map(Result::ok) {
+        if file.path().extension().is_some_and(|e| e == "html") {
+            let html = read(file.path());
+            for cap in html.split("href=\"/").skip(1) {
+                assert!(cap.starts_with("network/"), "unprefixed link in {}: /{}", file.path().display(), &cap[..cap.find('"').unwrap()]);
+            }
+        }
+    }
+}
+
+#[test]
+fn broken_site_reports_every_error_and_keeps_previous_output() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let before = snapshot(&root.join("public"));
+
+    std::fs::write(root.join("content/news/summit.az.md"), "---\ntitle: Parisdə sammit\ndate: [unclosed\n---\nBody\n").unwrap();
+    std::fs::write(root.join("content/news/clash.en.md"), "---\ntitle: Clash\nslug: report\n---\nSame URL as report.\n").unwrap();
+    let out = tessera(&["build", "--root", root.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/news/summit.az.md:3:"), "bad YAML with its line: {err}");
+    assert!(err.contains("content/news/clash.en.md:1") && err.contains("content/news/report.en.md"), "collision names both files: {err}");
+    assert_eq!(before, snapshot(&root.join("public")), "previous output changed");
+}
+
+#[test]
+fn refuses_to_write_into_source_folders_or_foreign_folders() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    for bad in [".", "content", "templates"] {
+        let out = tessera(&["build", "--root", root.to_str().unwrap(), "--output", root.join(bad).to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(stderr(&out).contains("refusing"), "{}", stderr(&out));
+    }
+    let foreign = root.join("docs");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let out = tessera(&["build", "--root", root.to_str().unwrap(), "--output", foreign.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(read(foreign.join("notes.txt")), "mine");
+    assert!(root.join("content/news/summit.en.md").is_file());
+}
+
+#[test]
+fn unknown_language_suffix_and_missing_template_are_errors() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    std::fs::write(root.join("content/news/hello.fr.md"), "---\ntitle: Bonjour\n---\n").unwrap();
+    std::fs::write(root.join("content/news/odd.en.md"), "---\ntitle: Odd\ntemplate: nope.html\n---\n").unwrap();
+    std::fs::write(root.join("templates/broken.html"), "{% if %}\n").unwrap();
+    let out = tessera(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("content/news/hello.fr.md") && err.contains("unknown language suffix `.fr`"), "{err}");
+    assert!(err.contains("templates/broken.html:1:"), "{err}");
+    assert!(err.contains("content/news/odd.en.md:1:1: error: `template: nope.html`"), "{err}");
+}
+
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
