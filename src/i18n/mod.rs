@@ -2,3 +2,5 @@
 
 mod format;
 pub use format::DateLength;
+mod direction;
+mod fluent;
