@@ -76,7 +76,8 @@ impl LanguageStrings {
                 Ok(resource) => resource,
                 Err((resource, errors)) => {
                     for error in errors {
-                        let (line, col) = line_col(resource.source(), error.pos.start);
+                        let at = error_offset(resource.source(), error.pos.start);
+                        let (line, col) = line_col(resource.source(), at);
                         diagnostics.push(Diagnostic::new(
                             &file,
                             line,
@@ -219,6 +220,20 @@ pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = source[line_start..offset].chars().count() + 1;
     (line, col)
+}
+
+/// Where to point for a parser error at byte `pos`: when only whitespace and line breaks lie
+/// between the last real text and `pos` (an unclosed `{` is noticed on the next entry's line),
+/// point just after that text instead.
+fn error_offset(source: &str, pos: usize) -> usize {
+    let pos = pos.min(source.len());
+    let Some(before) = source.get(..pos) else { return pos };
+    let trimmed = before.trim_end();
+    if before[trimmed.len()..].contains('\n') && !trimmed.is_empty() {
+        trimmed.len()
+    } else {
+        pos
+    }
 }
 
 /// Byte offset of `part` inside `source`, when `part` is a slice of it (the Fluent AST borrows
