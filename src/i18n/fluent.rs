@@ -42,11 +42,8 @@ impl LanguageStrings {
         bundle.set_use_isolating(false);
         bundle.set_formatter(Some(number_hook(numbering)));
         bundle.add_builtins().expect("a new bundle has no functions to clash with NUMBER");
-        let mut strings = LanguageStrings {
-            bundle,
-            message_ids: BTreeSet::new(),
-            referenced: BTreeSet::new(),
-        };
+        let mut strings =
+            LanguageStrings { bundle, message_ids: BTreeSet::new(), referenced: BTreeSet::new() };
         for layer in layers {
             strings.add_layer(layer, diagnostics);
         }
@@ -95,7 +92,8 @@ impl LanguageStrings {
                     ast::Entry::Term(t) => (t.id.name, "-"),
                     _ => continue,
                 };
-                let line = offset_in(resource.source(), id).map_or(0, |o| line_col(resource.source(), o).0);
+                let line = offset_in(resource.source(), id)
+                    .map_or(0, |o| line_col(resource.source(), o).0);
                 let full_id = format!("{prefix}{id}");
                 if let Some((first_file, first_line)) = first_seen.get(&full_id) {
                     duplicate = true;
@@ -157,7 +155,11 @@ impl LanguageStrings {
     }
 
     /// Formats `key` with `args`, or `None` when this language does not define it.
-    pub(crate) fn format(&self, key: &str, args: &[(&str, serde_json::Value)]) -> Option<Formatted> {
+    pub(crate) fn format(
+        &self,
+        key: &str,
+        args: &[(&str, serde_json::Value)],
+    ) -> Option<Formatted> {
         let (id, attribute) = split_key(key);
         let message = self.bundle.get_message(id)?;
         let pattern = match attribute {
@@ -229,11 +231,7 @@ fn error_offset(source: &str, pos: usize) -> usize {
     let pos = pos.min(source.len());
     let Some(before) = source.get(..pos) else { return pos };
     let trimmed = before.trim_end();
-    if before[trimmed.len()..].contains('\n') && !trimmed.is_empty() {
-        trimmed.len()
-    } else {
-        pos
-    }
+    if before[trimmed.len()..].contains('\n') && !trimmed.is_empty() { trimmed.len() } else { pos }
 }
 
 /// Byte offset of `part` inside `source`, when `part` is a slice of it (the Fluent AST borrows
@@ -269,7 +267,9 @@ fn collect_in_inline(inline: &ast::InlineExpression<&str>, out: &mut BTreeSet<St
         ast::InlineExpression::MessageReference { id, .. } => {
             out.insert(id.name.to_string());
         }
-        ast::InlineExpression::FunctionReference { arguments, .. } => collect_in_arguments(arguments, out),
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            collect_in_arguments(arguments, out)
+        }
         ast::InlineExpression::TermReference { arguments: Some(arguments), .. } => {
             collect_in_arguments(arguments, out)
         }
@@ -292,7 +292,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn strings(code: &str, numbering: Option<&str>, files: &[(&str, &str)]) -> (LanguageStrings, Diagnostics) {
+    fn strings(
+        code: &str,
+        numbering: Option<&str>,
+        files: &[(&str, &str)],
+    ) -> (LanguageStrings, Diagnostics) {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).unwrap();
@@ -323,7 +327,10 @@ mod tests {
         let (s, d) = strings(
             "en",
             None,
-            &[("main.ftl", "brand = Tessera\nabout = About { brand }\n    .title = All about { brand }\n")],
+            &[(
+                "main.ftl",
+                "brand = Tessera\nabout = About { brand }\n    .title = All about { brand }\n",
+            )],
         );
         assert!(d.is_empty());
         assert_eq!(fmt(&s, "about", &[]), "About Tessera");

@@ -8,11 +8,11 @@ mod fluent;
 mod format;
 mod tera;
 
-pub use coverage::{keys_used_by_templates, Coverage, LanguageCoverage};
+pub use coverage::{Coverage, LanguageCoverage, keys_used_by_templates};
 pub use format::DateLength;
 pub use tera::register;
 
-use crate::config::{Direction, SiteConfig, CONFIG_FILE};
+use crate::config::{CONFIG_FILE, Direction, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use fluent::LanguageStrings;
 use std::collections::{BTreeSet, HashSet};
@@ -48,7 +48,11 @@ impl Localizer {
     /// site's message wins per id) for every configured language. Fluent syntax errors,
     /// duplicate ids, unknown fallback languages and unsupported numbering systems are all
     /// reported together.
-    pub fn load(site_root: &Path, theme_dir: Option<&Path>, config: &SiteConfig) -> Result<Localizer, Diagnostics> {
+    pub fn load(
+        site_root: &Path,
+        theme_dir: Option<&Path>,
+        config: &SiteConfig,
+    ) -> Result<Localizer, Diagnostics> {
         let mut diagnostics = Diagnostics::default();
         let config_file = site_root.join(CONFIG_FILE);
         let index_of = |code: &str| config.languages.iter().position(|l| l.code == code);
@@ -60,7 +64,10 @@ impl Localizer {
             let locale = match format::icu_locale(&lang.code, numbering) {
                 Ok(locale) => locale,
                 Err(e) => {
-                    diagnostics.push(Diagnostic::whole_file(&config_file, format!("language `{}`: {e}", lang.code)));
+                    diagnostics.push(Diagnostic::whole_file(
+                        &config_file,
+                        format!("language `{}`: {e}", lang.code),
+                    ));
                     icu::locale::Locale::UNKNOWN
                 }
             };
@@ -85,8 +92,12 @@ impl Localizer {
             if let Some(theme) = theme_dir {
                 layers.push(theme.join("locales").join(&lang.code));
             }
-            let strings =
-                LanguageStrings::load(&lang.code, format::numbering_index(numbering), &layers, &mut diagnostics);
+            let strings = LanguageStrings::load(
+                &lang.code,
+                format::numbering_index(numbering),
+                &layers,
+                &mut diagnostics,
+            );
             languages.push(Language {
                 code: lang.code.clone(),
                 locale,
@@ -105,7 +116,13 @@ impl Localizer {
     /// Resolves `key` (`id` or `id.attribute`) in `lang`, then its fallbacks, then the default
     /// language. `args` become Fluent variables. Never emits U+2068/U+2069. A key found nowhere
     /// records one warning per (key, language) naming `template`, and comes back as the key.
-    pub fn translate(&self, lang: &str, key: &str, args: &[(&str, serde_json::Value)], template: &str) -> String {
+    pub fn translate(
+        &self,
+        lang: &str,
+        key: &str,
+        args: &[(&str, serde_json::Value)],
+        template: &str,
+    ) -> String {
         let chain: Vec<usize> = match self.language(lang) {
             Some(language) => language.chain.clone(),
             None => self.default.into_iter().collect(),
@@ -163,7 +180,12 @@ impl Localizer {
 
     /// A Gregorian date (`YYYY-MM-DD` or RFC 3339) in CLDR's `length` pattern for `lang`, with
     /// the language's numbering system.
-    pub fn format_date(&self, lang: &str, date: &str, length: DateLength) -> Result<String, String> {
+    pub fn format_date(
+        &self,
+        lang: &str,
+        date: &str,
+        length: DateLength,
+    ) -> Result<String, String> {
         format::format_date(&self.locale(lang)?, date, length)
     }
 
@@ -190,12 +212,19 @@ impl Localizer {
             .map(|language| {
                 let strings = &language.strings;
                 let present = strings.message_ids().clone();
-                let missing = used_keys.iter().chain(&default_ids).filter(|k| !strings.has(k)).cloned().collect();
+                let missing = used_keys
+                    .iter()
+                    .chain(&default_ids)
+                    .filter(|k| !strings.has(k))
+                    .cloned()
+                    .collect();
                 let unused = present
                     .iter()
                     .filter(|id| {
                         !referenced.contains(id)
-                            && !used_keys.iter().any(|k| k == *id || k.split_once('.').is_some_and(|(m, _)| m == *id))
+                            && !used_keys.iter().any(|k| {
+                                k == *id || k.split_once('.').is_some_and(|(m, _)| m == *id)
+                            })
                     })
                     .cloned()
                     .collect();

@@ -48,10 +48,7 @@ fn localizer_is_send_and_sync() {
 fn arabic_plural_categories() {
     let l = fixture();
     let category = |n: i64| t(&l, "ar", "plural-category", &[("n", json!(n))]);
-    assert_eq!(
-        [0, 1, 2, 3, 11, 100].map(category),
-        ["zero", "one", "two", "few", "many", "other"]
-    );
+    assert_eq!([0, 1, 2, 3, 11, 100].map(category), ["zero", "one", "two", "few", "many", "other"]);
     // The same numbers through a real message, with Arabic-Indic digits (numbering_system: arab).
     let pages = |n: i64| t(&l, "ar", "pages", &[("count", json!(n))]);
     assert_eq!(pages(0), "لا توجد صفحات");
@@ -160,16 +157,22 @@ fn syntax_error_names_file_line_and_column() {
     let site = tempfile::tempdir().unwrap();
     let dir = site.path().join("locales/en");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.ftl"), "hello = Hello\ngoodbye = Goodbye\nbroken = { $name\nafter = After\n").unwrap();
-    let config = config("base_url: /\ndefault_language: en\nlanguages: [{ code: en, name: English }]\n");
-    let errors = Localizer::load(site.path(), None, &config).err().expect("a syntax error fails the load");
+    std::fs::write(
+        dir.join("main.ftl"),
+        "hello = Hello\ngoodbye = Goodbye\nbroken = { $name\nafter = After\n",
+    )
+    .unwrap();
+    let config =
+        config("base_url: /\ndefault_language: en\nlanguages: [{ code: en, name: English }]\n");
+    let errors =
+        Localizer::load(site.path(), None, &config).err().expect("a syntax error fails the load");
     assert_eq!(errors.0.len(), 1, "{errors}");
     let error = &errors.0[0];
     assert_eq!(error.file, dir.join("main.ftl"));
-    assert_eq!(error.line, 3);
-    assert!(error.column > 1, "{error}");
-    assert!(error.to_string().contains("main.ftl:3:"), "{error}");
-    assert!(error.message.contains("Fluent syntax error"), "{error}");
+    // The unclosed `{` is noticed on line 4; the error points where `}` was due on line 3.
+    assert_eq!((error.line, error.column), (3, 17), "{error}");
+    assert!(error.to_string().contains("main.ftl:3:17: error: "), "{error}");
+    assert_eq!(error.message, r#"Fluent syntax error: Expected a token starting with "}""#);
 }
 
 #[test]
@@ -215,7 +218,10 @@ fn dates_and_numbers_per_language() {
     assert_eq!(l.format_date("hi", "2024-12-22", DateLength::Long).unwrap(), "22 दिसंबर, 2024");
     assert_eq!(l.format_date("az", "2024-12-22", DateLength::Long).unwrap(), "22 dekabr 2024");
     // The fixture gives ar `numbering_system: arab`.
-    assert_eq!(l.format_date("ar", "2024-12-22T09:00:00+03:00", DateLength::Long).unwrap(), "٢٢ ديسمبر ٢٠٢٤");
+    assert_eq!(
+        l.format_date("ar", "2024-12-22T09:00:00+03:00", DateLength::Long).unwrap(),
+        "٢٢ ديسمبر ٢٠٢٤"
+    );
     assert_eq!(l.format_number("hi", 1234567.0), "12,34,567");
     assert_eq!(l.format_number("ar", 1234567.0), "١٬٢٣٤٬٥٦٧");
     assert_eq!(l.format_number("az", 0.5), "0,5");
@@ -230,7 +236,8 @@ fn coverage_per_language() {
             .map(|s| s.to_string())
             .collect();
     let coverage = l.coverage(&used);
-    let by_lang = |code: &str| coverage.languages.iter().find(|c| c.language == code).unwrap().clone();
+    let by_lang =
+        |code: &str| coverage.languages.iter().find(|c| c.language == code).unwrap().clone();
     let keys = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>();
 
     let en = by_lang("en");
@@ -247,7 +254,12 @@ fn coverage_per_language() {
     assert!(coverage.has_missing());
     let table = coverage.table();
     assert!(table.starts_with("language  present  missing  unused\nen "), "{table}");
-    assert!(table.contains("az missing: members, old-banner, posted-on, read-more, site-title, theme-only"), "{table}");
+    assert!(
+        table.contains(
+            "az missing: members, old-banner, posted-on, read-more, site-title, theme-only"
+        ),
+        "{table}"
+    );
 }
 
 #[test]
@@ -273,7 +285,10 @@ fn tera_functions_and_filters() {
         render("ar"),
         r#"<html dir="rtl">٣ صفحات|Ortaklık Ağı|٢٢ ديسمبر ٢٠٢٤|12/22/24|١٬٢٣٤٬٥٦٧|nope"#
     );
-    assert_eq!(render("hi"), r#"<html dir="ltr">3 पृष्ठ|Ortaklık Ağı|22 दिसंबर, 2024|12/22/24|12,34,567|nope"#);
+    assert_eq!(
+        render("hi"),
+        r#"<html dir="ltr">3 पृष्ठ|Ortaklık Ağı|22 दिसंबर, 2024|12/22/24|12,34,567|nope"#
+    );
     assert_eq!(
         localizer.warnings(),
         [
@@ -288,7 +303,8 @@ fn tera_errors_are_readable() {
     let mut tera = ::tera::Tera::default();
     register(&mut tera, Arc::new(fixture()));
     tera.add_raw_template("a.html", r#"{{ t(key="pages") }}"#).unwrap();
-    tera.add_raw_template("b.html", r#"{{ "2024-12-22" | date(length="huge", lang="en") }}"#).unwrap();
+    tera.add_raw_template("b.html", r#"{{ "2024-12-22" | date(length="huge", lang="en") }}"#)
+        .unwrap();
     let ctx = ::tera::Context::new();
     let a = format!("{:?}", tera.render("a.html", &ctx).unwrap_err());
     assert!(a.contains("no `lang` in the context"), "{a}");
