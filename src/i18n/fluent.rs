@@ -356,6 +356,10 @@ mod tests {
         assert_eq!(fmt(&hi, "plain", &[("n", json!(1234567))]), "1234567");
         let (ar, _) = strings("ar", Some("arab"), &[("main.ftl", ftl)]);
         assert_eq!(fmt(&ar, "count", &[("n", json!(1234567))]), "١٬٢٣٤٬٥٦٧ items");
+        let (en, _) =
+            strings("en", None, &[("main.ftl", "r = { NUMBER($n, maximumFractionDigits: 1) }\n")]);
+        assert_eq!(fmt(&en, "r", &[("n", json!(12345.678))]), "12,345.7");
+        assert_eq!(fmt(&en, "r", &[("n", json!(2))]), "2");
         let (az, _) = strings("az", None, &[("main.ftl", ftl)]);
         assert_eq!(fmt(&az, "price", &[("n", json!(3.5))]), "3,50");
     }

@@ -153,41 +153,44 @@ impl Memoizable for FluentNumbers {
     }
 }
 
-impl FluentNumbers {
-    fn format(&self, number: &FluentNumber) -> Option<String> {
-        let opts = &number.options;
-        if opts.style != FluentNumberStyle::Decimal
-            || opts.minimum_significant_digits.is_some()
-            || opts.maximum_significant_digits.is_some()
-            || !number.value.is_finite()
-        {
-            return None; // Fluent's own rendering
-        }
-        // `as_string` honours minimumFractionDigits, which `Decimal` keeps as trailing zeros.
-        let mut decimal = Decimal::try_from_str(&number.as_string()).ok()?;
-        if let Some(max) = opts.maximum_fraction_digits {
-            decimal.round(-(i16::try_from(max).ok()?));
-            if let Some(min) = opts.minimum_fraction_digits {
-                decimal.pad_end(-(i16::try_from(min).ok()?));
-            } else {
-                decimal.trim_end();
-            }
-        }
-        if let Some(min) = opts.minimum_integer_digits {
-            decimal.pad_start(i16::try_from(min).ok()?);
-        }
-        format_decimal(&self.locale, &decimal, opts.use_grouping)
+/// Fluent's rendering of `number` redone with CLDR digits and grouping, or `None` for the styles
+/// (currency, percent, significant digits) left to Fluent.
+fn format_fluent_number(locale: &Locale, number: &FluentNumber) -> Option<String> {
+    let opts = &number.options;
+    if opts.style != FluentNumberStyle::Decimal
+        || opts.minimum_significant_digits.is_some()
+        || opts.maximum_significant_digits.is_some()
+        || !number.value.is_finite()
+    {
+        return None;
     }
+    // `as_string` honours minimumFractionDigits, which `Decimal` keeps as trailing zeros.
+    let mut decimal = Decimal::try_from_str(&number.as_string()).ok()?;
+    if let Some(max) = opts.maximum_fraction_digits {
+        decimal.round(-(i16::try_from(max).ok()?));
+        if let Some(min) = opts.minimum_fraction_digits {
+            decimal.pad_end(-(i16::try_from(min).ok()?));
+        } else {
+            decimal.trim_end();
+        }
+    }
+    if let Some(min) = opts.minimum_integer_digits {
+        decimal.pad_start(i16::try_from(min).ok()?);
+    }
+    format_decimal(locale, &decimal, opts.use_grouping)
 }
 
 /// A `FluentBundle::set_formatter` hook. It must be a plain `fn`, so the numbering system is a
 /// const parameter and the language comes from the bundle's memoizer.
 fn fluent_number<const NU: usize>(value: &FluentValue, intls: &IntlLangMemoizer) -> Option<String> {
     match value {
-        FluentValue::Number(number) => intls
-            .with_try_get::<FluentNumbers, _, _>((NU,), |numbers| numbers.format(number))
-            .ok()
-            .flatten(),
+        FluentValue::Number(number) => {
+            // Copy the locale out so the memoizer's lock is not held while formatting.
+            let locale = intls
+                .with_try_get::<FluentNumbers, _, _>((NU,), |numbers| numbers.locale.clone())
+                .ok()?;
+            format_fluent_number(&locale, number)
+        }
         _ => None,
     }
 }

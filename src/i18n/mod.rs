@@ -123,11 +123,11 @@ impl Localizer {
         args: &[(&str, serde_json::Value)],
         template: &str,
     ) -> String {
-        let chain: Vec<usize> = match self.language(lang) {
-            Some(language) => language.chain.clone(),
-            None => self.default.into_iter().collect(),
+        let chain: &[usize] = match self.language(lang) {
+            Some(language) => &language.chain,
+            None => self.default.as_slice(),
         };
-        for i in chain {
+        for &i in chain {
             let language = &self.languages[i];
             if let Some(formatted) = language.strings.format(key, args) {
                 for error in formatted.errors {

@@ -311,3 +311,23 @@ fn tera_errors_are_readable() {
     let b = format!("{:?}", tera.render("b.html", &ctx).unwrap_err());
     assert!(b.contains("`length` is `huge`"), "{b}");
 }
+
+#[test]
+fn shared_across_threads() {
+    let l = Arc::new(fixture());
+    std::thread::scope(|scope| {
+        for n in 0..4i64 {
+            let l = l.clone();
+            scope.spawn(move || {
+                for _ in 0..50 {
+                    assert_eq!(
+                        t(&l, "hi", "members", &[("count", json!(100000 + n))]),
+                        format!("1,00,00{n} सदस्य")
+                    );
+                    assert_eq!(t(&l, "az", "missing-everywhere", &[]), "missing-everywhere");
+                }
+            });
+        }
+    });
+    assert_eq!(l.warnings().len(), 1);
+}
