@@ -41,7 +41,13 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
     let theme_dir = config.theme.as_ref().map(|t| root.join("themes").join(t));
     let localizer = Localizer::load(root, theme_dir.as_deref(), &config).map_err(|e| errors.extend(e)).ok().map(Arc::new);
     let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
-    let compiled = templates.as_ref().and_then(|t| t.compile().map_err(|e| errors.extend(e)).ok());
+    let register = |tera: &mut tera::Tera| {
+        render::register_placeholders(tera);
+        if let Some(localizer) = &localizer {
+            crate::i18n::register(tera, localizer.clone());
+        }
+    };
+    let compiled = templates.as_ref().and_then(|t| t.compile(&register).map_err(|e| errors.extend(e)).ok());
     let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
     errors.extend(content_errors);
     if let Some(templates) = &templates {
@@ -52,13 +58,11 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
         return Err(errors.sorted());
     };
     let direction = |lang: &str| localizer.direction(lang).as_str();
-    let register = |tera: &mut tera::Tera| crate::i18n::register(tera, localizer.clone());
     let output = render::render(tera, &RenderInput {
         site: &site,
         pages: &pages,
         sections: &sections,
         templates: &templates,
-        extend: &register,
         direction: &direction,
     })?;
     let mut output = output;
