@@ -135,7 +135,13 @@ pub fn mentions(text: &str, lang: &str) -> Vec<Mention> {
                 || start.checked_sub(2).and_then(is_day).is_some();
             let year = w.get(i + 1).and_then(|x| year_of(x));
             let weekday = start.checked_sub(1).and_then(|j| weekday_of(&w[j]));
-            let from = if weekday.is_some() { start - 1 } else { start };
+            let from = if range {
+                if start.checked_sub(1).and_then(is_day).is_some() { start - 1 } else { start - 2 }
+            } else if weekday.is_some() {
+                start - 1
+            } else {
+                start
+            };
             let from = if from > 0 && matches!(w[from - 1].as_str(), "يوم" | "اليوم") { from - 1 } else { from };
             let to = if year.is_some() { i + 1 } else { i };
             found.push(Mention { at: start, month, day, year, weekday, range, text: w[from..=to].join(" ") });

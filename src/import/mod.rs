@@ -388,7 +388,9 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
                 names.extend(link.shared.names.iter().cloned());
             }
             let with = group.members.iter().filter(|&&j| j != i).map(|&j| label(j)).collect();
-            let membership = Membership { key: group.key.clone(), with, numbers: numbers.into_iter().collect(), names: names.into_iter().collect() };
+            let mut numbers: Vec<String> = numbers.into_iter().collect();
+            numbers.sort_by_key(|n| (n.len(), n.clone()));
+            let membership = Membership { key: group.key.clone(), with, numbers, names: names.into_iter().collect() };
             if i < articles.len() {
                 memberships.insert(i, membership);
             } else if candidates[i].key.is_none() {

@@ -61,7 +61,8 @@ impl Shared {
 }
 
 pub fn shared(a: &Evidence, b: &Evidence) -> Shared {
-    let numbers = a.numbers.intersection(&b.numbers).cloned().collect();
+    let mut numbers: Vec<String> = a.numbers.intersection(&b.numbers).cloned().collect();
+    numbers.sort_by_key(|n| (n.len(), n.clone()));
     let mut names: BTreeSet<String> = BTreeSet::new();
     for (x, y) in [(a, b), (b, a)] {
         for name in x.names.keys().filter(|n| y.latin.contains(*n)) {
