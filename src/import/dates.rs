@@ -35,6 +35,7 @@ pub struct DateFinding {
 /// Years considered when only a weekday fixes the year.
 const FIRST_YEAR: i32 = 2015;
 
+#[rustfmt::skip]
 const MONTHS: &[(&str, u32)] = &[
     // English
     ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
@@ -54,11 +55,13 @@ const MONTHS: &[(&str, u32)] = &[
 ];
 
 /// Azerbaijani month stems; the word may carry a case ending (`Noyabrın`).
+#[rustfmt::skip]
 const AZ_MONTH_STEMS: &[(&str, u32)] = &[
     ("yanvar", 1), ("fevral", 2), ("mart", 3), ("aprel", 4), ("may", 5), ("iyun", 6), ("iyul", 7),
     ("avqust", 8), ("sentyabr", 9), ("oktyabr", 10), ("noyabr", 11), ("dekabr", 12),
 ];
 
+#[rustfmt::skip]
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("monday", Weekday::Mon), ("tuesday", Weekday::Tue), ("wednesday", Weekday::Wed),
     ("thursday", Weekday::Thu), ("friday", Weekday::Fri), ("saturday", Weekday::Sat), ("sunday", Weekday::Sun),
@@ -76,18 +79,20 @@ fn month_of(word: &str, lang: &str) -> Option<u32> {
     if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
         return Some(*m);
     }
-    if lang == "az" {
-        if let Some((_, m)) = AZ_MONTH_STEMS.iter().find(|(s, _)| w.starts_with(s) && (s.len() > 3 || w == *s)) {
-            return Some(*m);
-        }
+    if lang == "az"
+        && let Some((_, m)) = AZ_MONTH_STEMS
+            .iter()
+            .find(|(s, _)| w.starts_with(s) && (s.len() > 3 || w == *s))
+    {
+        return Some(*m);
     }
     // Arabic prefixes: ب، و، ل، ف (`بأكتوبر`).
     if text::is_arabic_word(w) {
         for p in ['ب', 'و', 'ل', 'ف'] {
-            if let Some(rest) = w.strip_prefix(p) {
-                if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == rest) {
-                    return Some(*m);
-                }
+            if let Some(rest) = w.strip_prefix(p)
+                && let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == rest)
+            {
+                return Some(*m);
             }
         }
     }
@@ -100,11 +105,15 @@ fn weekday_of(word: &str) -> Option<Weekday> {
 }
 
 fn day_of(word: &str) -> Option<u32> {
-    word.parse::<u32>().ok().filter(|d| (1..=31).contains(d) && word.len() <= 2)
+    word.parse::<u32>()
+        .ok()
+        .filter(|d| (1..=31).contains(d) && word.len() <= 2)
 }
 
 fn year_of(word: &str) -> Option<i32> {
-    word.parse::<i32>().ok().filter(|y| (1900..=2100).contains(y) && word.len() == 4)
+    word.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2100).contains(y) && word.len() == 4)
 }
 
 /// A day and month the text names.
@@ -131,28 +140,53 @@ pub fn mentions(text: &str, lang: &str) -> Vec<Mention> {
         // `22 December`, `7 أكتوبر`
         if let Some(day) = i.checked_sub(1).and_then(is_day) {
             let start = i - 1;
-            let range = start.checked_sub(1).and_then(is_day).is_some()
-                || start.checked_sub(2).and_then(is_day).is_some();
+            let range =
+                start.checked_sub(1).and_then(is_day).is_some() || start.checked_sub(2).and_then(is_day).is_some();
             let year = w.get(i + 1).and_then(|x| year_of(x));
             let weekday = start.checked_sub(1).and_then(|j| weekday_of(&w[j]));
             let from = if range {
-                if start.checked_sub(1).and_then(is_day).is_some() { start - 1 } else { start - 2 }
+                if start.checked_sub(1).and_then(is_day).is_some() {
+                    start - 1
+                } else {
+                    start - 2
+                }
             } else if weekday.is_some() {
                 start - 1
             } else {
                 start
             };
-            let from = if from > 0 && matches!(w[from - 1].as_str(), "يوم" | "اليوم") { from - 1 } else { from };
+            let from = if from > 0 && matches!(w[from - 1].as_str(), "يوم" | "اليوم") {
+                from - 1
+            } else {
+                from
+            };
             let to = if year.is_some() { i + 1 } else { i };
-            found.push(Mention { at: start, month, day, year, weekday, range, text: w[from..=to].join(" ") });
+            found.push(Mention {
+                at: start,
+                month,
+                day,
+                year,
+                weekday,
+                range,
+                text: w[from..=to].join(" "),
+            });
         } else if let Some(day) = is_day(i + 1) {
             // `January 27`, `Noyabrın 14-də`, `Friday, October 7, 2022`
             let year = w.get(i + 2).and_then(|x| year_of(x));
-            let range = is_day(i + 2).is_some() || (w.get(i + 2).is_some() && is_day(i + 3).is_some() && year.is_none());
+            let range =
+                is_day(i + 2).is_some() || (w.get(i + 2).is_some() && is_day(i + 3).is_some() && year.is_none());
             let weekday = i.checked_sub(1).and_then(|j| weekday_of(&w[j]));
             let from = if weekday.is_some() { i - 1 } else { i };
             let to = if year.is_some() { i + 2 } else { i + 1 };
-            found.push(Mention { at: i, month, day, year, weekday, range, text: w[from..=to].join(" ") });
+            found.push(Mention {
+                at: i,
+                month,
+                day,
+                year,
+                weekday,
+                range,
+                text: w[from..=to].join(" "),
+            });
         }
     }
     found
@@ -174,7 +208,7 @@ pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
         && prefix.chars().count() <= 60
         && prefix.split_whitespace().count() <= 8
         && !prefix.contains(['.', '!', '?', '؟', '।', '"', '“'])
-        && lead[colon + 1..].trim().split_whitespace().count() >= 5;
+        && lead[colon + 1..].split_whitespace().count() >= 5;
     if !ok {
         return None;
     }
@@ -186,11 +220,17 @@ pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
         .map(|s| {
             // A bilingual dateline (`New Delhi नई दिल्ली`): keep the words in the article's script.
             let all: Vec<&str> = s.split_whitespace().collect();
-            let own: Vec<&str> =
-                all.iter().copied().filter(|w| text::is_latin_word(w) == lead_is_latin).collect();
+            let own: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|w| text::is_latin_word(w) == lead_is_latin)
+                .collect();
             if own.is_empty() { all.join(" ") } else { own.join(" ") }
         });
-    Some(Dateline { text: prefix.to_string(), place })
+    Some(Dateline {
+        text: prefix.to_string(),
+        place,
+    })
 }
 
 fn strip_brackets(s: &str) -> String {
@@ -205,7 +245,10 @@ pub fn arabic_place(lead: &str) -> Option<Place> {
     )
     .expect("constant regex");
     let caps = re.captures(lead)?;
-    Some(Place { name: caps[1].to_string(), evidence: caps[0].trim().to_string() })
+    Some(Place {
+        name: caps[1].to_string(),
+        evidence: caps[0].trim().to_string(),
+    })
 }
 
 fn dmy(d: NaiveDate) -> String {
@@ -218,21 +261,36 @@ fn dmy(d: NaiveDate) -> String {
 pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &str, today: NaiveDate) -> DateFinding {
     let anchor = match dateline {
         Some(d) => mentions(&d.text, lang).into_iter().next(),
-        None => mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
+        None => mentions(lead, lang)
+            .into_iter()
+            .find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
     };
     let reported = mentions(body, lang);
     let Some(anchor) = anchor else {
         let mut evidence = "no dateline date and no dated lead sentence; date left out".to_string();
         if let Some(m) = reported.first() {
-            evidence.push_str(&format!(" (the text reports \"{}\", which dates the event, not the article)", m.text));
+            evidence.push_str(&format!(
+                " (the text reports \"{}\", which dates the event, not the article)",
+                m.text
+            ));
         }
-        return DateFinding { date: None, candidates: vec![], evidence, review: true };
+        return DateFinding {
+            date: None,
+            candidates: vec![],
+            evidence,
+            review: true,
+        };
     };
     let what = if dateline.is_some() { "dateline" } else { "lead" };
-    if let Some(year) = anchor.year {
-        if let Some(date) = NaiveDate::from_ymd_opt(year, anchor.month, anchor.day) {
-            return DateFinding { date: Some(date), candidates: vec![], evidence: format!("{what} \"{}\"", anchor.text), review: false };
-        }
+    if let Some(year) = anchor.year
+        && let Some(date) = NaiveDate::from_ymd_opt(year, anchor.month, anchor.day)
+    {
+        return DateFinding {
+            date: Some(date),
+            candidates: vec![],
+            evidence: format!("{what} \"{}\"", anchor.text),
+            review: false,
+        };
     }
     // The latest date the text reports, other than the anchor itself; undated mentions take
     // the latest year the text names.
@@ -250,17 +308,29 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
             .filter_map(|y| NaiveDate::from_ymd_opt(y, anchor.month, anchor.day))
             .filter(|d| d.weekday() == weekday && *d <= today && floor.is_none_or(|f| *d >= f))
             .collect();
-        let list = candidates.iter().map(|d| d.year().to_string()).collect::<Vec<_>>().join(", ");
+        let list = candidates
+            .iter()
+            .map(|d| d.year().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         let Some(date) = candidates.last().copied() else {
             return DateFinding {
                 date: None,
                 candidates,
-                evidence: format!("{what} \"{}\" has no year, and no year from {FIRST_YEAR} to {} fits its weekday; date left out", anchor.text, today.year()),
+                evidence: format!(
+                    "{what} \"{}\" has no year, and no year from {FIRST_YEAR} to {} fits its weekday; date left out",
+                    anchor.text,
+                    today.year()
+                ),
                 review: true,
             };
         };
         let evidence = if candidates.len() == 1 {
-            format!("{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR}–{})", anchor.text, today.year())
+            format!(
+                "{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR}–{})",
+                anchor.text,
+                today.year()
+            )
         } else {
             format!(
                 "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR}–{}); chose the most recent, {}",
@@ -270,7 +340,12 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
             )
         };
         let candidates = if candidates.len() > 1 { candidates } else { vec![] };
-        return DateFinding { date: Some(date), candidates, evidence, review: true };
+        return DateFinding {
+            date: Some(date),
+            candidates,
+            evidence,
+            review: true,
+        };
     }
 
     if let (Some(floor), Some(year)) = (floor, latest_year) {
@@ -285,13 +360,21 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
                 anchor.text,
                 dmy(date)
             );
-            return DateFinding { date: Some(date), candidates: vec![], evidence, review: true };
+            return DateFinding {
+                date: Some(date),
+                candidates: vec![],
+                evidence,
+                review: true,
+            };
         }
     }
     DateFinding {
         date: None,
         candidates: vec![],
-        evidence: format!("{what} \"{}\" gives day and month, but the text names no year and no weekday; date left out", anchor.text),
+        evidence: format!(
+            "{what} \"{}\" gives day and month, but the text names no year and no weekday; date left out",
+            anchor.text
+        ),
         review: true,
     }
 }

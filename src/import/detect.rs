@@ -17,6 +17,7 @@ pub struct Detection {
 /// whatlang's ISO 639-3 code for a BCP 47 tag's language (`en-GB` -> `eng`).
 fn whatlang_lang(code: &str) -> Option<Lang> {
     let primary = code.split(['-', '_']).next().unwrap_or(code).to_ascii_lowercase();
+    #[rustfmt::skip]
     let three = match primary.as_str() {
         "en" => "eng", "hi" => "hin", "az" => "aze", "ar" => "ara", "fr" => "fra", "es" => "spa",
         "pt" => "por", "de" => "deu", "ru" => "rus", "ur" => "urd", "fa" => "pes", "tr" => "tur",
@@ -34,10 +35,17 @@ const MIN_CONFIDENCE: f64 = 0.5;
 
 pub fn detect(text: &str, site_languages: &[&str], given: Option<&str>) -> Result<Detection, String> {
     if let Some(code) = given {
-        return Ok(Detection { code: code.to_string(), confidence: 1.0, reliable: true, given: true });
+        return Ok(Detection {
+            code: code.to_string(),
+            confidence: 1.0,
+            reliable: true,
+            given: true,
+        });
     }
-    let known: Vec<(&str, Lang)> =
-        site_languages.iter().filter_map(|c| whatlang_lang(c).map(|l| (*c, l))).collect();
+    let known: Vec<(&str, Lang)> = site_languages
+        .iter()
+        .filter_map(|c| whatlang_lang(c).map(|l| (*c, l)))
+        .collect();
     if known.is_empty() {
         return Err(format!(
             "none of the site's languages ({}) can be detected; give the language with --lang",
@@ -48,11 +56,23 @@ pub fn detect(text: &str, site_languages: &[&str], given: Option<&str>) -> Resul
     let info = detector
         .detect(text)
         .ok_or_else(|| "the language could not be detected (too little text?); give it with --lang".to_string())?;
-    let code = known.iter().find(|(_, l)| *l == info.lang()).map(|(c, _)| c.to_string()).ok_or_else(|| {
-        format!("detected {} which is not a site language; give the language with --lang", info.lang().eng_name())
-    })?;
+    let code = known
+        .iter()
+        .find(|(_, l)| *l == info.lang())
+        .map(|(c, _)| c.to_string())
+        .ok_or_else(|| {
+            format!(
+                "detected {} which is not a site language; give the language with --lang",
+                info.lang().eng_name()
+            )
+        })?;
     let confidence = (info.confidence() * 100.0).round() / 100.0;
-    Ok(Detection { code, confidence, reliable: info.is_reliable() && confidence >= MIN_CONFIDENCE, given: false })
+    Ok(Detection {
+        code,
+        confidence,
+        reliable: info.is_reliable() && confidence >= MIN_CONFIDENCE,
+        given: false,
+    })
 }
 
 #[cfg(test)]

@@ -28,16 +28,18 @@ fn same_word(word: &str, name: &str) -> bool {
     }
     let mut rest = word;
     for _ in 0..2 {
-        let Some(stripped) = rest.strip_prefix(['و', 'ف', 'ب', 'ل', 'ك']) else { break };
+        let Some(stripped) = rest.strip_prefix(['و', 'ف', 'ب', 'ل', 'ك']) else {
+            break;
+        };
         rest = stripped;
         if rest == name {
             return true;
         }
         // ل + الـ is written لل: `للمكتب` is ل + المكتب.
-        if let Some(n) = name.strip_prefix("ال") {
-            if rest.strip_prefix('ل') == Some(n) {
-                return true;
-            }
+        if let Some(n) = name.strip_prefix("ال")
+            && rest.strip_prefix('ل') == Some(n)
+        {
+            return true;
         }
         // A name without the article, used with it: `والمكتب` for `مكتب`.
         if rest.strip_prefix("ال") == Some(name) {
@@ -49,7 +51,9 @@ fn same_word(word: &str, name: &str) -> bool {
 
 fn contains(haystack: &[String], needle: &[String]) -> bool {
     !needle.is_empty()
-        && haystack.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(a, b)| same_word(a, b)))
+        && haystack
+            .windows(needle.len())
+            .any(|w| w.iter().zip(needle).all(|(a, b)| same_word(a, b)))
 }
 
 /// Partners mentioned in `text`, in registry order, each once.
@@ -59,7 +63,10 @@ pub fn find(text: &str, partners: &[PartnerConfig]) -> Vec<Mention> {
     for partner in partners {
         let names = partner.names.values().flatten();
         if let Some(name) = names.into_iter().find(|n| contains(&words, &tokens(n))) {
-            found.push(Mention { key: partner.key.clone(), name: name.clone() });
+            found.push(Mention {
+                key: partner.key.clone(),
+                name: name.clone(),
+            });
         }
     }
     found
@@ -71,9 +78,15 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn partner(key: &str, names: &[(&str, &[&str])]) -> PartnerConfig {
-        let names: BTreeMap<String, Vec<String>> =
-            names.iter().map(|(l, n)| (l.to_string(), n.iter().map(|s| s.to_string()).collect())).collect();
-        PartnerConfig { key: key.into(), names, url: None }
+        let names: BTreeMap<String, Vec<String>> = names
+            .iter()
+            .map(|(l, n)| (l.to_string(), n.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        PartnerConfig {
+            key: key.into(),
+            names,
+            url: None,
+        }
     }
 
     #[test]

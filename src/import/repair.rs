@@ -96,21 +96,21 @@ pub fn repair(lines: &[String]) -> (Vec<String>, Vec<Join>) {
             continue;
         }
         let prev_index = out.iter().rposition(|l| !l.trim().is_empty());
-        if let Some(p) = prev_index {
-            if let Some(kind) = join_kind(&out[p], line) {
-                let before = last_word(&out[p]).to_string();
-                let after = first_word(line).to_string();
-                let prev = out[p].trim_end().to_string();
-                let merged = match kind {
-                    JoinKind::Word => format!("{}{}", prev.trim_end_matches('-'), line.trim_start()),
-                    JoinKind::Compound => format!("{prev}{}", line.trim_start()),
-                    JoinKind::Sentence => format!("{prev} {}", line.trim_start()),
-                };
-                out.truncate(p);
-                out.push(merged);
-                joins.push(Join { kind, before, after });
-                continue;
-            }
+        if let Some(p) = prev_index
+            && let Some(kind) = join_kind(&out[p], line)
+        {
+            let before = last_word(&out[p]).to_string();
+            let after = first_word(line).to_string();
+            let prev = out[p].trim_end().to_string();
+            let merged = match kind {
+                JoinKind::Word => format!("{}{}", prev.trim_end_matches('-'), line.trim_start()),
+                JoinKind::Compound => format!("{prev}{}", line.trim_start()),
+                JoinKind::Sentence => format!("{prev} {}", line.trim_start()),
+            };
+            out.truncate(p);
+            out.push(merged);
+            joins.push(Join { kind, before, after });
+            continue;
         }
         out.push(line.clone());
     }
@@ -136,7 +136,9 @@ mod tests {
 
     #[test]
     fn sentence_cut_by_a_page_break_becomes_one_paragraph() {
-        let (out, joins) = run("İkinci sessiya isə \"Yaşıl idarəetmədə qlobal əməkdaşlığın rolu\" mövzusunda həsr edilib. Sessiyada\n\nBMT-nin rəhbərləri çıxış ediblər.");
+        let (out, joins) = run(
+            "İkinci sessiya isə \"Yaşıl idarəetmədə qlobal əməkdaşlığın rolu\" mövzusunda həsr edilib. Sessiyada\n\nBMT-nin rəhbərləri çıxış ediblər.",
+        );
         assert_eq!(out.len(), 1);
         assert!(out[0].contains("Sessiyada BMT-nin"));
         assert_eq!(joins[0].kind, JoinKind::Sentence);
@@ -144,7 +146,8 @@ mod tests {
 
     #[test]
     fn headings_finished_sentences_and_inner_hyphens_stay() {
-        let (out, joins) = run("Historic Win for WASME\n\nIn the NGO-UNESCO framework, cross-border trade grew.\n\nNext paragraph.");
+        let (out, joins) =
+            run("Historic Win for WASME\n\nIn the NGO-UNESCO framework, cross-border trade grew.\n\nNext paragraph.");
         assert_eq!(out.len(), 3);
         assert!(joins.is_empty());
     }

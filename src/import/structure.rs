@@ -44,7 +44,11 @@ pub fn list_marker(line: &str) -> Option<(ListKind, String, &str)> {
     if !rest.starts_with(char::is_whitespace) || rest.trim().is_empty() {
         return None;
     }
-    Some((ListKind::Numbered, crate::import::text::ascii_digits(&digits), rest.trim_start()))
+    Some((
+        ListKind::Numbered,
+        crate::import::text::ascii_digits(&digits),
+        rest.trim_start(),
+    ))
 }
 
 /// Ends like a sentence or a clause, so cannot be a title or heading.
@@ -72,10 +76,10 @@ const HEADING_MAX_WORDS: usize = 10;
 /// after a few words, never reworded. The dateline (`New Delhi, January 27:`) is skipped.
 pub fn provisional_title(lead: &str, dateline: Option<&str>) -> String {
     let mut text = lead.trim();
-    if let Some(d) = dateline {
-        if let Some(rest) = text.strip_prefix(d) {
-            text = rest.trim_start_matches([':', ' ', '-', '–', '—']).trim();
-        }
+    if let Some(d) = dateline
+        && let Some(rest) = text.strip_prefix(d)
+    {
+        text = rest.trim_start_matches([':', ' ', '-', '–', '—']).trim();
     }
     let sentence_end = text.find(['.', '!', '?', '؟', '।']).unwrap_or(text.len());
     let sentence = &text[..sentence_end];
@@ -167,7 +171,9 @@ mod tests {
 
     #[test]
     fn bullets_numbers_and_subheadings() {
-        let b = blocks(&lines("Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd."));
+        let b = blocks(&lines(
+            "Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd.",
+        ));
         assert_eq!(
             to_markdown(&b),
             "Intro text here.\n\n## Historic Win for WASME\n\nBody text.\n\n- one\n- two\n\n1. first\n2. second\n\nEnd.\n"

@@ -6,7 +6,11 @@ use unicode_segmentation::UnicodeSegmentation;
 /// The article as lines: NFC, no BOM, no carriage returns, no trailing spaces.
 pub fn normalize(text: &str) -> Vec<String> {
     let text: String = text.trim_start_matches('\u{feff}').nfc().collect();
-    text.replace("\r\n", "\n").replace('\r', "\n").lines().map(|l| l.trim_end().replace('\u{a0}', " ")).collect()
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(|l| l.trim_end().replace('\u{a0}', " "))
+        .collect()
 }
 
 pub fn is_mark(c: char) -> bool {

@@ -116,7 +116,13 @@ pub fn group(candidates: &[Candidate]) -> Vec<Group> {
             }
         }
     }
-    links.sort_by_key(|l| (std::cmp::Reverse(l.shared.numbers.len() + l.shared.names.len()), l.a, l.b));
+    links.sort_by_key(|l| {
+        (
+            std::cmp::Reverse(l.shared.numbers.len() + l.shared.names.len()),
+            l.a,
+            l.b,
+        )
+    });
     let mut set: Vec<usize> = (0..candidates.len()).collect();
     fn root(set: &mut [usize], mut i: usize) -> usize {
         while set[i] != i {
@@ -132,7 +138,10 @@ pub fn group(candidates: &[Candidate]) -> Vec<Group> {
             continue;
         }
         let langs = |r: usize, set: &mut [usize]| -> BTreeSet<String> {
-            (0..candidates.len()).filter(|&i| root(set, i) == r).map(|i| candidates[i].lang.clone()).collect()
+            (0..candidates.len())
+                .filter(|&i| root(set, i) == r)
+                .map(|i| candidates[i].lang.clone())
+                .collect()
         };
         let (la, lb) = (langs(ra, &mut set), langs(rb, &mut set));
         if la.is_disjoint(&lb) {
@@ -165,14 +174,18 @@ fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> St
     for link in links {
         for name in &link.shared.names {
             let lower = name.to_lowercase();
-            let uses = members.iter().map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0)).sum();
+            let uses = members
+                .iter()
+                .map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0))
+                .sum();
             names.insert(lower, uses);
         }
         for n in &link.shared.numbers {
-            if let Ok(y) = n.parse::<u32>() {
-                if (1900..=2100).contains(&y) && n.len() == 4 {
-                    year = year.max(Some(y));
-                }
+            if let Ok(y) = n.parse::<u32>()
+                && (1900..=2100).contains(&y)
+                && n.len() == 4
+            {
+                year = year.max(Some(y));
             }
         }
     }
@@ -190,7 +203,12 @@ mod tests {
     use super::*;
 
     fn candidate(lang: &str, text: &str) -> Candidate {
-        Candidate { lang: lang.into(), evidence: evidence(text), key: None, new: true }
+        Candidate {
+            lang: lang.into(),
+            evidence: evidence(text),
+            key: None,
+            new: true,
+        }
     }
 
     #[test]
@@ -209,7 +227,10 @@ mod tests {
 
     #[test]
     fn same_language_never_groups() {
-        let c = [candidate("en", "WASME ICNGO 66 34"), candidate("en", "WASME ICNGO 66 34")];
+        let c = [
+            candidate("en", "WASME ICNGO 66 34"),
+            candidate("en", "WASME ICNGO 66 34"),
+        ];
         assert!(group(&c).is_empty());
     }
 }

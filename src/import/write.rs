@@ -128,9 +128,10 @@ pub struct ExistingPage {
 /// Front matter text, its first line number, and the body.
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("---\n")?;
-    let end = rest.find("\n---\n").map(|i| (i + 1, i + 5)).or_else(|| {
-        rest.strip_suffix("\n---").map(|r| (r.len() + 1, rest.len()))
-    })?;
+    let end = rest
+        .find("\n---\n")
+        .map(|i| (i + 1, i + 5))
+        .or_else(|| rest.strip_suffix("\n---").map(|r| (r.len() + 1, rest.len())))?;
     Some((&rest[..end.0], &rest[end.1..]))
 }
 
@@ -139,21 +140,32 @@ fn split_front_matter(text: &str) -> Option<(&str, &str)> {
 pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec<String>) {
     let mut pages = Vec::new();
     let mut warnings = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return (pages, warnings) };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (pages, warnings);
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
         let Some(stem) = name.strip_suffix(".md") else { continue };
-        let Some(lang) = stem.rsplit_once('.').map(|(_, l)| l).filter(|l| languages.contains(l)) else { continue };
+        let Some(lang) = stem.rsplit_once('.').map(|(_, l)| l).filter(|l| languages.contains(l)) else {
+            continue;
+        };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                warnings.push(format!("{}: cannot read ({e}); not compared for translations", path.display()));
+                warnings.push(format!(
+                    "{}: cannot read ({e}); not compared for translations",
+                    path.display()
+                ));
                 continue;
             }
         };
-        let Some((yaml, body)) = split_front_matter(&text) else { continue };
+        let Some((yaml, body)) = split_front_matter(&text) else {
+            continue;
+        };
         let front: ExistingFront = match crate::yaml::parse(yaml, &path, 2) {
             Ok(f) => f,
             Err(e) => {
@@ -162,7 +174,12 @@ pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec
             }
         };
         let lang = lang.to_string();
-        pages.push(ExistingPage { path, lang, translation_key: front.translation_key, body: body.to_string() });
+        pages.push(ExistingPage {
+            path,
+            lang,
+            translation_key: front.translation_key,
+            body: body.to_string(),
+        });
     }
     (pages, warnings)
 }
@@ -211,14 +228,17 @@ pub fn write_page(path: &Path, content: &str, dry_run: bool, force: bool) -> any
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     std::io::Write::write_all(&mut tmp, content.as_bytes())?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(outcome)
 }
 
 /// Adds `translation_key: key` to an existing page's front matter, changing nothing else.
 pub fn add_translation_key(path: &Path, key: &str) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let rest = text.strip_prefix("---\n").with_context(|| format!("{}: no front matter", path.display()))?;
+    let rest = text
+        .strip_prefix("---\n")
+        .with_context(|| format!("{}: no front matter", path.display()))?;
     let line = crate::yaml::to_string(&BTreeMap::from([("translation_key", key)]))?;
     let updated = format!("---\n{line}{rest}");
     std::fs::write(path, updated).with_context(|| format!("cannot write {}", path.display()))
