@@ -318,24 +318,21 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
                 date: None,
                 candidates,
                 evidence: format!(
-                    "{what} \"{}\" has no year, and no year from {FIRST_YEAR} to {} fits its weekday; date left out",
-                    anchor.text,
-                    today.year()
+                    "{what} \"{}\" has no year, and no year from {FIRST_YEAR} until today fits its weekday; date left out",
+                    anchor.text
                 ),
                 review: true,
             };
         };
         let evidence = if candidates.len() == 1 {
             format!(
-                "{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR}–{})",
-                anchor.text,
-                today.year()
+                "{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR} until today)",
+                anchor.text
             )
         } else {
             format!(
-                "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR}–{}); chose the most recent, {}",
+                "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR} until today); chose the most recent, {}",
                 anchor.text,
-                today.year(),
                 dmy(date)
             )
         };

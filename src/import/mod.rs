@@ -99,6 +99,9 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>>
 /// The file as UTF-8 text, or an error a person can act on.
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err("UTF-16 text; save it as UTF-8 and import it again".into());
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;

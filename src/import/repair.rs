@@ -53,7 +53,26 @@ fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or("")
 }
 
-fn join_kind(prev: &str, next: &str) -> Option<JoinKind> {
+/// A long line that ends without punctuation is a cut sentence only in a text whose paragraphs
+/// otherwise end with punctuation; web copy that never ends paragraphs with a full stop is left alone.
+fn writer_ends_paragraphs(lines: &[String]) -> bool {
+    let long: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| l.split_whitespace().count() >= CUT_MIN_WORDS && !is_list_item(l) && !l.ends_with('-'))
+        .collect();
+    let ended = long
+        .iter()
+        .filter(|l| l.chars().last().is_some_and(|c| !open_end(c)))
+        .count();
+    !long.is_empty() && ended * 4 >= long.len() * 3
+}
+
+fn open_end(c: char) -> bool {
+    c.is_alphanumeric() || c == ',' || c == '،' || crate::import::text::is_mark(c)
+}
+
+fn join_kind(prev: &str, next: &str, sentences: bool) -> Option<JoinKind> {
     let prev = prev.trim_end();
     let next = next.trim_start();
     if is_list_item(next) {
@@ -75,9 +94,10 @@ fn join_kind(prev: &str, next: &str) -> Option<JoinKind> {
         }
         return None;
     }
-    let ends_open = last.is_alphanumeric() || last == ',' || last == '،' || crate::import::text::is_mark(last);
-    if ends_open
+    if sentences
+        && open_end(last)
         && !is_list_item(prev)
+        && !crate::import::structure::is_title_like(next, 10)
         && prev.split_whitespace().count() >= CUT_MIN_WORDS
         && (next_first.is_alphanumeric() || next_first == '"' || next_first == '«')
     {
@@ -90,6 +110,7 @@ fn join_kind(prev: &str, next: &str) -> Option<JoinKind> {
 pub fn repair(lines: &[String]) -> (Vec<String>, Vec<Join>) {
     let mut out: Vec<String> = Vec::new();
     let mut joins = Vec::new();
+    let sentences = writer_ends_paragraphs(lines);
     for line in lines {
         if line.trim().is_empty() {
             out.push(String::new());
@@ -97,7 +118,7 @@ pub fn repair(lines: &[String]) -> (Vec<String>, Vec<Join>) {
         }
         let prev_index = out.iter().rposition(|l| !l.trim().is_empty());
         if let Some(p) = prev_index
-            && let Some(kind) = join_kind(&out[p], line)
+            && let Some(kind) = join_kind(&out[p], line, sentences)
         {
             let before = last_word(&out[p]).to_string();
             let after = first_word(line).to_string();
@@ -137,11 +158,23 @@ mod tests {
     #[test]
     fn sentence_cut_by_a_page_break_becomes_one_paragraph() {
         let (out, joins) = run(
-            "İkinci sessiya isə \"Yaşıl idarəetmədə qlobal əməkdaşlığın rolu\" mövzusunda həsr edilib. Sessiyada\n\nBMT-nin rəhbərləri çıxış ediblər.",
+            "İlk sessiya \"Ekoloji çağırışlara cavab\" mövzusunda həsr olunub və nazirlər çıxış ediblər.\n\n\
+             İkinci sessiya isə \"Yaşıl idarəetmədə qlobal əməkdaşlığın rolu\" mövzusunda həsr edilib. Sessiyada\n\n\
+             BMT-nin və Serbiyanın müvafiq qurumlarının rəhbərləri çıxış ediblər.\n\n\
+             Forum zamanı Uqandanın və Efiopiyanın nazirliklərinin rəhbərləri təqdimatlar ediblər.",
         );
-        assert_eq!(out.len(), 1);
-        assert!(out[0].contains("Sessiyada BMT-nin"));
+        assert_eq!(out.len(), 3);
+        assert!(out[1].contains("Sessiyada BMT-nin"));
         assert_eq!(joins[0].kind, JoinKind::Sentence);
+    }
+
+    #[test]
+    fn paragraphs_of_a_text_that_never_uses_full_stops_are_not_joined() {
+        let (out, joins) = run(
+            "one two three four five six seven eight nine\n\nten eleven twelve thirteen fourteen fifteen sixteen seventeen",
+        );
+        assert_eq!(out.len(), 2);
+        assert!(joins.is_empty());
     }
 
     #[test]

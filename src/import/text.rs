@@ -58,3 +58,15 @@ pub fn is_latin_text(text: &str) -> bool {
     }
     all > 0 && latin * 2 > all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_becomes_nfc_lines_without_bom_or_carriage_returns() {
+        // `e` + combining acute and `U` + diaeresis become their composed forms.
+        let lines = normalize("\u{feff}Cafe\u{301}  \r\nU\u{308}\r\n");
+        assert_eq!(lines, ["Caf\u{e9}", "\u{dc}"]);
+    }
+}
