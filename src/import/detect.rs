@@ -86,4 +86,10 @@ mod tests {
         let d = detect("نظمت الشبكة ندوة تعلن من خلالها عن انطلاقها رسمياً", &["en", "ar"], None).unwrap();
         assert_eq!(d.code, "ar");
     }
+
+    #[test]
+    fn a_short_ambiguous_text_is_not_reliable() {
+        let d = detect("Salam, forum", &["en", "az"], None).unwrap();
+        assert!(!d.reliable, "{d:?}");
+    }
 }

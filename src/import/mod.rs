@@ -102,6 +102,9 @@ fn read_text(path: &Path) -> Result<String, String> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err("UTF-16 text; save it as UTF-8 and import it again".into());
     }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err("the file is empty; nothing to import".into());
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
