@@ -209,7 +209,13 @@ pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
         && prefix.split_whitespace().count() <= 8
         && !prefix.contains(['.', '!', '?', '؟', '।', '"', '“'])
         && lead[colon + 1..].split_whitespace().count() >= 5;
-    if !ok {
+    // `Place, Date:` or a place name alone (`New Delhi नई दिल्ली:`), not `WASME proposed:`.
+    let latin: Vec<String> = words(prefix).into_iter().filter(|w| text::is_latin_word(w)).collect();
+    let dated = !mentions(prefix, lang).is_empty();
+    let named = !latin.is_empty()
+        && prefix.split_whitespace().count() <= 4
+        && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if !ok || !(dated || named) {
         return None;
     }
     let lead_is_latin = crate::import::text::is_latin_text(lead);
@@ -392,6 +398,26 @@ mod tests {
         let found = article_date(lead, Some(&d), lead, "en", today());
         assert_eq!(found.date, NaiveDate::from_ymd_opt(2025, 1, 27));
         assert!(found.review);
+    }
+
+    #[test]
+    fn a_clause_before_a_colon_is_no_dateline() {
+        assert_eq!(
+            dateline(
+                "Among its recommendations, WASME proposed: more training for small firms now.",
+                "en"
+            ),
+            None
+        );
+        assert_eq!(
+            dateline("WASME proposed: more training for small firms and more.", "en"),
+            None
+        );
+        assert_eq!(
+            dateline("قال الوزير: إن التعاونيات تلعب دورا كبيرا في التنمية", "ar"),
+            None
+        );
+        assert!(dateline("Baku, 14 November: The forum opened today with many guests.", "en").is_some());
     }
 
     #[test]
