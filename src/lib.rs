@@ -24,4 +24,5 @@ pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod yaml;
