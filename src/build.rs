@@ -42,10 +42,12 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
         check_page_templates(&site, templates, &mut errors);
     }
     let (pages, sections) = render_markdown(&site, &mut errors);
+    let assets = render::assets::Assets::build(root, &site.config).map_err(|e| errors.extend(e)).unwrap_or_default();
     let (Some(templates), Some(tera)) = (templates, compiled.filter(|_| errors.is_empty())) else {
         return errors.into_result(unreachable_built());
     };
     let direction = |lang: &str| crate::i18n::direction(&site.config, lang).as_str();
+    let tera = assets.with_functions(tera);
     let output = render::render(tera, &RenderInput {
         site: &site,
         pages: &pages,
@@ -56,6 +58,9 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
     })?;
     let mut output = output;
     copy_static(root, &site.config, &mut output);
+    output.files.extend(assets.files);
+    let search = crate::search::index(&site.config, &output)?;
+    output.files.extend(search);
     Ok(Built { site, output, warnings: vec![] })
 }
 

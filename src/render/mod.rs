@@ -4,6 +4,12 @@
 
 pub mod templates;
 pub mod views;
+// Output files written from the site model rather than templates (issue 5).
+pub mod aliases;
+pub mod assets;
+pub mod feeds;
+pub mod metadata;
+pub mod sitemap;
 
 use crate::content::Site;
 use crate::content::slug::slugify;
@@ -143,6 +149,10 @@ pub fn render(mut tera: tera::Tera, input: &RenderInput) -> Result<Output, Diagn
             }
         }
     }
+    // Feeds, sitemaps, robots.txt and alias redirects.
+    output.files.extend(feeds::render(site, input.pages, &shared.taxonomies));
+    output.files.extend(sitemap::render(site, &shared.taxonomies));
+    aliases::render(site, &output.files).map(|f| output.files.extend(f)).unwrap_or_else(|e| errors.extend(e));
     errors.into_result(output)
 }
 
@@ -209,6 +219,7 @@ fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str
     ctx.insert("lang_root", &config.language_root(lang));
     ctx.insert("current_path", url);
     ctx.insert("current_url", &config.absolute(url));
+    ctx.insert("feed_url", &format!("{}{}", config.language_root(lang), feeds::FEED_FILE));
     ctx.insert("template_name", template);
     ctx.insert("taxonomies", &config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
     ctx
