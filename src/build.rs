@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use crate::i18n::Localizer;
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
@@ -25,6 +27,8 @@ pub struct Built {
     pub site: Site,
     pub output: Output,
     pub warnings: Vec<String>,
+    pub templates: TemplateSources,
+    pub localizer: Arc<Localizer>,
 }
 
 /// Runs every stage on the site in `root`; returns every problem found when any stage fails.
@@ -34,26 +38,33 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
         config.base_url = url.to_string();
     }
     let mut errors = Diagnostics::default();
+    let theme_dir = config.theme.as_ref().map(|t| root.join("themes").join(t));
+    let localizer = Localizer::load(root, theme_dir.as_deref(), &config).map_err(|e| errors.extend(e)).ok().map(Arc::new);
     let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
-    let compiled = templates.as_ref().and_then(|t| t.compile().map_err(|e| errors.extend(e)).ok());
+    let assets = render::assets::Assets::build(root, &config).map_err(|e| errors.extend(e)).unwrap_or_default();
+    let register = |tera: &mut tera::Tera| {
+        render::register_placeholders(tera);
+        assets.register(tera);
+        if let Some(localizer) = &localizer {
+            crate::i18n::register(tera, localizer.clone());
+        }
+    };
+    let compiled = templates.as_ref().and_then(|t| t.compile(&register).map_err(|e| errors.extend(e)).ok());
     let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
     errors.extend(content_errors);
     if let Some(templates) = &templates {
         check_page_templates(&site, templates, &mut errors);
     }
     let (pages, sections) = render_markdown(&site, &mut errors);
-    let assets = render::assets::Assets::build(root, &site.config).map_err(|e| errors.extend(e)).unwrap_or_default();
-    let (Some(templates), Some(tera)) = (templates, compiled.filter(|_| errors.is_empty())) else {
-        return errors.into_result(unreachable_built());
+    let (Some(templates), Some(tera), Some(localizer)) = (templates, compiled.filter(|_| errors.is_empty()), localizer) else {
+        return Err(errors.sorted());
     };
-    let direction = |lang: &str| crate::i18n::direction(&site.config, lang).as_str();
-    let tera = assets.with_functions(tera);
+    let direction = |lang: &str| localizer.direction(lang).as_str();
     let output = render::render(tera, &RenderInput {
         site: &site,
         pages: &pages,
         sections: &sections,
         templates: &templates,
-        extend: &|_| {},
         direction: &direction,
     })?;
     let mut output = output;
@@ -61,30 +72,10 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
     output.files.extend(assets.files);
     let search = crate::search::index(&site.config, &output)?;
     output.files.extend(search);
-    Ok(Built { site, output, warnings: vec![] })
+    let warnings = localizer.warnings();
+    Ok(Built { site, output, warnings, templates, localizer })
 }
 
-// `into_result` needs a value for the Ok case, which cannot happen when errors is non-empty.
-fn unreachable_built() -> Built {
-    Built { site: Site { root: PathBuf::new(), config: empty_config(), pages: vec![], sections: vec![] }, output: Output::default(), warnings: vec![] }
-}
-
-fn empty_config() -> SiteConfig {
-    SiteConfig {
-        base_url: String::new(),
-        title: String::new(),
-        default_language: String::new(),
-        languages: vec![],
-        default_language_in_subdir: false,
-        theme: None,
-        taxonomies: vec![],
-        paginate_by: 10,
-        markdown: Default::default(),
-        missing_translation: Default::default(),
-        partners: vec![],
-        extra: serde_json::Value::Null,
-    }
-}
 
 /// A page or section asking for a template that neither the site nor the theme has.
 fn check_page_templates(site: &Site, templates: &TemplateSources, errors: &mut Diagnostics) {
@@ -222,18 +213,52 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
 }
 
-pub fn check_command(root: &Path, drafts: bool, _strict: bool) -> anyhow::Result<ExitCode> {
+pub fn check_command(root: &Path, drafts: bool, strict: bool) -> anyhow::Result<ExitCode> {
     match build_site(root, None, drafts) {
         Ok(built) => {
             print_warnings(&built.warnings);
+            let sources: Vec<(String, String)> =
+                built.templates.files.iter().map(|(n, (_, text))| (n.clone(), text.clone())).collect();
+            let used = crate::i18n::keys_used_by_templates(&sources).into_keys().collect();
+            let coverage = built.localizer.coverage(&used);
+            println!("UI strings per language:\n{}", coverage.table());
+            let untranslated = untranslated_pages(&built.site);
+            println!("{untranslated}");
             println!("ok: {} pages, {} files would be written", built.site.pages.len(), built.output.files.len());
-            Ok(ExitCode::SUCCESS)
+            let incomplete = coverage.has_missing() || !built.warnings.is_empty();
+            Ok(if strict && incomplete { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Err(errors) => {
             eprintln!("{errors}");
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Per section and language: how many of the section's pages have no translation there.
+fn untranslated_pages(site: &Site) -> String {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let present: BTreeSet<(&str, &str)> = site.pages.iter().map(|p| (p.translation_key.as_str(), p.lang.as_str())).collect();
+    for p in &site.pages {
+        keys.entry(site.sections[p.section].content_path.as_str()).or_default().insert(&p.translation_key);
+    }
+    let mut out = String::from("Untranslated pages per section:\n");
+    out.push_str(&format!("{:<20}", "section"));
+    for l in &site.config.languages {
+        out.push_str(&format!("{:>8}", l.code));
+    }
+    out.push('\n');
+    for (section, ks) in &keys {
+        let name = if section.is_empty() { "(home)" } else { section };
+        out.push_str(&format!("{name:<20}"));
+        for l in &site.config.languages {
+            let missing = ks.iter().filter(|k| !present.contains(&(**k, l.code.as_str()))).count();
+            out.push_str(&format!("{missing:>8}"));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub fn new_site(_dir: &Path) -> anyhow::Result<ExitCode> {

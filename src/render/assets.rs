@@ -83,12 +83,6 @@ impl Assets {
         path.starts_with(SEARCH_BUNDLE).then(|| format!("{}{path}", self.base_path))
     }
 
-    /// `tera` with `asset_url` registered.
-    pub fn with_functions(&self, mut tera: tera::Tera) -> tera::Tera {
-        self.register(&mut tera);
-        tera
-    }
-
     /// Registers `asset_url(path="main.css")`.
     pub fn register(&self, tera: &mut tera::Tera) {
         let assets = self.clone();

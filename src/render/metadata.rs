@@ -3,7 +3,9 @@
 
 use super::feeds::{page_published, page_updated};
 use crate::content::{Page, Site};
+use crate::config::SiteConfig;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// `og:locale` for a language code: `language_TERRITORY` with the territory CLDR deems likely
 /// (`hi` -> `hi_IN`, `az` -> `az_AZ`), the code's own region when it has one, else the language.
@@ -19,9 +21,10 @@ pub fn og_locale(code: &str) -> String {
     }
 }
 
-/// `og:locale:alternate` values for the other languages the content exists in.
-pub fn og_locale_alternates<'a>(current: &str, existing: impl Iterator<Item = &'a str>) -> Vec<String> {
-    existing.filter(|l| *l != current).map(og_locale).collect()
+/// `og:locale:alternate` values for the other languages the content exists in (`existing`:
+/// language -> URL), in site language order.
+pub fn og_locale_alternates(config: &SiteConfig, current: &str, existing: &BTreeMap<&str, &str>) -> Vec<String> {
+    config.language_codes().into_iter().filter(|l| *l != current && existing.contains_key(l)).map(og_locale).collect()
 }
 
 /// The page as a schema.org `NewsArticle`, serialised so it can sit inside a `<script>` element:

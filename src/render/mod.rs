@@ -41,6 +41,10 @@ pub enum Job {
     TaxonomyList { lang: String, taxonomy: String },
     TaxonomyTerm { lang: String, taxonomy: String, term: String, number: usize },
     NotFound(String),
+    /// A page shown in a language it has no translation in (`missing_translation`).
+    StandIn { page: usize, lang: String },
+    /// `/index.html` choosing the visitor's language when every language has a subfolder.
+    LanguageChooser,
 }
 
 /// Pages of one taxonomy term in one language, newest first.
@@ -98,8 +102,6 @@ pub struct RenderInput<'a> {
     pub pages: &'a [Rendered],
     pub sections: &'a [Rendered],
     pub templates: &'a TemplateSources,
-    /// Extra Tera registrations (localisation), applied before rendering.
-    pub extend: &'a (dyn Fn(&mut tera::Tera) + Sync),
     /// Text direction per language.
     pub direction: &'a (dyn Fn(&str) -> &'static str + Sync),
 }
@@ -126,7 +128,6 @@ pub fn render(mut tera: tera::Tera, input: &RenderInput) -> Result<Output, Diagn
         .collect();
     let shared = Arc::new(Shared { config: views::config_value(&site.config, input.direction), pages, sections, taxonomies });
     register_functions(&mut tera, site, &shared);
-    (input.extend)(&mut tera);
 
     let jobs = jobs(site, &shared.taxonomies);
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
@@ -178,6 +179,42 @@ pub fn jobs(site: &Site, taxonomies: &Taxonomies) -> Vec<Job> {
         }
     }
     jobs.extend(site.config.language_codes().into_iter().map(|l| Job::NotFound(l.to_string())));
+    jobs.extend(stand_in_jobs(site));
+    if site.config.default_language_in_subdir {
+        jobs.push(Job::LanguageChooser);
+    }
+    jobs
+}
+
+/// One stand-in per page and language it lacks, from the default-language version (or the
+/// first existing one), when the site asks for stand-ins.
+fn stand_in_jobs(site: &Site) -> Vec<Job> {
+    if site.config.missing_translation == crate::config::MissingTranslation::Hide {
+        return vec![];
+    }
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        groups.entry(&p.translation_key).or_default().push(i);
+    }
+    let taken: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    let mut jobs = Vec::new();
+    for members in groups.values() {
+        let source = members
+            .iter()
+            .copied()
+            .find(|&i| site.pages[i].lang == site.config.default_language)
+            .or_else(|| members.iter().copied().min_by_key(|&i| site.config.languages.iter().position(|l| l.code == site.pages[i].lang)))
+            .expect("a translation group has at least one page");
+        for l in &site.config.languages {
+            if members.iter().any(|&i| site.pages[i].lang == l.code) {
+                continue;
+            }
+            let url = views::stand_in_url(site, &site.pages[source], &l.code);
+            if url.as_deref().is_some_and(|u| !taken.contains(u)) {
+                jobs.push(Job::StandIn { page: source, lang: l.code.clone() });
+            }
+        }
+    }
     jobs
 }
 
@@ -290,6 +327,10 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
                 map(vec![("name", t.name.as_str().into()), ("slug", t.slug.as_str().into()), ("url", t.url.as_str().into()), ("count", t.pages.len().into())]),
             );
             ctx.insert_value("paginator", paginator(shared, &t.url, &t.pages, per_page, *number));
+            // The term's Atom feed when its taxonomy has `feed: true` (overrides the language feed).
+            if config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
+                ctx.insert("feed_url", &format!("{}{}", t.url, feeds::FEED_FILE));
+            }
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, taxonomy)));
             (template, url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
         }
@@ -298,10 +339,48 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             let mut ctx = base_context(shared, input, lang, "404.html", &url);
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, "")));
             if !tera.contains_template("404.html") {
-                return Ok((output_dir(config, &url), fallback_404(lang).into_bytes()));
+                return Ok((output_dir(config, &url), fallback_404(lang, (input.direction)(lang)).into_bytes()));
             }
             ("404.html".to_string(), url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
         }
+        Job::StandIn { page: i, lang } => {
+            let page = &site.pages[*i];
+            let url = views::stand_in_url(site, page, lang).expect("stand-in jobs exist only when stand-ins do");
+            let template = page.front.template.clone().unwrap_or_else(|| "page.html".into());
+            let mut ctx = base_context(shared, input, lang, &template, &url);
+            ctx.insert_value("page", shared.pages[*i].clone());
+            ctx.insert_value("section", shared.sections[page.section].clone());
+            let mut translations = shared.pages[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none);
+            if let Some(list) = translations.as_array() {
+                let marked: Vec<Value> = list
+                    .iter()
+                    .map(|t| {
+                        let mut m = t.as_map().cloned().unwrap_or_default();
+                        let code = t.get_from_path("code").and_then(|c| c.as_str()).unwrap_or("");
+                        m.insert("current".into(), (code == lang).into());
+                        Value::from(m)
+                    })
+                    .collect();
+                translations = marked.into();
+            }
+            ctx.insert_value("translations", translations);
+            let mode = match config.missing_translation {
+                crate::config::MissingTranslation::Fallback => "fallback",
+                _ => "notice",
+            };
+            ctx.insert_value(
+                "stand_in",
+                map(vec![
+                    ("mode", mode.into()),
+                    ("lang", page.lang.as_str().into()),
+                    ("dir", (input.direction)(&page.lang).into()),
+                    ("url", page.url.as_str().into()),
+                    ("permalink", config.absolute(&page.url).into()),
+                ]),
+            );
+            (template, url, ctx, page.file.clone())
+        }
+        Job::LanguageChooser => return Ok(("index.html".to_string(), language_chooser(input).into_bytes())),
     };
     if !tera.contains_template(&template) {
         return Err(Diagnostic::new(
@@ -319,8 +398,77 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
     Ok((path, html.into_bytes()))
 }
 
-fn fallback_404(lang: &str) -> String {
-    format!("<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n")
+/// `/index.html` when every language lives in a subfolder: sends the visitor to the first of
+/// their browser's languages the site has, and lists every language for readers without JS.
+fn language_chooser(input: &RenderInput) -> String {
+    let config = &input.site.config;
+    let mut links = String::new();
+    let mut table = Vec::new();
+    for l in &config.languages {
+        let url = config.language_root(&l.code);
+        links.push_str(&format!(
+            "<li><a href=\"{url}\" hreflang=\"{code}\" lang=\"{code}\" dir=\"{dir}\">{name}</a></li>\n",
+            code = l.code,
+            dir = (input.direction)(&l.code),
+            name = escape(&l.name),
+        ));
+        table.push(format!("{:?}:{:?}", l.code, url));
+    }
+    let default_url = config.language_root(&config.default_language);
+    let mut alternates = String::new();
+    for l in &config.languages {
+        alternates.push_str(&format!(
+            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+            l.code,
+            config.absolute(&config.language_root(&l.code))
+        ));
+    }
+    alternates.push_str(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">\n", config.absolute(&config.base_path())));
+    format!(
+        r#"<!doctype html>
+<html lang="{default}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+{alternates}<script>
+(function () {{
+  var sites = {{{table}}};
+  var wanted = (navigator.languages || [navigator.language || ""]);
+  for (var i = 0; i < wanted.length; i++) {{
+    var code = String(wanted[i]).toLowerCase();
+    var base = code.split("-")[0];
+    if (sites[code]) {{ location.replace(sites[code]); return; }}
+    if (sites[base]) {{ location.replace(sites[base]); return; }}
+  }}
+  location.replace("{default_url}");
+}})();
+</script>
+</head>
+<body>
+<main>
+<ul>
+{links}</ul>
+</main>
+</body>
+</html>
+"#,
+        default = config.default_language,
+        title = escape(&config.title),
+        table = table.join(","),
+    )
+}
+
+/// `text` escaped for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn fallback_404(lang: &str, dir: &str) -> String {
+    format!("<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n")
 }
 
 /// Switcher entries for pages that exist in every language (home, taxonomy lists, 404).
@@ -336,11 +484,19 @@ fn language_roots(input: &RenderInput, current: &str, taxonomy: &str) -> Vec<vie
         })
         .collect();
     let existing: BTreeMap<&str, &str> = urls.iter().map(|(l, u)| (l.as_str(), u.as_str())).collect();
-    views::translations(config, current, &existing)
+    views::translations(config, current, &existing, &|_| None)
 }
 
 fn pick(tera: &tera::Tera, names: &[&str]) -> String {
     names.iter().find(|n| tera.contains_template(n)).unwrap_or(&names[names.len() - 1]).to_string()
+}
+
+/// Names of the functions [`register_functions`] provides, registered as placeholders so
+/// templates compile before the site is loaded.
+pub fn register_placeholders(tera: &mut tera::Tera) {
+    for name in ["get_section", "get_page", "get_url", "get_taxonomy"] {
+        tera.register_function(name, |_: Kwargs, _: &State| -> TeraResult<Value> { Ok(Value::none()) });
+    }
 }
 
 /// Template functions that read the site: `get_section`, `get_page`, `get_url`, `get_taxonomy`.
