@@ -26,7 +26,10 @@ impl Assets {
     /// Compiles the Sass entry files (those not starting with `_`) and fingerprints every CSS
     /// and JS file of the theme's and the site's `static/`; the site's files win over the theme's.
     pub fn build(root: &Path, config: &SiteConfig) -> Result<Assets, Diagnostics> {
-        let mut assets = Assets { base_path: config.base_path(), ..Default::default() };
+        let mut assets = Assets {
+            base_path: config.base_path(),
+            ..Default::default()
+        };
         let mut errors = Diagnostics::default();
         let mut layers = Vec::new();
         if let Some(theme) = &config.theme {
@@ -43,7 +46,9 @@ impl Assets {
                         Ok(bytes) => {
                             sources.insert(name, (file, bytes));
                         }
-                        Err(e) => errors.push(Diagnostic::whole_file(&file, format!("cannot read: {e}"))),
+                        Err(e) => {
+                            errors.push(Diagnostic::whole_file(&file, format!("cannot read: {e}")))
+                        }
                     }
                 } else {
                     // Other static files keep their name; `asset_url` still knows them.
@@ -52,14 +57,22 @@ impl Assets {
             }
             let sass_dir = layer.join("sass");
             for (name, file) in files_under(&sass_dir) {
-                let entry = Path::new(&name).file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let entry = Path::new(&name)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("");
                 if !(name.ends_with(".scss") || name.ends_with(".sass")) || entry.starts_with('_') {
                     continue;
                 }
-                let options = grass::Options::default().style(grass::OutputStyle::Compressed).load_path(&sass_dir);
+                let options = grass::Options::default()
+                    .style(grass::OutputStyle::Compressed)
+                    .load_path(&sass_dir);
                 match grass::from_path(&file, &options) {
                     Ok(css) => {
-                        let css_name = format!("{}.css", name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(&name));
+                        let css_name = format!(
+                            "{}.css",
+                            name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(&name)
+                        );
                         sources.insert(css_name, (file, css.into_bytes()));
                     }
                     Err(e) => errors.push(sass_diagnostic(root, &file, &e)),
@@ -80,7 +93,8 @@ impl Assets {
         if let Some(out) = self.urls.get(path) {
             return Some(format!("{}{out}", self.base_path));
         }
-        path.starts_with(SEARCH_BUNDLE).then(|| format!("{}{path}", self.base_path))
+        path.starts_with(SEARCH_BUNDLE)
+            .then(|| format!("{}{path}", self.base_path))
     }
 
     /// Registers `asset_url(path="main.css")`.
@@ -121,7 +135,11 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            let name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
             (name, e.into_path())
         })
         .collect()
@@ -132,7 +150,12 @@ fn sass_diagnostic(root: &Path, file: &Path, e: &grass::Error) -> Diagnostic {
     // grass reports `Error: message` followed by a source excerpt whose location line reads
     // `  path:LINE:COL  root stylesheet`.
     let text = e.to_string();
-    let message = text.lines().next().unwrap_or("").trim_start_matches("Error: ").to_string();
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("Error: ")
+        .to_string();
     let (line, col) = text
         .lines()
         .rev()
