@@ -10,7 +10,7 @@ mod tera;
 
 pub use coverage::{Coverage, LanguageCoverage, keys_used_by_templates};
 pub use format::DateLength;
-pub use tera::register;
+pub use tera::{register, register_placeholders};
 
 use crate::config::{CONFIG_FILE, Direction, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};

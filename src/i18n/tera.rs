@@ -81,3 +81,14 @@ fn language(kwargs: &Kwargs, state: &State, what: &str) -> TeraResult<String> {
         Error::message(format!("{what}: no `lang` in the context; pass `lang=\"…\"`"))
     })
 }
+
+/// Registers `t`, `dir`, `date` and `number` with no localizer behind them, so templates still
+/// compile (and report their own errors) when the UI string files are broken.
+pub fn register_placeholders(tera: &mut Tera) {
+    for name in ["t", "dir"] {
+        tera.register_function(name, |_: Kwargs, _: &State| -> TeraResult<String> { Ok(String::new()) });
+    }
+    for name in ["date", "number"] {
+        tera.register_filter(name, |_: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(String::new()) });
+    }
+}

@@ -16,7 +16,8 @@ use crate::content::slug::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, RwLock};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, TeraResult, Value};
@@ -106,55 +107,167 @@ pub struct RenderInput<'a> {
     pub direction: &'a (dyn Fn(&str) -> &'static str + Sync),
 }
 
-/// Shared, read-only data behind the template functions and contexts.
+/// Data behind the template functions and contexts, shared by every job.
 struct Shared {
     config: Value,
-    pages: Vec<Value>,
+    /// One value per page; replaced one by one when `serve` patches a page.
+    pages: RwLock<Vec<Value>>,
     sections: Vec<Value>,
     taxonomies: Taxonomies,
+    /// Pages each job read through template functions, by job number.
+    reads: Mutex<HashMap<usize, BTreeSet<usize>>>,
 }
 
-/// Renders every job with `tera` (the compiled `input.templates`).
-pub fn render(mut tera: tera::Tera, input: &RenderInput) -> Result<Output, Diagnostics> {
-    let site = input.site;
-    let taxonomies = collect_taxonomies(site)?;
-    let pages: Vec<Value> =
-        site.pages.par_iter().zip(input.pages.par_iter()).map(|(p, r)| views::page_value(site, p, r)).collect();
-    let sections: Vec<Value> = site
-        .sections
-        .iter()
-        .zip(input.sections.iter())
-        .map(|(s, r)| views::section_value(site, s, r))
-        .collect();
-    let shared = Arc::new(Shared { config: views::config_value(&site.config, input.direction), pages, sections, taxonomies });
-    register_functions(&mut tera, site, &shared);
+impl Shared {
+    fn page(&self, i: usize) -> Value {
+        self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone()
+    }
 
-    let jobs = jobs(site, &shared.taxonomies);
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(&tera, input, &shared, job)).collect();
-    let mut output = Output::default();
-    let mut errors = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok((path, bytes)) => {
-                output.files.insert(path, bytes);
-            }
-            Err(d) => errors.push(d),
+    /// Notes that the job rendering with `state` read `pages`.
+    fn record(&self, state: &State, pages: impl IntoIterator<Item = usize>) {
+        if let Ok(Some(job)) = state.get::<usize>("__job") {
+            self.reads.lock().unwrap_or_else(|e| e.into_inner()).entry(job).or_default().extend(pages);
         }
     }
-    for page in &site.pages {
-        for asset in &page.assets {
-            if let Some(name) = asset.file_name() {
-                let path = format!("{}{}", output_dir(&site.config, &page.url), name.to_string_lossy());
-                output.copies.insert(path, asset.clone());
+}
+
+/// Renders jobs and remembers, for each page, which jobs read it, so that an edited page
+/// re-renders exactly the outputs it appears in.
+pub struct Renderer {
+    tera: tera::Tera,
+    shared: Arc<Shared>,
+    pub jobs: Vec<Job>,
+    /// Per job: its template and language, to find the jobs a template or locale edit touches.
+    job_templates: Vec<(String, String)>,
+    /// Per page: the jobs that read it.
+    readers: Vec<Vec<usize>>,
+}
+
+impl Renderer {
+    /// Prepares the values every template sees; `tera` holds the compiled `input.templates`.
+    pub fn new(mut tera: tera::Tera, input: &RenderInput) -> Result<Renderer, Diagnostics> {
+        let site = input.site;
+        let taxonomies = collect_taxonomies(site)?;
+        let pages: Vec<Value> =
+            site.pages.par_iter().zip(input.pages.par_iter()).map(|(p, r)| views::page_value(site, p, r)).collect();
+        let sections: Vec<Value> =
+            site.sections.iter().zip(input.sections.iter()).map(|(s, r)| views::section_value(site, s, r)).collect();
+        let shared = Arc::new(Shared {
+            config: views::config_value(&site.config, input.direction),
+            pages: RwLock::new(pages),
+            sections,
+            taxonomies,
+            reads: Mutex::new(HashMap::new()),
+        });
+        register_functions(&mut tera, site, &shared);
+        let jobs = jobs(site, &shared.taxonomies);
+        Ok(Renderer { tera, shared, jobs, job_templates: vec![], readers: vec![] })
+    }
+
+    /// Renders every job.
+    pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
+        let all: Vec<usize> = (0..self.jobs.len()).collect();
+        let (files, templates) = self.render_jobs(input, &all)?;
+        self.job_templates = templates;
+        let mut readers = vec![Vec::new(); input.site.pages.len()];
+        let reads = std::mem::take(&mut *self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        for (j, job) in self.jobs.iter().enumerate() {
+            let mut read: BTreeSet<usize> = reads.get(&j).cloned().unwrap_or_default();
+            read.extend(static_reads(input.site, &self.shared, job));
+            for p in read {
+                readers[p].push(j);
             }
         }
+        self.readers = readers;
+        let mut output = Output::default();
+        output.files = files.into_iter().collect();
+        for page in &input.site.pages {
+            for asset in &page.assets {
+                if let Some(name) = asset.file_name() {
+                    let path = format!("{}{}", output_dir(&input.site.config, &page.url), name.to_string_lossy());
+                    output.copies.insert(path, asset.clone());
+                }
+            }
+        }
+        // Feeds, sitemaps, robots.txt and alias redirects.
+        output.files.extend(feeds::render(input.site, input.pages, &self.shared.taxonomies));
+        output.files.extend(sitemap::render(input.site, &self.shared.taxonomies));
+        output.files.extend(aliases::render(input.site, &output.files)?);
+        Ok(output)
     }
-    // Feeds, sitemaps, robots.txt and alias redirects.
-    output.files.extend(feeds::render(site, input.pages, &shared.taxonomies));
-    output.files.extend(sitemap::render(site, &shared.taxonomies));
-    aliases::render(site, &output.files).map(|f| output.files.extend(f)).unwrap_or_else(|e| errors.extend(e));
-    errors.into_result(output)
+
+    /// Replaces page `i`'s value (its content changed, not its place in the site) and renders
+    /// again every output that read it.
+    pub fn patch_page(&mut self, input: &RenderInput, i: usize, rendered: &Rendered) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        let value = views::page_value(input.site, &input.site.pages[i], rendered);
+        self.shared.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
+        let jobs = self.readers[i].clone();
+        let (files, _) = self.render_jobs(input, &jobs)?;
+        self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        Ok(files)
+    }
+
+    /// Swaps in a recompiled Tera (a template or locale edit) and renders the jobs `select`
+    /// picks by (template, language).
+    pub fn rerender(
+        &mut self,
+        mut tera: tera::Tera,
+        input: &RenderInput,
+        select: &dyn Fn(&str, &str) -> bool,
+    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        register_functions(&mut tera, input.site, &self.shared);
+        self.tera = tera;
+        let jobs: Vec<usize> =
+            self.job_templates.iter().enumerate().filter(|(_, (t, l))| select(t, l)).map(|(j, _)| j).collect();
+        let (files, _) = self.render_jobs(input, &jobs)?;
+        self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        Ok(files)
+    }
+
+    fn render_jobs(&self, input: &RenderInput, jobs: &[usize]) -> Result<(Vec<(String, Vec<u8>)>, Vec<(String, String)>), Diagnostics> {
+        let results: Vec<Result<Rendering, Diagnostic>> =
+            jobs.par_iter().map(|&j| render_job(&self.tera, input, &self.shared, j, &self.jobs[j])).collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut templates = Vec::with_capacity(results.len());
+        let mut errors = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok(r) => {
+                    files.push((r.path, r.bytes));
+                    templates.push((r.template, r.lang));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        errors.into_result((files, templates))
+    }
+}
+
+/// Pages a job reads through its own context (not through template functions).
+fn static_reads(site: &Site, shared: &Shared, job: &Job) -> Vec<usize> {
+    let slice = |pages: &[usize], per_page: usize, number: usize| -> Vec<usize> {
+        pages.iter().skip((number - 1) * per_page).take(per_page).copied().collect()
+    };
+    match job {
+        Job::Page(i) | Job::StandIn { page: i, .. } => vec![*i],
+        Job::Section(i, n) => {
+            let s = &site.sections[*i];
+            slice(&s.pages, s.front.paginate_by.unwrap_or(site.config.paginate_by).max(1), *n)
+        }
+        Job::TaxonomyTerm { lang, taxonomy, term, number } => {
+            let per_page = site.config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(site.config.paginate_by).max(1);
+            slice(&shared.taxonomies[&(lang.clone(), taxonomy.clone())][term].pages, per_page, *number)
+        }
+        Job::TaxonomyList { .. } | Job::NotFound(_) | Job::LanguageChooser => vec![],
+    }
+}
+
+/// What rendering one job gives: the file, and the template and language it used.
+struct Rendering {
+    path: String,
+    bytes: Vec<u8>,
+    template: String,
+    lang: String,
 }
 
 /// Every job of a full build.
@@ -231,7 +344,7 @@ fn pager_url(url: &str, n: usize) -> String {
 fn paginator(shared: &Shared, url: &str, pages: &[usize], per_page: usize, number: usize) -> Value {
     let total = pages.len().div_ceil(per_page).max(1);
     let slice: Vec<Value> =
-        pages.iter().skip((number - 1) * per_page).take(per_page).map(|&i| shared.pages[i].clone()).collect();
+        pages.iter().skip((number - 1) * per_page).take(per_page).map(|&i| shared.page(i)).collect();
     map(vec![
         ("number", number.into()),
         ("total_pages", total.into()),
@@ -262,7 +375,7 @@ fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str
     ctx
 }
 
-fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: usize, job: &Job) -> Result<Rendering, Diagnostic> {
     let site = input.site;
     let config = &site.config;
     let (template, url, ctx, asked_by) = match job {
@@ -270,9 +383,9 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             let page = &site.pages[*i];
             let template = page.front.template.clone().unwrap_or_else(|| "page.html".into());
             let mut ctx = base_context(shared, input, &page.lang, &template, &page.url);
-            ctx.insert_value("page", shared.pages[*i].clone());
+            ctx.insert_value("page", shared.page(*i));
             ctx.insert_value("section", shared.sections[page.section].clone());
-            ctx.insert_value("translations", shared.pages[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none));
+            ctx.insert_value("translations", shared.page(*i).get_from_path("translations").cloned().unwrap_or_else(Value::none));
             (template, page.url.clone(), ctx, page.file.clone())
         }
         Job::Section(i, number) => {
@@ -339,7 +452,8 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             let mut ctx = base_context(shared, input, lang, "404.html", &url);
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, "")));
             if !tera.contains_template("404.html") {
-                return Ok((output_dir(config, &url), fallback_404(lang, (input.direction)(lang)).into_bytes()));
+                let bytes = fallback_404(lang, (input.direction)(lang)).into_bytes();
+                return Ok(Rendering { path: output_dir(config, &url), bytes, template: "404.html".into(), lang: lang.clone() });
             }
             ("404.html".to_string(), url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
         }
@@ -348,9 +462,9 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             let url = views::stand_in_url(site, page, lang).expect("stand-in jobs exist only when stand-ins do");
             let template = page.front.template.clone().unwrap_or_else(|| "page.html".into());
             let mut ctx = base_context(shared, input, lang, &template, &url);
-            ctx.insert_value("page", shared.pages[*i].clone());
+            ctx.insert_value("page", shared.page(*i));
             ctx.insert_value("section", shared.sections[page.section].clone());
-            let mut translations = shared.pages[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none);
+            let mut translations = shared.page(*i).get_from_path("translations").cloned().unwrap_or_else(Value::none);
             if let Some(list) = translations.as_array() {
                 let marked: Vec<Value> = list
                     .iter()
@@ -380,7 +494,10 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             );
             (template, url, ctx, page.file.clone())
         }
-        Job::LanguageChooser => return Ok(("index.html".to_string(), language_chooser(input).into_bytes())),
+        Job::LanguageChooser => {
+            let bytes = language_chooser(input).into_bytes();
+            return Ok(Rendering { path: "index.html".into(), bytes, template: String::new(), lang: String::new() });
+        }
     };
     if !tera.contains_template(&template) {
         return Err(Diagnostic::new(
@@ -390,12 +507,15 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             format!("template `{template}` not found: add templates/{template} or pick a template the theme has"),
         ));
     }
+    let mut ctx = ctx;
+    ctx.insert("__job", &number);
     let html = tera.render(&template, &ctx).map_err(|e| input.templates.diagnostic(&e, &template))?;
     let mut path = output_dir(config, &url);
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");
     }
-    Ok((path, html.into_bytes()))
+    let lang = ctx.get("lang").and_then(|l| l.as_str()).unwrap_or_default().to_string();
+    Ok(Rendering { path, bytes: html.into_bytes(), template, lang })
 }
 
 /// `/index.html` when every language lives in a subfolder: sends the visitor to the first of
@@ -522,7 +642,9 @@ fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) 
             let Some(&i) = section_index.get(&(path.clone(), lang.clone())) else {
                 return Ok(Value::none());
             };
-            let pages: Vec<Value> = section_pages[i].iter().take(limit).map(|&p| shared.pages[p].clone()).collect();
+            let read = section_pages[i].iter().take(limit).copied();
+            shared.record(state, read.clone());
+            let pages: Vec<Value> = read.map(|p| shared.page(p)).collect();
             let mut m = shared.sections[i].as_map().cloned().unwrap_or_default();
             m.insert("pages".into(), pages.into());
             Ok(Value::from(m))
@@ -542,7 +664,13 @@ fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) 
             let path = kwargs.must_get::<String>("path")?;
             let path = path.trim_start_matches("@/").trim_end_matches(".md").to_string();
             let lang = lang_of(&kwargs, state)?;
-            Ok(page_index.get(&(path, lang)).map(|&i| shared.pages[i].clone()).unwrap_or_else(Value::none))
+            Ok(match page_index.get(&(path, lang)) {
+                Some(&i) => {
+                    shared.record(state, [i]);
+                    shared.page(i)
+                }
+                None => Value::none(),
+            })
         });
     }
     {
@@ -569,7 +697,8 @@ fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) 
             let list: Vec<Value> = terms
                 .values()
                 .map(|t| {
-                    let pages: Vec<Value> = t.pages.iter().take(limit).map(|&i| shared.pages[i].clone()).collect();
+                    shared.record(state, t.pages.iter().take(limit).copied());
+                    let pages: Vec<Value> = t.pages.iter().take(limit).map(|&i| shared.page(i)).collect();
                     map(vec![
                         ("name", t.name.as_str().into()),
                         ("slug", t.slug.as_str().into()),
