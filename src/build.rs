@@ -171,7 +171,20 @@ impl Session {
 
     fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
         let theme = self.built.site.config.theme.clone();
-        let mut edits: Vec<Edit> = paths.iter().map(|p| classify(p, theme.as_deref(), self.live)).collect();
+        let mut edits: Vec<Edit> = paths
+            .iter()
+            .map(|p| match classify(p, theme.as_deref(), self.live) {
+                // A file that came and went (an editor's or tool's temporary file) changes nothing.
+                Edit::Full
+                    if p.starts_with(content::CONTENT_DIR)
+                        && !self.root.join(p).exists()
+                        && !self.built.output.copies.values().any(|s| s.ends_with(p)) =>
+                {
+                    Edit::Ignored
+                }
+                edit => edit,
+            })
+            .collect();
         edits.retain(|e| *e != Edit::Ignored);
         edits.sort();
         edits.dedup();
