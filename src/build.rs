@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use crate::i18n::Localizer;
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
@@ -25,60 +27,393 @@ pub struct Built {
     pub site: Site,
     pub output: Output,
     pub warnings: Vec<String>,
+    pub templates: TemplateSources,
+    pub localizer: Arc<Localizer>,
 }
 
 /// Runs every stage on the site in `root`; returns every problem found when any stage fails.
 pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Built, Diagnostics> {
-    let mut config = SiteConfig::load(root)?;
-    if let Some(url) = base_url {
-        config.base_url = url.to_string();
-    }
-    let mut errors = Diagnostics::default();
-    let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
-    let compiled = templates.as_ref().and_then(|t| t.compile().map_err(|e| errors.extend(e)).ok());
-    let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
-    errors.extend(content_errors);
-    if let Some(templates) = &templates {
-        check_page_templates(&site, templates, &mut errors);
-    }
-    let (pages, sections) = render_markdown(&site, &mut errors);
-    let (Some(templates), Some(tera)) = (templates, compiled.filter(|_| errors.is_empty())) else {
-        return errors.into_result(unreachable_built());
-    };
-    let direction = |lang: &str| crate::i18n::direction(&site.config, lang).as_str();
-    let output = render::render(tera, &RenderInput {
-        site: &site,
-        pages: &pages,
-        sections: &sections,
-        templates: &templates,
-        extend: &|_| {},
-        direction: &direction,
-    })?;
-    let mut output = output;
-    copy_static(root, &site.config, &mut output);
-    Ok(Built { site, output, warnings: vec![] })
+    Session::start(root, base_url, drafts).map(|s| s.built)
 }
 
-// `into_result` needs a value for the Ok case, which cannot happen when errors is non-empty.
-fn unreachable_built() -> Built {
-    Built { site: Site { root: PathBuf::new(), config: empty_config(), pages: vec![], sections: vec![] }, output: Output::default(), warnings: vec![] }
+/// A built site kept in memory with what is needed to bring it up to date after an edit,
+/// re-rendering only the outputs the edit can change. `serve --watch` lives on this.
+pub struct Session {
+    root: PathBuf,
+    base_url: Option<String>,
+    drafts: bool,
+    pub built: Built,
+    pages_md: Vec<Rendered>,
+    sections_md: Vec<Rendered>,
+    renderer: render::Renderer,
+    /// Edited files of an update that failed; tried again with the next update.
+    pending: Vec<PathBuf>,
 }
 
-fn empty_config() -> SiteConfig {
-    SiteConfig {
-        base_url: String::new(),
-        title: String::new(),
-        default_language: String::new(),
-        languages: vec![],
-        default_language_in_subdir: false,
-        theme: None,
-        taxonomies: vec![],
-        paginate_by: 10,
-        markdown: Default::default(),
-        missing_translation: Default::default(),
-        partners: vec![],
-        extra: serde_json::Value::Null,
+/// What an update did.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    /// `page`, `templates`, `locales`, `static`, `full` or `none`.
+    pub kind: &'static str,
+    /// Outputs rendered again.
+    pub rendered: usize,
+    /// Output paths whose bytes changed or that are new.
+    pub changed: Vec<String>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+}
+
+impl Update {
+    /// Only stylesheets changed: a browser can swap them without reloading the page.
+    pub fn css_only(&self) -> bool {
+        self.removed.is_empty() && !self.changed.is_empty() && self.changed.iter().all(|p| p.ends_with(".css"))
     }
+}
+
+/// What one edited path asks for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Edit {
+    Page(PathBuf),
+    Templates,
+    Locales(Option<String>),
+    Static,
+    Full,
+    Ignored,
+}
+
+impl Session {
+    /// Builds the whole site.
+    pub fn start(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Session, Diagnostics> {
+        let mut config = SiteConfig::load(root)?;
+        if let Some(url) = base_url {
+            config.base_url = url.to_string();
+        }
+        let mut errors = Diagnostics::default();
+        let localizer = load_localizer(root, &config).map_err(|e| errors.extend(e)).ok();
+        let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
+        let compiled = match (&templates, &localizer) {
+            (Some(t), Some(l)) => compile(t, l).map_err(|e| errors.extend(e)).ok(),
+            (Some(t), None) => compile_without_localizer(t).map_err(|e| errors.extend(e)).ok(),
+            _ => None,
+        };
+        let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
+        errors.extend(content_errors);
+        if let Some(templates) = &templates {
+            check_page_templates(&site, templates, &mut errors);
+        }
+        let links = Links::new(&site);
+        let (pages_md, sections_md) = render_markdown(&site, &links, &mut errors);
+        let (Some(templates), Some(tera), Some(localizer)) = (templates, compiled.filter(|_| errors.is_empty()), localizer) else {
+            return Err(errors.sorted());
+        };
+        let direction = direction_of(&localizer);
+        let input = RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, direction: &direction };
+        let mut renderer = render::Renderer::new(tera, &input)?;
+        let mut output = renderer.render_all(&input)?;
+        copy_static(root, &site.config, &mut output);
+        let warnings = localizer.warnings();
+        Ok(Session {
+            root: root.to_path_buf(),
+            base_url: base_url.map(str::to_string),
+            drafts,
+            built: Built { site, output, warnings, templates, localizer },
+            pages_md,
+            sections_md,
+            renderer,
+            pending: vec![],
+        })
+    }
+
+    /// Brings the site up to date after `paths` (absolute or relative to the root) changed on
+    /// disk. On failure the previous site stays as it was and the paths are retried next time.
+    pub fn update(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let mut all = std::mem::take(&mut self.pending);
+        all.extend(paths.iter().map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf()));
+        all.sort();
+        all.dedup();
+        let result = self.apply(&all);
+        if result.is_err() {
+            self.pending = all;
+        }
+        result
+    }
+
+    fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let theme = self.built.site.config.theme.clone();
+        let mut edits: Vec<Edit> = paths.iter().map(|p| classify(p, theme.as_deref())).collect();
+        edits.retain(|e| *e != Edit::Ignored);
+        edits.sort();
+        edits.dedup();
+        if edits.is_empty() {
+            return Ok(Update { kind: "none", ..Update::default() });
+        }
+        if edits.contains(&Edit::Full) {
+            return self.rebuild();
+        }
+        let mut update = Update { kind: "page", ..Update::default() };
+        let mut files = Vec::new();
+        for edit in &edits {
+            match edit {
+                Edit::Page(path) => match self.patch_page(path)? {
+                    Some(f) => files.extend(f),
+                    None => return self.rebuild(),
+                },
+                Edit::Templates => {
+                    update.kind = "templates";
+                    match self.reload_templates()? {
+                        Some(f) => files.extend(f),
+                        None => return self.rebuild(),
+                    }
+                }
+                Edit::Locales(lang) => {
+                    update.kind = "locales";
+                    files.extend(self.reload_locales(lang.as_deref())?);
+                }
+                Edit::Static => {
+                    update.kind = "static";
+                    let mut output = std::mem::take(&mut self.built.output);
+                    let before = output.copies.clone();
+                    output.copies.retain(|_, source| !is_static_source(&self.root, source));
+                    copy_static(&self.root, &self.built.site.config, &mut output);
+                    for (path, source) in &output.copies {
+                        if before.get(path) != Some(source) || paths.iter().any(|p| self.root.join(p) == *source) {
+                            update.changed.push(path.clone());
+                        }
+                    }
+                    update.removed.extend(before.keys().filter(|p| !output.copies.contains_key(*p)).cloned());
+                    self.built.output = output;
+                }
+                Edit::Full | Edit::Ignored => {}
+            }
+        }
+        update.rendered = files.len();
+        for (path, bytes) in files {
+            if self.built.output.files.get(&path) != Some(&bytes) {
+                update.changed.push(path.clone());
+                self.built.output.files.insert(path, bytes);
+            }
+        }
+        self.built.warnings = self.built.localizer.warnings();
+        Ok(update)
+    }
+
+    /// Re-reads one edited page. `None` when the edit changes the page's place in the site
+    /// (title, date, URL, taxonomies, translations…) or the file is new or gone.
+    fn patch_page(&mut self, path: &Path) -> Result<Option<Vec<(String, Vec<u8>)>>, Diagnostics> {
+        let Some(i) = self.built.site.pages.iter().position(|p| p.file == path) else { return Ok(None) };
+        let Ok(text) = std::fs::read_to_string(self.root.join(path)) else { return Ok(None) };
+        let (front, body, body_line) = content::split_front_matter(&text, path)?;
+        let old = &self.built.site.pages[i];
+        let mut page = old.clone();
+        page.front = front;
+        page.body = body;
+        page.body_line = body_line;
+        page.title = page.front.title.clone().unwrap_or_else(|| old.title.clone());
+        page.date = page.front.date.as_deref().and_then(content::parse_date);
+        page.updated = page.front.updated.as_deref().and_then(content::parse_date);
+        if !same_place(old, &page) || page.front.date.is_some() != page.date.is_some() || page.front.updated.is_some() != page.updated.is_some() {
+            return Ok(None);
+        }
+        let links = Links::new(&self.built.site);
+        let rendered = markdown::render(&page.body, &page.lang, &self.built.site.config.markdown, &links).map_err(|errs| {
+            Diagnostics(errs.into_iter().map(|e| Diagnostic::new(path, body_line + e.line - 1, 1, e.message)).collect())
+        })?;
+        self.built.site.pages[i] = page;
+        self.pages_md[i] = rendered;
+        let direction = direction_of(&self.built.localizer);
+        let input = RenderInput {
+            site: &self.built.site,
+            pages: &self.pages_md,
+            sections: &self.sections_md,
+            templates: &self.built.templates,
+            direction: &direction,
+        };
+        self.renderer.patch_page(&input, i, &self.pages_md[i]).map(Some)
+    }
+
+    /// Recompiles the templates and renders again the outputs whose template changed or
+    /// extends, includes or imports one that did. `None` when templates were added or removed.
+    fn reload_templates(&mut self) -> Result<Option<Vec<(String, Vec<u8>)>>, Diagnostics> {
+        let new = TemplateSources::load(&self.root, self.built.site.config.theme.as_deref())?;
+        let old = &self.built.templates;
+        if new.files.keys().ne(old.files.keys()) {
+            return Ok(None);
+        }
+        let changed: Vec<&String> = new.files.iter().filter(|(n, (_, t))| old.files.get(*n).map(|(_, o)| o) != Some(t)).map(|(n, _)| n).collect();
+        if changed.iter().any(|n| new.files[*n].1.contains("{% component")) {
+            return Ok(None);
+        }
+        let affected = templates_depending_on(&new, &changed);
+        let tera = compile(&new, &self.built.localizer)?;
+        check_page_templates(&self.built.site, &new, &mut Diagnostics::default());
+        self.built.templates = new;
+        let direction = direction_of(&self.built.localizer);
+        let input = RenderInput {
+            site: &self.built.site,
+            pages: &self.pages_md,
+            sections: &self.sections_md,
+            templates: &self.built.templates,
+            direction: &direction,
+        };
+        self.renderer.rerender(tera, &input, &|t, _| affected.contains(t)).map(Some)
+    }
+
+    /// Reloads UI strings and renders again the outputs in languages whose strings (or whose
+    /// fallback languages' strings) changed.
+    fn reload_locales(&mut self, lang: Option<&str>) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        let localizer = load_localizer(&self.root, &self.built.site.config)?;
+        let tera = compile(&self.built.templates, &localizer)?;
+        self.built.localizer = localizer;
+        let config = &self.built.site.config;
+        let affected: Vec<String> = config
+            .languages
+            .iter()
+            .filter(|l| match lang {
+                None => true,
+                Some(changed) => l.code == changed || l.fallback.iter().any(|f| f == changed) || changed == config.default_language,
+            })
+            .map(|l| l.code.clone())
+            .collect();
+        let direction = direction_of(&self.built.localizer);
+        let input = RenderInput {
+            site: &self.built.site,
+            pages: &self.pages_md,
+            sections: &self.sections_md,
+            templates: &self.built.templates,
+            direction: &direction,
+        };
+        self.renderer.rerender(tera, &input, &|_, l| l.is_empty() || affected.iter().any(|a| a == l))
+    }
+
+    /// Builds everything again and compares with the previous output.
+    fn rebuild(&mut self) -> Result<Update, Diagnostics> {
+        let fresh = Session::start(&self.root, self.base_url.as_deref(), self.drafts)?;
+        let old = std::mem::replace(self, fresh);
+        let mut update = Update { kind: "full", rendered: self.built.output.files.len(), ..Update::default() };
+        for (path, bytes) in &self.built.output.files {
+            if old.built.output.files.get(path) != Some(bytes) {
+                update.changed.push(path.clone());
+            }
+        }
+        for (path, source) in &self.built.output.copies {
+            if old.built.output.copies.get(path) != Some(source) {
+                update.changed.push(path.clone());
+            }
+        }
+        update.removed = old
+            .built
+            .output
+            .files
+            .keys()
+            .chain(old.built.output.copies.keys())
+            .filter(|p| !self.built.output.files.contains_key(*p) && !self.built.output.copies.contains_key(*p))
+            .cloned()
+            .collect();
+        Ok(update)
+    }
+}
+
+/// The page keeps its URL, language, translations, listing position and taxonomy terms.
+fn same_place(a: &content::Page, b: &content::Page) -> bool {
+    a.title == b.title
+        && a.date == b.date
+        && a.updated == b.updated
+        && a.front.slug == b.front.slug
+        && a.front.weight == b.front.weight
+        && a.front.draft == b.front.draft
+        && a.front.taxonomies == b.front.taxonomies
+        && a.front.template == b.front.template
+        && a.front.aliases == b.front.aliases
+        && a.front.translation_key == b.front.translation_key
+}
+
+fn classify(path: &Path, theme: Option<&str>) -> Edit {
+    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let name = parts.last().map(String::as_str).unwrap_or("");
+    if is_editor_temp_file(name) {
+        return Edit::Ignored;
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let in_theme = |dir: &str| theme.is_some_and(|t| parts.len() > 3 && parts[0] == "themes" && parts[1] == t && parts[2] == dir);
+    match parts.as_slice() {
+        [crate::config::CONFIG_FILE] => Edit::Full,
+        ["content", ..] if name.ends_with(".md") => Edit::Page(path.to_path_buf()),
+        ["content", ..] => Edit::Full,
+        ["templates", ..] => Edit::Templates,
+        _ if in_theme("templates") => Edit::Templates,
+        ["locales", lang, ..] if name.ends_with(".ftl") => Edit::Locales(Some(lang.to_string())),
+        _ if in_theme("locales") && name.ends_with(".ftl") => Edit::Locales(Some(parts[3].to_string())),
+        ["static", ..] => Edit::Static,
+        _ if in_theme("static") => Edit::Static,
+        ["sass", ..] => Edit::Full,
+        _ if in_theme("sass") => Edit::Full,
+        _ => Edit::Ignored,
+    }
+}
+
+/// Swap, backup and lock files editors write next to the real one.
+pub fn is_editor_temp_file(name: &str) -> bool {
+    name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name.starts_with(".goutputstream")
+}
+
+fn is_static_source(root: &Path, source: &Path) -> bool {
+    let rel = source.strip_prefix(root).unwrap_or(source);
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match parts.next().as_deref() {
+        Some("static") => true,
+        Some("themes") => parts.nth(1).as_deref() == Some("static"),
+        _ => false,
+    }
+}
+
+/// Templates that are in `changed` or name one of them (extends, include, import), transitively.
+fn templates_depending_on(sources: &TemplateSources, changed: &[&String]) -> std::collections::HashSet<String> {
+    let mut affected: std::collections::HashSet<String> = changed.iter().map(|s| s.to_string()).collect();
+    loop {
+        let before = affected.len();
+        for (name, (_, text)) in &sources.files {
+            if !affected.contains(name) && affected.iter().any(|a| text.contains(&format!("\"{a}\"")) || text.contains(&format!("'{a}'"))) {
+                affected.insert(name.clone());
+            }
+        }
+        if affected.len() == before {
+            return affected;
+        }
+    }
+}
+
+fn load_localizer(root: &Path, config: &SiteConfig) -> Result<Arc<Localizer>, Diagnostics> {
+    let theme_dir = config.theme.as_ref().map(|t| root.join("themes").join(t));
+    Localizer::load(root, theme_dir.as_deref(), config).map(Arc::new)
+}
+
+/// Compiles the templates with every function and filter they may call.
+fn compile(templates: &TemplateSources, localizer: &Arc<Localizer>) -> Result<tera::Tera, Diagnostics> {
+    templates.compile(&|tera| {
+        render::register_placeholders(tera);
+        crate::i18n::register(tera, localizer.clone());
+    })
+}
+
+/// Compiles without UI strings (their files are broken) so template errors still show.
+fn compile_without_localizer(templates: &TemplateSources) -> Result<tera::Tera, Diagnostics> {
+    templates.compile(&|tera| {
+        render::register_placeholders(tera);
+        crate::i18n::register_placeholders(tera);
+    })
+}
+
+fn direction_of(localizer: &Arc<Localizer>) -> impl Fn(&str) -> &'static str + Sync + use<> {
+    let localizer = localizer.clone();
+    move |lang: &str| localizer.direction(lang).as_str()
 }
 
 /// A page or section asking for a template that neither the site nor the theme has.
@@ -137,11 +472,10 @@ impl LinkResolver for Links {
     }
 }
 
-fn render_markdown(site: &Site, errors: &mut Diagnostics) -> (Vec<Rendered>, Vec<Rendered>) {
-    let links = Links::new(site);
+fn render_markdown(site: &Site, links: &Links, errors: &mut Diagnostics) -> (Vec<Rendered>, Vec<Rendered>) {
     let md = &site.config.markdown;
     let one = |file: &Path, body: &str, body_line: usize, lang: &str| -> Result<Rendered, Vec<Diagnostic>> {
-        markdown::render(body, lang, md, &links).map_err(|errs| {
+        markdown::render(body, lang, md, links).map_err(|errs| {
             errs.into_iter().map(|e| Diagnostic::new(file, body_line + e.line - 1, 1, e.message)).collect()
         })
     };
@@ -217,18 +551,52 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
 }
 
-pub fn check_command(root: &Path, drafts: bool, _strict: bool) -> anyhow::Result<ExitCode> {
+pub fn check_command(root: &Path, drafts: bool, strict: bool) -> anyhow::Result<ExitCode> {
     match build_site(root, None, drafts) {
         Ok(built) => {
             print_warnings(&built.warnings);
+            let sources: Vec<(String, String)> =
+                built.templates.files.iter().map(|(n, (_, text))| (n.clone(), text.clone())).collect();
+            let used = crate::i18n::keys_used_by_templates(&sources).into_keys().collect();
+            let coverage = built.localizer.coverage(&used);
+            println!("UI strings per language:\n{}", coverage.table());
+            let untranslated = untranslated_pages(&built.site);
+            println!("{untranslated}");
             println!("ok: {} pages, {} files would be written", built.site.pages.len(), built.output.files.len());
-            Ok(ExitCode::SUCCESS)
+            let incomplete = coverage.has_missing() || !built.warnings.is_empty();
+            Ok(if strict && incomplete { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Err(errors) => {
             eprintln!("{errors}");
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Per section and language: how many of the section's pages have no translation there.
+fn untranslated_pages(site: &Site) -> String {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let present: BTreeSet<(&str, &str)> = site.pages.iter().map(|p| (p.translation_key.as_str(), p.lang.as_str())).collect();
+    for p in &site.pages {
+        keys.entry(site.sections[p.section].content_path.as_str()).or_default().insert(&p.translation_key);
+    }
+    let mut out = String::from("Untranslated pages per section:\n");
+    out.push_str(&format!("{:<20}", "section"));
+    for l in &site.config.languages {
+        out.push_str(&format!("{:>8}", l.code));
+    }
+    out.push('\n');
+    for (section, ks) in &keys {
+        let name = if section.is_empty() { "(home)" } else { section };
+        out.push_str(&format!("{name:<20}"));
+        for l in &site.config.languages {
+            let missing = ks.iter().filter(|k| !present.contains(&(**k, l.code.as_str()))).count();
+            out.push_str(&format!("{missing:>8}"));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub fn new_site(_dir: &Path) -> anyhow::Result<ExitCode> {

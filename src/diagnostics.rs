@@ -52,6 +52,13 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// The problems sorted by file and line, duplicates removed.
+    pub fn sorted(mut self) -> Diagnostics {
+        self.0.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        self.0.dedup();
+        self
+    }
+
     /// `Ok(value)` when nothing was reported, otherwise all the problems, sorted by file and line.
     pub fn into_result<T>(mut self, value: T) -> Result<T, Diagnostics> {
         if self.0.is_empty() {

@@ -321,7 +321,8 @@ fn key_line(front_text: &str, key: &str) -> Option<usize> {
     front_text.lines().position(|l| l.starts_with(&format!("{key}:"))).map(|i| i + 1)
 }
 
-fn section_url(config: &SiteConfig, lang: &str, content_path: &str) -> String {
+/// URL of the section at `content_path` in `lang`.
+pub fn section_url(config: &SiteConfig, lang: &str, content_path: &str) -> String {
     let mut url = config.language_root(lang);
     for part in content_path.split('/').filter(|p| !p.is_empty()) {
         url.push_str(&slug::slugify(part, lang));

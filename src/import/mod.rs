@@ -1,6 +1,22 @@
-//! Import: raw article text (copied from websites and PDFs) becomes clean localised content pages.
+//! Import: raw article text (copied from websites and PDFs) becomes clean localised content
+//! pages. `run` reads every input, turns each into an `Article` (plain data) step by step,
+//! groups translations across the run and the pages already in the section, then writes and
+//! reports what it found and removed.
+
+mod clean;
+mod dates;
+mod detect;
+mod partners;
+mod repair;
+mod structure;
+mod text;
+mod translations;
+mod write;
 
 use crate::config::SiteConfig;
+use anyhow::Context;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +30,470 @@ pub struct ImportOptions {
     pub force: bool,
 }
 
+/// One article after every step, before translation grouping.
+#[derive(Debug, Clone)]
+struct Article {
+    /// The input's file name, e.g. `001_ee403e6c1a04f4df.txt`.
+    file: String,
+    detection: detect::Detection,
+    title: String,
+    /// Why the title is provisional, when it is.
+    title_evidence: Option<String>,
+    source: Option<String>,
+    place: Option<dates::Place>,
+    date: dates::DateFinding,
+    removed: Vec<clean::Removed>,
+    disclaimers: Vec<String>,
+    joins: Vec<repair::Join>,
+    body: String,
+    partners: Vec<partners::Mention>,
+    /// The page, relative to the site root: `content/<section>/<slug>.<lang>.md`.
+    page: PathBuf,
+}
+
+impl Article {
+    fn review(&self) -> Vec<String> {
+        let mut review = Vec::new();
+        if !self.detection.reliable {
+            review.push("language".to_string());
+        }
+        if self.title_evidence.is_some() {
+            review.push("title".to_string());
+        }
+        if self.date.review {
+            review.push("date".to_string());
+        }
+        review
+    }
+}
+
+/// Text files named on the command line, folders expanded (sorted, `.txt`/`.md`, not hidden).
+fn collect_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = match std::fs::read_dir(input) {
+                Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    files.push(Err((input.clone(), format!("cannot read the folder: {e}"))));
+                    continue;
+                }
+            };
+            found.retain(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                p.is_file()
+                    && !name.starts_with('.')
+                    && matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md" | "text"))
+            });
+            found.sort();
+            files.extend(found.into_iter().map(Ok));
+        } else if input.is_file() {
+            files.push(Ok(input.clone()));
+        } else {
+            files.push(Err((input.clone(), "no such file or folder".to_string())));
+        }
+    }
+    files
+}
+
+/// The file as UTF-8 text, or an error a person can act on.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err("UTF-16 text; save it as UTF-8 and import it again".into());
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err("the file is empty; nothing to import".into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("not UTF-8 text (invalid byte at offset {at}, line {line}); save it as UTF-8 and import it again")
+    })
+}
+
+/// The steps for one article, up to (not including) translation grouping.
+fn prepare(
+    file: &str,
+    raw: &str,
+    config: &SiteConfig,
+    options: &ImportOptions,
+    rules: &clean::Rules,
+    detection: detect::Detection,
+    today: NaiveDate,
+) -> Result<Article, String> {
+    let lang = detection.code.clone();
+    let lines = text::normalize(raw);
+    let cleaned = clean::clean(&lines, rules);
+
+    // Title: a short opening line without final punctuation; otherwise the lead paragraph
+    // opens the article and the title is derived from it (and marked for review).
+    let mut body_lines = cleaned.lines.clone();
+    let first = body_lines
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .ok_or("the article is empty after cleaning")?;
+    let more_follows = body_lines[first + 1..].iter().any(|l| !l.trim().is_empty());
+    let stated_title = (more_follows && structure::is_title_like(&body_lines[first], structure::TITLE_MAX_WORDS))
+        .then(|| std::mem::take(&mut body_lines[first]).trim().to_string());
+
+    let (body_lines, joins) = repair::repair(&body_lines);
+    let blocks = structure::blocks(&body_lines);
+    let lead = blocks
+        .iter()
+        .find_map(|b| match b {
+            structure::Block::Paragraph(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .unwrap_or("");
+    let body = structure::to_markdown(&blocks);
+
+    let dateline = dates::dateline(lead, &lang);
+    let place = match &dateline {
+        Some(d) => d.place.clone().map(|name| dates::Place {
+            name,
+            evidence: format!("dateline \"{}\"", d.text),
+        }),
+        None if lang == "ar" => dates::arabic_place(lead).map(|p| dates::Place {
+            evidence: format!("lead \"{}\"", p.evidence),
+            ..p
+        }),
+        None => None,
+    };
+    let date = dates::article_date(lead, dateline.as_ref(), &body, &lang, today);
+
+    let (title, title_evidence) = match stated_title {
+        Some(t) => (t, None),
+        None => {
+            let t = structure::provisional_title(lead, dateline.as_ref().map(|d| d.text.as_str()));
+            if t.is_empty() {
+                return Err("no title line and no lead paragraph to derive one from".into());
+            }
+            (
+                t,
+                Some(
+                    "the text opens with a lead paragraph, not a title line; this title is its first clause"
+                        .to_string(),
+                ),
+            )
+        }
+    };
+    let partners = partners::find(&format!("{title}\n{body}"), &config.partners);
+    let slug = write::slugify(&title);
+    let page = Path::new("content")
+        .join(&options.section)
+        .join(format!("{slug}.{lang}.md"));
+    Ok(Article {
+        file: file.to_string(),
+        detection,
+        title,
+        title_evidence,
+        source: cleaned.source,
+        place,
+        date,
+        removed: cleaned.removed,
+        disclaimers: cleaned.disclaimers,
+        joins,
+        body,
+        partners,
+        page,
+    })
+}
+
+/// A translation group as one article sees it.
+#[derive(Debug, Clone)]
+struct Membership {
+    key: String,
+    with: Vec<(String, String)>,
+    numbers: Vec<String>,
+    names: Vec<String>,
+}
+
+fn front_matter(article: &Article, membership: Option<&Membership>) -> write::FrontMatter {
+    let mut taxonomies = BTreeMap::new();
+    if !article.partners.is_empty() {
+        taxonomies.insert(
+            "partners".to_string(),
+            article.partners.iter().map(|p| p.key.clone()).collect(),
+        );
+    }
+    write::FrontMatter {
+        title: article.title.clone(),
+        date: article.date.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        place: article.place.as_ref().map(|p| p.name.clone()),
+        source: article.source.clone(),
+        translation_key: membership.map(|m| m.key.clone()),
+        review: article.review(),
+        taxonomies,
+        extra: write::Extra {
+            import: write::ImportRecord {
+                file: article.file.clone(),
+                detected_language: write::DetectedLanguage {
+                    code: article.detection.code.clone(),
+                    confidence: article.detection.confidence,
+                    reliable: article.detection.reliable,
+                },
+                title_evidence: article.title_evidence.clone(),
+                place_evidence: article.place.as_ref().map(|p| p.evidence.clone()),
+                date_evidence: article.date.evidence.clone(),
+                date_candidates: article
+                    .date
+                    .candidates
+                    .iter()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .collect(),
+                removed: article
+                    .removed
+                    .iter()
+                    .map(|r| write::RemovedLine {
+                        rule: r.rule.clone(),
+                        line: r.line.clone(),
+                    })
+                    .collect(),
+                disclaimers: article.disclaimers.clone(),
+                page_breaks: article.joins.iter().map(|j| j.describe()).collect(),
+                translation: membership.map(|m| write::TranslationRecord {
+                    with: m.with.iter().map(|(p, _)| p.clone()).collect(),
+                    numbers: m.numbers.clone(),
+                    names: m.names.clone(),
+                }),
+            },
+        },
+    }
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn report(out: &mut dyn Write, a: &Article, m: Option<&Membership>) -> std::io::Result<()> {
+    writeln!(out, "{}", a.file)?;
+    let d = &a.detection;
+    let how = if d.given {
+        "given with --lang".to_string()
+    } else {
+        format!("detected, confidence {:.2}", d.confidence)
+    };
+    writeln!(out, "  language:    {} ({how})", d.code)?;
+    if !d.reliable {
+        writeln!(
+            out,
+            "  warning:     low confidence in the language; check it (review: language)"
+        )?;
+    }
+    match &a.title_evidence {
+        Some(why) => writeln!(out, "  title:       {} (provisional: {why}; review: title)", a.title)?,
+        None => writeln!(out, "  title:       {}", a.title)?,
+    }
+    match &a.source {
+        Some(s) => writeln!(out, "  source:      {s} (leading credit line)")?,
+        None => writeln!(out, "  source:      none found")?,
+    }
+    match &a.place {
+        Some(p) => writeln!(out, "  place:       {} ({})", p.name, p.evidence)?,
+        None => writeln!(out, "  place:       none found")?,
+    }
+    let review = if a.date.review { " (review: date)" } else { "" };
+    match a.date.date {
+        Some(date) => writeln!(out, "  date:        {date}{review}: {}", a.date.evidence)?,
+        None => writeln!(out, "  date:        none{review}: {}", a.date.evidence)?,
+    }
+    for r in &a.removed {
+        writeln!(out, "  removed:     [{}] {}", r.rule, r.line)?;
+    }
+    for j in &a.joins {
+        writeln!(out, "  page break:  {}", j.describe())?;
+    }
+    match m {
+        Some(m) => {
+            let with: Vec<String> = m.with.iter().map(|(p, l)| format!("{p} ({l})")).collect();
+            writeln!(out, "  translation: {} with {}", m.key, with.join(", "))?;
+            writeln!(
+                out,
+                "               shared numbers: {}; shared names: {}",
+                m.numbers.join(", "),
+                m.names.join(", ")
+            )?;
+        }
+        None => writeln!(out, "  translation: none found")?,
+    }
+    if a.partners.is_empty() {
+        writeln!(out, "  partners:    none found")?;
+    } else {
+        let p: Vec<String> = a.partners.iter().map(|p| format!("{} ({})", p.key, p.name)).collect();
+        writeln!(out, "  partners:    {}", p.join(", "))?;
+    }
+    Ok(())
+}
+
 /// Imports every input into `root/content/<section>/`, printing a report per article to `out`.
 /// Returns the number of inputs that failed (each one is reported, the others still import).
-pub fn run(_root: &Path, _config: &SiteConfig, _options: &ImportOptions, _out: &mut dyn Write) -> anyhow::Result<usize> {
-    anyhow::bail!("import is not implemented yet")
+pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut dyn Write) -> anyhow::Result<usize> {
+    let languages = config.language_codes();
+    if let Some(lang) = &options.lang
+        && !languages.contains(&lang.as_str())
+    {
+        anyhow::bail!(
+            "--lang {lang} is not one of the site's languages ({})",
+            languages.join(", ")
+        );
+    }
+    if options.section.is_empty() || options.section.contains(['/', '\\']) || options.section.starts_with('.') {
+        anyhow::bail!(
+            "--section `{}` must be a single folder name under content/",
+            options.section
+        );
+    }
+    let today = chrono::Local::now().date_naive();
+    let mut failed = 0;
+    let mut rules: HashMap<String, clean::Rules> = HashMap::new();
+    let mut articles: Vec<Article> = Vec::new();
+
+    for input in collect_inputs(&options.inputs) {
+        let path = match input {
+            Ok(p) => p,
+            Err((path, message)) => {
+                writeln!(out, "error: {}: {message}", path.display())?;
+                failed += 1;
+                continue;
+            }
+        };
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let raw = match read_text(&path) {
+            Ok(t) => t,
+            Err(message) => {
+                writeln!(out, "error: {}: {message}", path.display())?;
+                failed += 1;
+                continue;
+            }
+        };
+        let detection = match detect::detect(&text::normalize(&raw).join("\n"), &languages, options.lang.as_deref()) {
+            Ok(d) => d,
+            Err(message) => {
+                writeln!(out, "error: {}: {message}", path.display())?;
+                failed += 1;
+                continue;
+            }
+        };
+        if !rules.contains_key(&detection.code) {
+            rules.insert(detection.code.clone(), clean::Rules::load(root, &detection.code)?);
+        }
+        match prepare(&file, &raw, config, options, &rules[&detection.code], detection, today) {
+            Ok(mut article) => {
+                // Two articles of one run with the same title and language get distinct pages.
+                let mut n = 2;
+                let base = article.page.clone();
+                while articles.iter().any(|a| a.page == article.page) {
+                    let stem = base.file_name().and_then(|s| s.to_str()).unwrap_or_default();
+                    let (slug, lang_md) = stem.split_once('.').unwrap_or((stem, "md"));
+                    article.page = base.with_file_name(format!("{slug}-{n}.{lang_md}"));
+                    n += 1;
+                }
+                articles.push(article);
+            }
+            Err(message) => {
+                writeln!(out, "error: {}: {message}", path.display())?;
+                failed += 1;
+            }
+        }
+    }
+
+    // Translation groups across this run and the pages already in the section.
+    let section_dir = root.join("content").join(&options.section);
+    let (existing, warnings) = write::existing_pages(&section_dir, &languages);
+    for w in warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    let targets: BTreeSet<PathBuf> = articles.iter().map(|a| root.join(&a.page)).collect();
+    let existing: Vec<write::ExistingPage> = existing.into_iter().filter(|p| !targets.contains(&p.path)).collect();
+    let mut candidates: Vec<translations::Candidate> = articles
+        .iter()
+        .map(|a| translations::Candidate {
+            lang: a.detection.code.clone(),
+            evidence: translations::evidence(&format!("{}\n{}", a.title, a.body)),
+            key: None,
+            new: true,
+        })
+        .collect();
+    candidates.extend(existing.iter().map(|p| translations::Candidate {
+        lang: p.lang.clone(),
+        evidence: translations::evidence(&p.body),
+        key: p.translation_key.clone(),
+        new: false,
+    }));
+    let label = |i: usize| -> (String, String) {
+        if i < articles.len() {
+            (slash_path(&articles[i].page), articles[i].detection.code.clone())
+        } else {
+            let p = &existing[i - articles.len()];
+            (slash_path(p.path.strip_prefix(root).unwrap_or(&p.path)), p.lang.clone())
+        }
+    };
+    let mut memberships: HashMap<usize, Membership> = HashMap::new();
+    let mut notes = Vec::new();
+    for group in translations::group(&candidates) {
+        for &i in &group.members {
+            let mut numbers = BTreeSet::new();
+            let mut names = BTreeSet::new();
+            for link in group.links.iter().filter(|l| l.a == i || l.b == i) {
+                numbers.extend(link.shared.numbers.iter().cloned());
+                names.extend(link.shared.names.iter().cloned());
+            }
+            let with = group.members.iter().filter(|&&j| j != i).map(|&j| label(j)).collect();
+            let mut numbers: Vec<String> = numbers.into_iter().collect();
+            numbers.sort_by_key(|n| (n.len(), n.clone()));
+            let membership = Membership {
+                key: group.key.clone(),
+                with,
+                numbers,
+                names: names.into_iter().collect(),
+            };
+            if i < articles.len() {
+                memberships.insert(i, membership);
+            } else if candidates[i].key.is_none() {
+                notes.push((i - articles.len(), group.key.clone()));
+            }
+        }
+    }
+
+    for (i, article) in articles.iter().enumerate() {
+        let membership = memberships.get(&i);
+        report(out, article, membership)?;
+        let content = write::render(&front_matter(article, membership), &article.body)?;
+        match write::write_page(&root.join(&article.page), &content, options.dry_run, options.force) {
+            Ok(outcome) => writeln!(
+                out,
+                "  page:        {} {}",
+                outcome.describe(),
+                slash_path(&article.page)
+            )?,
+            Err(e) => {
+                writeln!(out, "error: {}: {e:#}", article.file)?;
+                failed += 1;
+            }
+        }
+    }
+
+    // Existing pages that joined a group but have no key: they are the editor's files.
+    for (e, key) in notes {
+        let page = &existing[e];
+        let shown = slash_path(page.path.strip_prefix(root).unwrap_or(&page.path));
+        if options.force && !options.dry_run {
+            write::add_translation_key(&page.path, &key)
+                .with_context(|| format!("adding translation_key to {shown}"))?;
+            writeln!(out, "{shown}: added translation_key: {key} (--force)")?;
+        } else {
+            writeln!(
+                out,
+                "note: {shown} is a translation in group {key} but has no translation_key; add `translation_key: {key}` to it (or re-run with --force to add it)"
+            )?;
+        }
+    }
+    Ok(failed)
 }

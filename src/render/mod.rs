@@ -10,7 +10,8 @@ use crate::content::slug::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, RwLock};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, TeraResult, Value};
@@ -35,6 +36,10 @@ pub enum Job {
     TaxonomyList { lang: String, taxonomy: String },
     TaxonomyTerm { lang: String, taxonomy: String, term: String, number: usize },
     NotFound(String),
+    /// A page shown in a language it has no translation in (`missing_translation`).
+    StandIn { page: usize, lang: String },
+    /// `/index.html` choosing the visitor's language when every language has a subfolder.
+    LanguageChooser,
 }
 
 /// Pages of one taxonomy term in one language, newest first.
@@ -92,58 +97,167 @@ pub struct RenderInput<'a> {
     pub pages: &'a [Rendered],
     pub sections: &'a [Rendered],
     pub templates: &'a TemplateSources,
-    /// Extra Tera registrations (localisation), applied before rendering.
-    pub extend: &'a (dyn Fn(&mut tera::Tera) + Sync),
     /// Text direction per language.
     pub direction: &'a (dyn Fn(&str) -> &'static str + Sync),
 }
 
-/// Shared, read-only data behind the template functions and contexts.
+/// Data behind the template functions and contexts, shared by every job.
 struct Shared {
     config: Value,
-    pages: Vec<Value>,
+    /// One value per page; replaced one by one when `serve` patches a page.
+    pages: RwLock<Vec<Value>>,
     sections: Vec<Value>,
     taxonomies: Taxonomies,
+    /// Pages each job read through template functions, by job number.
+    reads: Mutex<HashMap<usize, BTreeSet<usize>>>,
 }
 
-/// Renders every job with `tera` (the compiled `input.templates`).
-pub fn render(mut tera: tera::Tera, input: &RenderInput) -> Result<Output, Diagnostics> {
-    let site = input.site;
-    let taxonomies = collect_taxonomies(site)?;
-    let pages: Vec<Value> =
-        site.pages.par_iter().zip(input.pages.par_iter()).map(|(p, r)| views::page_value(site, p, r)).collect();
-    let sections: Vec<Value> = site
-        .sections
-        .iter()
-        .zip(input.sections.iter())
-        .map(|(s, r)| views::section_value(site, s, r))
-        .collect();
-    let shared = Arc::new(Shared { config: views::config_value(&site.config, input.direction), pages, sections, taxonomies });
-    register_functions(&mut tera, site, &shared);
-    (input.extend)(&mut tera);
+impl Shared {
+    fn page(&self, i: usize) -> Value {
+        self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone()
+    }
 
-    let jobs = jobs(site, &shared.taxonomies);
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(&tera, input, &shared, job)).collect();
-    let mut output = Output::default();
-    let mut errors = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok((path, bytes)) => {
-                output.files.insert(path, bytes);
-            }
-            Err(d) => errors.push(d),
+    /// Notes that the job rendering with `state` read `pages`.
+    fn record(&self, state: &State, pages: impl IntoIterator<Item = usize>) {
+        if let Ok(Some(job)) = state.get::<usize>("__job") {
+            self.reads.lock().unwrap_or_else(|e| e.into_inner()).entry(job).or_default().extend(pages);
         }
     }
-    for page in &site.pages {
-        for asset in &page.assets {
-            if let Some(name) = asset.file_name() {
-                let path = format!("{}{}", output_dir(&site.config, &page.url), name.to_string_lossy());
-                output.copies.insert(path, asset.clone());
+}
+
+/// Renders jobs and remembers, for each page, which jobs read it, so that an edited page
+/// re-renders exactly the outputs it appears in.
+pub struct Renderer {
+    tera: tera::Tera,
+    shared: Arc<Shared>,
+    pub jobs: Vec<Job>,
+    /// Per job: its template and language, to find the jobs a template or locale edit touches.
+    job_templates: Vec<(String, String)>,
+    /// Per page: the jobs that read it.
+    readers: Vec<Vec<usize>>,
+}
+
+impl Renderer {
+    /// Prepares the values every template sees; `tera` holds the compiled `input.templates`.
+    pub fn new(mut tera: tera::Tera, input: &RenderInput) -> Result<Renderer, Diagnostics> {
+        let site = input.site;
+        let taxonomies = collect_taxonomies(site)?;
+        let pages: Vec<Value> =
+            site.pages.par_iter().zip(input.pages.par_iter()).map(|(p, r)| views::page_value(site, p, r)).collect();
+        let sections: Vec<Value> =
+            site.sections.iter().zip(input.sections.iter()).map(|(s, r)| views::section_value(site, s, r)).collect();
+        let shared = Arc::new(Shared {
+            config: views::config_value(&site.config, input.direction),
+            pages: RwLock::new(pages),
+            sections,
+            taxonomies,
+            reads: Mutex::new(HashMap::new()),
+        });
+        register_functions(&mut tera, site, &shared);
+        let jobs = jobs(site, &shared.taxonomies);
+        Ok(Renderer { tera, shared, jobs, job_templates: vec![], readers: vec![] })
+    }
+
+    /// Renders every job.
+    pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
+        let all: Vec<usize> = (0..self.jobs.len()).collect();
+        let (files, templates) = self.render_jobs(input, &all)?;
+        self.job_templates = templates;
+        let mut readers = vec![Vec::new(); input.site.pages.len()];
+        let reads = std::mem::take(&mut *self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        for (j, job) in self.jobs.iter().enumerate() {
+            let mut read: BTreeSet<usize> = reads.get(&j).cloned().unwrap_or_default();
+            read.extend(static_reads(input.site, &self.shared, job));
+            for p in read {
+                readers[p].push(j);
             }
         }
+        self.readers = readers;
+        let mut output = Output::default();
+        output.files = files.into_iter().collect();
+        for page in &input.site.pages {
+            for asset in &page.assets {
+                if let Some(name) = asset.file_name() {
+                    let path = format!("{}{}", output_dir(&input.site.config, &page.url), name.to_string_lossy());
+                    output.copies.insert(path, asset.clone());
+                }
+            }
+        }
+        Ok(output)
     }
-    errors.into_result(output)
+
+    /// Replaces page `i`'s value (its content changed, not its place in the site) and renders
+    /// again every output that read it.
+    pub fn patch_page(&mut self, input: &RenderInput, i: usize, rendered: &Rendered) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        let value = views::page_value(input.site, &input.site.pages[i], rendered);
+        self.shared.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
+        let jobs = self.readers[i].clone();
+        let (files, _) = self.render_jobs(input, &jobs)?;
+        self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        Ok(files)
+    }
+
+    /// Swaps in a recompiled Tera (a template or locale edit) and renders the jobs `select`
+    /// picks by (template, language).
+    pub fn rerender(
+        &mut self,
+        mut tera: tera::Tera,
+        input: &RenderInput,
+        select: &dyn Fn(&str, &str) -> bool,
+    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+        register_functions(&mut tera, input.site, &self.shared);
+        self.tera = tera;
+        let jobs: Vec<usize> =
+            self.job_templates.iter().enumerate().filter(|(_, (t, l))| select(t, l)).map(|(j, _)| j).collect();
+        let (files, _) = self.render_jobs(input, &jobs)?;
+        self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        Ok(files)
+    }
+
+    fn render_jobs(&self, input: &RenderInput, jobs: &[usize]) -> Result<(Vec<(String, Vec<u8>)>, Vec<(String, String)>), Diagnostics> {
+        let results: Vec<Result<Rendering, Diagnostic>> =
+            jobs.par_iter().map(|&j| render_job(&self.tera, input, &self.shared, j, &self.jobs[j])).collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut templates = Vec::with_capacity(results.len());
+        let mut errors = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok(r) => {
+                    files.push((r.path, r.bytes));
+                    templates.push((r.template, r.lang));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        errors.into_result((files, templates))
+    }
+}
+
+/// Pages a job reads through its own context (not through template functions).
+fn static_reads(site: &Site, shared: &Shared, job: &Job) -> Vec<usize> {
+    let slice = |pages: &[usize], per_page: usize, number: usize| -> Vec<usize> {
+        pages.iter().skip((number - 1) * per_page).take(per_page).copied().collect()
+    };
+    match job {
+        Job::Page(i) | Job::StandIn { page: i, .. } => vec![*i],
+        Job::Section(i, n) => {
+            let s = &site.sections[*i];
+            slice(&s.pages, s.front.paginate_by.unwrap_or(site.config.paginate_by).max(1), *n)
+        }
+        Job::TaxonomyTerm { lang, taxonomy, term, number } => {
+            let per_page = site.config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(site.config.paginate_by).max(1);
+            slice(&shared.taxonomies[&(lang.clone(), taxonomy.clone())][term].pages, per_page, *number)
+        }
+        Job::TaxonomyList { .. } | Job::NotFound(_) | Job::LanguageChooser => vec![],
+    }
+}
+
+/// What rendering one job gives: the file, and the template and language it used.
+struct Rendering {
+    path: String,
+    bytes: Vec<u8>,
+    template: String,
+    lang: String,
 }
 
 /// Every job of a full build.
@@ -168,6 +282,42 @@ pub fn jobs(site: &Site, taxonomies: &Taxonomies) -> Vec<Job> {
         }
     }
     jobs.extend(site.config.language_codes().into_iter().map(|l| Job::NotFound(l.to_string())));
+    jobs.extend(stand_in_jobs(site));
+    if site.config.default_language_in_subdir {
+        jobs.push(Job::LanguageChooser);
+    }
+    jobs
+}
+
+/// One stand-in per page and language it lacks, from the default-language version (or the
+/// first existing one), when the site asks for stand-ins.
+fn stand_in_jobs(site: &Site) -> Vec<Job> {
+    if site.config.missing_translation == crate::config::MissingTranslation::Hide {
+        return vec![];
+    }
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        groups.entry(&p.translation_key).or_default().push(i);
+    }
+    let taken: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    let mut jobs = Vec::new();
+    for members in groups.values() {
+        let source = members
+            .iter()
+            .copied()
+            .find(|&i| site.pages[i].lang == site.config.default_language)
+            .or_else(|| members.iter().copied().min_by_key(|&i| site.config.languages.iter().position(|l| l.code == site.pages[i].lang)))
+            .expect("a translation group has at least one page");
+        for l in &site.config.languages {
+            if members.iter().any(|&i| site.pages[i].lang == l.code) {
+                continue;
+            }
+            let url = views::stand_in_url(site, &site.pages[source], &l.code);
+            if url.as_deref().is_some_and(|u| !taken.contains(u)) {
+                jobs.push(Job::StandIn { page: source, lang: l.code.clone() });
+            }
+        }
+    }
     jobs
 }
 
@@ -184,7 +334,7 @@ fn pager_url(url: &str, n: usize) -> String {
 fn paginator(shared: &Shared, url: &str, pages: &[usize], per_page: usize, number: usize) -> Value {
     let total = pages.len().div_ceil(per_page).max(1);
     let slice: Vec<Value> =
-        pages.iter().skip((number - 1) * per_page).take(per_page).map(|&i| shared.pages[i].clone()).collect();
+        pages.iter().skip((number - 1) * per_page).take(per_page).map(|&i| shared.page(i)).collect();
     map(vec![
         ("number", number.into()),
         ("total_pages", total.into()),
@@ -214,7 +364,7 @@ fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str
     ctx
 }
 
-fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: usize, job: &Job) -> Result<Rendering, Diagnostic> {
     let site = input.site;
     let config = &site.config;
     let (template, url, ctx, asked_by) = match job {
@@ -222,9 +372,9 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             let page = &site.pages[*i];
             let template = page.front.template.clone().unwrap_or_else(|| "page.html".into());
             let mut ctx = base_context(shared, input, &page.lang, &template, &page.url);
-            ctx.insert_value("page", shared.pages[*i].clone());
+            ctx.insert_value("page", shared.page(*i));
             ctx.insert_value("section", shared.sections[page.section].clone());
-            ctx.insert_value("translations", shared.pages[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none));
+            ctx.insert_value("translations", shared.page(*i).get_from_path("translations").cloned().unwrap_or_else(Value::none));
             (template, page.url.clone(), ctx, page.file.clone())
         }
         Job::Section(i, number) => {
@@ -287,9 +437,51 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             let mut ctx = base_context(shared, input, lang, "404.html", &url);
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, "")));
             if !tera.contains_template("404.html") {
-                return Ok((output_dir(config, &url), fallback_404(lang).into_bytes()));
+                let bytes = fallback_404(lang, (input.direction)(lang)).into_bytes();
+                return Ok(Rendering { path: output_dir(config, &url), bytes, template: "404.html".into(), lang: lang.clone() });
             }
             ("404.html".to_string(), url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
+        }
+        Job::StandIn { page: i, lang } => {
+            let page = &site.pages[*i];
+            let url = views::stand_in_url(site, page, lang).expect("stand-in jobs exist only when stand-ins do");
+            let template = page.front.template.clone().unwrap_or_else(|| "page.html".into());
+            let mut ctx = base_context(shared, input, lang, &template, &url);
+            ctx.insert_value("page", shared.page(*i));
+            ctx.insert_value("section", shared.sections[page.section].clone());
+            let mut translations = shared.page(*i).get_from_path("translations").cloned().unwrap_or_else(Value::none);
+            if let Some(list) = translations.as_array() {
+                let marked: Vec<Value> = list
+                    .iter()
+                    .map(|t| {
+                        let mut m = t.as_map().cloned().unwrap_or_default();
+                        let code = t.get_from_path("code").and_then(|c| c.as_str()).unwrap_or("");
+                        m.insert("current".into(), (code == lang).into());
+                        Value::from(m)
+                    })
+                    .collect();
+                translations = marked.into();
+            }
+            ctx.insert_value("translations", translations);
+            let mode = match config.missing_translation {
+                crate::config::MissingTranslation::Fallback => "fallback",
+                _ => "notice",
+            };
+            ctx.insert_value(
+                "stand_in",
+                map(vec![
+                    ("mode", mode.into()),
+                    ("lang", page.lang.as_str().into()),
+                    ("dir", (input.direction)(&page.lang).into()),
+                    ("url", page.url.as_str().into()),
+                    ("permalink", config.absolute(&page.url).into()),
+                ]),
+            );
+            (template, url, ctx, page.file.clone())
+        }
+        Job::LanguageChooser => {
+            let bytes = language_chooser(input).into_bytes();
+            return Ok(Rendering { path: "index.html".into(), bytes, template: String::new(), lang: String::new() });
         }
     };
     if !tera.contains_template(&template) {
@@ -300,16 +492,88 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, job: &Job
             format!("template `{template}` not found: add templates/{template} or pick a template the theme has"),
         ));
     }
+    let mut ctx = ctx;
+    ctx.insert("__job", &number);
     let html = tera.render(&template, &ctx).map_err(|e| input.templates.diagnostic(&e, &template))?;
     let mut path = output_dir(config, &url);
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");
     }
-    Ok((path, html.into_bytes()))
+    let lang = ctx.get("lang").and_then(|l| l.as_str()).unwrap_or_default().to_string();
+    Ok(Rendering { path, bytes: html.into_bytes(), template, lang })
 }
 
-fn fallback_404(lang: &str) -> String {
-    format!("<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n")
+/// `/index.html` when every language lives in a subfolder: sends the visitor to the first of
+/// their browser's languages the site has, and lists every language for readers without JS.
+fn language_chooser(input: &RenderInput) -> String {
+    let config = &input.site.config;
+    let mut links = String::new();
+    let mut table = Vec::new();
+    for l in &config.languages {
+        let url = config.language_root(&l.code);
+        links.push_str(&format!(
+            "<li><a href=\"{url}\" hreflang=\"{code}\" lang=\"{code}\" dir=\"{dir}\">{name}</a></li>\n",
+            code = l.code,
+            dir = (input.direction)(&l.code),
+            name = escape(&l.name),
+        ));
+        table.push(format!("{:?}:{:?}", l.code, url));
+    }
+    let default_url = config.language_root(&config.default_language);
+    let mut alternates = String::new();
+    for l in &config.languages {
+        alternates.push_str(&format!(
+            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+            l.code,
+            config.absolute(&config.language_root(&l.code))
+        ));
+    }
+    alternates.push_str(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">\n", config.absolute(&config.base_path())));
+    format!(
+        r#"<!doctype html>
+<html lang="{default}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+{alternates}<script>
+(function () {{
+  var sites = {{{table}}};
+  var wanted = (navigator.languages || [navigator.language || ""]);
+  for (var i = 0; i < wanted.length; i++) {{
+    var code = String(wanted[i]).toLowerCase();
+    var base = code.split("-")[0];
+    if (sites[code]) {{ location.replace(sites[code]); return; }}
+    if (sites[base]) {{ location.replace(sites[base]); return; }}
+  }}
+  location.replace("{default_url}");
+}})();
+</script>
+</head>
+<body>
+<main>
+<ul>
+{links}</ul>
+</main>
+</body>
+</html>
+"#,
+        default = config.default_language,
+        title = escape(&config.title),
+        table = table.join(","),
+    )
+}
+
+/// `text` escaped for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn fallback_404(lang: &str, dir: &str) -> String {
+    format!("<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n")
 }
 
 /// Switcher entries for pages that exist in every language (home, taxonomy lists, 404).
@@ -325,11 +589,19 @@ fn language_roots(input: &RenderInput, current: &str, taxonomy: &str) -> Vec<vie
         })
         .collect();
     let existing: BTreeMap<&str, &str> = urls.iter().map(|(l, u)| (l.as_str(), u.as_str())).collect();
-    views::translations(config, current, &existing)
+    views::translations(config, current, &existing, &|_| None)
 }
 
 fn pick(tera: &tera::Tera, names: &[&str]) -> String {
     names.iter().find(|n| tera.contains_template(n)).unwrap_or(&names[names.len() - 1]).to_string()
+}
+
+/// Names of the functions [`register_functions`] provides, registered as placeholders so
+/// templates compile before the site is loaded.
+pub fn register_placeholders(tera: &mut tera::Tera) {
+    for name in ["get_section", "get_page", "get_url", "get_taxonomy"] {
+        tera.register_function(name, |_: Kwargs, _: &State| -> TeraResult<Value> { Ok(Value::none()) });
+    }
 }
 
 /// Template functions that read the site: `get_section`, `get_page`, `get_url`, `get_taxonomy`.
@@ -355,7 +627,9 @@ fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) 
             let Some(&i) = section_index.get(&(path.clone(), lang.clone())) else {
                 return Ok(Value::none());
             };
-            let pages: Vec<Value> = section_pages[i].iter().take(limit).map(|&p| shared.pages[p].clone()).collect();
+            let read = section_pages[i].iter().take(limit).copied();
+            shared.record(state, read.clone());
+            let pages: Vec<Value> = read.map(|p| shared.page(p)).collect();
             let mut m = shared.sections[i].as_map().cloned().unwrap_or_default();
             m.insert("pages".into(), pages.into());
             Ok(Value::from(m))
@@ -375,7 +649,13 @@ fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) 
             let path = kwargs.must_get::<String>("path")?;
             let path = path.trim_start_matches("@/").trim_end_matches(".md").to_string();
             let lang = lang_of(&kwargs, state)?;
-            Ok(page_index.get(&(path, lang)).map(|&i| shared.pages[i].clone()).unwrap_or_else(Value::none))
+            Ok(match page_index.get(&(path, lang)) {
+                Some(&i) => {
+                    shared.record(state, [i]);
+                    shared.page(i)
+                }
+                None => Value::none(),
+            })
         });
     }
     {
@@ -402,7 +682,8 @@ fn register_functions(tera: &mut tera::Tera, site: &Site, shared: &Arc<Shared>) 
             let list: Vec<Value> = terms
                 .values()
                 .map(|t| {
-                    let pages: Vec<Value> = t.pages.iter().take(limit).map(|&i| shared.pages[i].clone()).collect();
+                    shared.record(state, t.pages.iter().take(limit).copied());
+                    let pages: Vec<Value> = t.pages.iter().take(limit).map(|&i| shared.page(i)).collect();
                     map(vec![
                         ("name", t.name.as_str().into()),
                         ("slug", t.slug.as_str().into()),

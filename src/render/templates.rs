@@ -60,14 +60,17 @@ impl TemplateSources {
         self.files.get(name).map(|(f, _)| f.clone()).unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
     }
 
-    /// Compiles every template into one Tera instance.
-    pub fn compile(&self) -> Result<tera::Tera, Diagnostics> {
+    /// Compiles every template into one Tera instance. Tera checks function and filter names
+    /// while compiling, so `register` adds them (real or placeholders) to every instance first.
+    pub fn compile(&self, register: &dyn Fn(&mut tera::Tera)) -> Result<tera::Tera, Diagnostics> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        register(&mut tera);
         let mut errors = Diagnostics::default();
         // Compile each alone first so every broken template is reported, not just the first.
         for (name, (_, text)) in &self.files {
             let mut single = tera::Tera::new();
+            register(&mut single);
             if let Err(e) = single.add_raw_template(name, text) {
                 if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
                     errors.push(self.diagnostic(&e, name));

@@ -42,6 +42,8 @@ pub struct TranslationView {
     /// The content exists in this language.
     pub exists: bool,
     pub current: bool,
+    /// The URL shows the content in another language or a notice (`missing_translation`).
+    pub stand_in: bool,
 }
 
 #[derive(Serialize)]
@@ -131,15 +133,25 @@ pub fn config_value(config: &SiteConfig, dir_of: &dyn Fn(&str) -> &'static str) 
 }
 
 /// The switcher entries for content that exists in the languages of `existing` (lang -> url).
-pub fn translations(config: &SiteConfig, current: &str, existing: &BTreeMap<&str, &str>) -> Vec<TranslationView> {
+/// A language without the content links to its stand-in page (`missing_translation: fallback`
+/// or `notice`) when `stand_in` gives one, else to its home page.
+pub fn translations(
+    config: &SiteConfig,
+    current: &str,
+    existing: &BTreeMap<&str, &str>,
+    stand_in: &dyn Fn(&str) -> Option<String>,
+) -> Vec<TranslationView> {
     config
         .languages
         .iter()
         .map(|l| {
             let exists = existing.contains_key(l.code.as_str());
-            let url = match existing.get(l.code.as_str()) {
-                Some(u) => u.to_string(),
-                None => config.language_root(&l.code),
+            let (url, stand_in) = match existing.get(l.code.as_str()) {
+                Some(u) => (u.to_string(), false),
+                None => match stand_in(&l.code) {
+                    Some(u) => (u, true),
+                    None => (config.language_root(&l.code), false),
+                },
             };
             TranslationView {
                 code: l.code.clone(),
@@ -148,9 +160,20 @@ pub fn translations(config: &SiteConfig, current: &str, existing: &BTreeMap<&str
                 url,
                 exists,
                 current: l.code == current,
+                stand_in,
             }
         })
         .collect()
+}
+
+/// Where a page appears in `lang` when it has no translation there and the site renders
+/// stand-ins (`missing_translation: fallback | notice`); `None` for `hide`.
+pub fn stand_in_url(site: &Site, page: &Page, lang: &str) -> Option<String> {
+    if site.config.missing_translation == MissingTranslation::Hide {
+        return None;
+    }
+    let section = &site.sections[page.section].content_path;
+    Some(format!("{}{}/", crate::content::section_url(&site.config, lang, section), page.slug))
 }
 
 pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
@@ -188,7 +211,7 @@ pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
         word_count: rendered.word_count,
         reading_time: rendered.reading_time,
         taxonomies,
-        translations: translations(config, &page.lang, &existing),
+        translations: translations(config, &page.lang, &existing, &|l| stand_in_url(site, page, l)),
         image: page.front.image.as_deref(),
         source: page.front.source.as_deref(),
         place: page.front.place.as_deref(),
@@ -214,7 +237,7 @@ pub fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Val
         lang: &section.lang,
         path: &section.content_path,
         content: &rendered.html,
-        translations: translations(&site.config, &section.lang, &existing),
+        translations: translations(&site.config, &section.lang, &existing, &|_| None),
         extra: &section.front.extra,
     })
 }

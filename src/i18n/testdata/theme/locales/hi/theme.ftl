@@ -1,0 +1,2 @@
+read-more = और पढ़ें
+footer-note = tessera से बना

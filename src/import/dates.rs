@@ -1,0 +1,448 @@
+//! Dates and places: the dateline (`New Delhi [India], January 27:`), the dates an article
+//! reports (`16 से 22 दिसंबर`, `يوم الجمعة 7 أكتوبر`, `Noyabrın 14-də`), and the article's date.
+//! A missing year is inferred only from evidence in the text, and then always marked for review.
+
+use crate::import::text::{self, words};
+use chrono::{Datelike, NaiveDate, Weekday};
+use regex::Regex;
+
+/// The `Place, Date:` opening of a lead paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dateline {
+    /// As written, without the colon: `New Delhi [India], January 27`.
+    pub text: String,
+    pub place: Option<String>,
+}
+
+/// Where the article says it happened, and why we think so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub name: String,
+    pub evidence: String,
+}
+
+/// The article's date, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DateFinding {
+    pub date: Option<NaiveDate>,
+    /// Years that fit the evidence, when more than one does.
+    pub candidates: Vec<NaiveDate>,
+    pub evidence: String,
+    /// The date was inferred or is missing: an editor must check it.
+    pub review: bool,
+}
+
+/// Years considered when only a weekday fixes the year.
+const FIRST_YEAR: i32 = 2015;
+
+#[rustfmt::skip]
+const MONTHS: &[(&str, u32)] = &[
+    // English
+    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
+    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11), ("december", 12),
+    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8), ("sep", 9),
+    ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12),
+    // Hindi
+    ("जनवरी", 1), ("फ़रवरी", 2), ("फरवरी", 2), ("मार्च", 3), ("अप्रैल", 4), ("मई", 5), ("जून", 6),
+    ("जुलाई", 7), ("अगस्त", 8), ("सितंबर", 9), ("सितम्बर", 9), ("अक्टूबर", 10), ("अक्तूबर", 10),
+    ("नवंबर", 11), ("नवम्बर", 11), ("दिसंबर", 12), ("दिसम्बर", 12),
+    // Arabic (Egyptian/Gulf, Maghreb and Levantine single-word names)
+    ("يناير", 1), ("فبراير", 2), ("مارس", 3), ("أبريل", 4), ("ابريل", 4), ("إبريل", 4), ("مايو", 5),
+    ("ماي", 5), ("يونيو", 6), ("يونيه", 6), ("يوليو", 7), ("يوليوز", 7), ("أغسطس", 8), ("اغسطس", 8),
+    ("غشت", 8), ("سبتمبر", 9), ("شتنبر", 9), ("أكتوبر", 10), ("اكتوبر", 10), ("نوفمبر", 11),
+    ("نونبر", 11), ("ديسمبر", 12), ("دجنبر", 12), ("شباط", 2), ("آذار", 3), ("نيسان", 4),
+    ("أيار", 5), ("حزيران", 6), ("تموز", 7), ("آب", 8), ("أيلول", 9),
+];
+
+/// Azerbaijani month stems; the word may carry a case ending (`Noyabrın`).
+#[rustfmt::skip]
+const AZ_MONTH_STEMS: &[(&str, u32)] = &[
+    ("yanvar", 1), ("fevral", 2), ("mart", 3), ("aprel", 4), ("may", 5), ("iyun", 6), ("iyul", 7),
+    ("avqust", 8), ("sentyabr", 9), ("oktyabr", 10), ("noyabr", 11), ("dekabr", 12),
+];
+
+#[rustfmt::skip]
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("monday", Weekday::Mon), ("tuesday", Weekday::Tue), ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu), ("friday", Weekday::Fri), ("saturday", Weekday::Sat), ("sunday", Weekday::Sun),
+    ("सोमवार", Weekday::Mon), ("मंगलवार", Weekday::Tue), ("बुधवार", Weekday::Wed), ("गुरुवार", Weekday::Thu),
+    ("बृहस्पतिवार", Weekday::Thu), ("शुक्रवार", Weekday::Fri), ("शनिवार", Weekday::Sat), ("रविवार", Weekday::Sun),
+    ("الاثنين", Weekday::Mon), ("الإثنين", Weekday::Mon), ("الثلاثاء", Weekday::Tue), ("الأربعاء", Weekday::Wed),
+    ("الاربعاء", Weekday::Wed), ("الخميس", Weekday::Thu), ("الجمعة", Weekday::Fri), ("السبت", Weekday::Sat),
+    ("الأحد", Weekday::Sun), ("الاحد", Weekday::Sun),
+    ("cümə", Weekday::Fri), ("şənbə", Weekday::Sat), ("bazar", Weekday::Sun),
+];
+
+fn month_of(word: &str, lang: &str) -> Option<u32> {
+    let w = word.to_lowercase();
+    let w = w.trim_end_matches('.');
+    if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
+        return Some(*m);
+    }
+    if lang == "az"
+        && let Some((_, m)) = AZ_MONTH_STEMS
+            .iter()
+            .find(|(s, _)| w.starts_with(s) && (s.len() > 3 || w == *s))
+    {
+        return Some(*m);
+    }
+    // Arabic prefixes: ب، و، ل، ف (`بأكتوبر`).
+    if text::is_arabic_word(w) {
+        for p in ['ب', 'و', 'ل', 'ف'] {
+            if let Some(rest) = w.strip_prefix(p)
+                && let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == rest)
+            {
+                return Some(*m);
+            }
+        }
+    }
+    None
+}
+
+fn weekday_of(word: &str) -> Option<Weekday> {
+    let w = word.to_lowercase();
+    WEEKDAYS.iter().find(|(n, _)| *n == w).map(|(_, d)| *d)
+}
+
+fn day_of(word: &str) -> Option<u32> {
+    word.parse::<u32>()
+        .ok()
+        .filter(|d| (1..=31).contains(d) && word.len() <= 2)
+}
+
+fn year_of(word: &str) -> Option<i32> {
+    word.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2100).contains(y) && word.len() == 4)
+}
+
+/// A day and month the text names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the first word of the mention.
+    pub at: usize,
+    pub month: u32,
+    pub day: u32,
+    pub year: Option<i32>,
+    pub weekday: Option<Weekday>,
+    /// The end of a range (`16 to 22 December`): an event, not a publication date.
+    pub range: bool,
+    /// The words as written, e.g. `يوم الجمعة 7 أكتوبر`.
+    pub text: String,
+}
+
+pub fn mentions(text: &str, lang: &str) -> Vec<Mention> {
+    let w = words(text);
+    let mut found = Vec::new();
+    let is_day = |i: usize| w.get(i).and_then(|x| day_of(x));
+    for i in 0..w.len() {
+        let Some(month) = month_of(&w[i], lang) else { continue };
+        // `22 December`, `7 أكتوبر`
+        if let Some(day) = i.checked_sub(1).and_then(is_day) {
+            let start = i - 1;
+            let range =
+                start.checked_sub(1).and_then(is_day).is_some() || start.checked_sub(2).and_then(is_day).is_some();
+            let year = w.get(i + 1).and_then(|x| year_of(x));
+            let weekday = start.checked_sub(1).and_then(|j| weekday_of(&w[j]));
+            let from = if range {
+                if start.checked_sub(1).and_then(is_day).is_some() {
+                    start - 1
+                } else {
+                    start - 2
+                }
+            } else if weekday.is_some() {
+                start - 1
+            } else {
+                start
+            };
+            let from = if from > 0 && matches!(w[from - 1].as_str(), "يوم" | "اليوم") {
+                from - 1
+            } else {
+                from
+            };
+            let to = if year.is_some() { i + 1 } else { i };
+            found.push(Mention {
+                at: start,
+                month,
+                day,
+                year,
+                weekday,
+                range,
+                text: w[from..=to].join(" "),
+            });
+        } else if let Some(day) = is_day(i + 1) {
+            // `January 27`, `Noyabrın 14-də`, `Friday, October 7, 2022`
+            let year = w.get(i + 2).and_then(|x| year_of(x));
+            let range =
+                is_day(i + 2).is_some() || (w.get(i + 2).is_some() && is_day(i + 3).is_some() && year.is_none());
+            let weekday = i.checked_sub(1).and_then(|j| weekday_of(&w[j]));
+            let from = if weekday.is_some() { i - 1 } else { i };
+            let to = if year.is_some() { i + 2 } else { i + 1 };
+            found.push(Mention {
+                at: i,
+                month,
+                day,
+                year,
+                weekday,
+                range,
+                text: w[from..=to].join(" "),
+            });
+        }
+    }
+    found
+}
+
+/// Years the text names (`2024` in `The 2024 International Conference`).
+pub fn years(text: &str) -> Vec<i32> {
+    let mut y: Vec<i32> = words(text).iter().filter_map(|w| year_of(w)).collect();
+    y.sort();
+    y.dedup();
+    y
+}
+
+/// The `Place, Date:` opening of a lead paragraph, if it has one.
+pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
+    let colon = lead.find(':')?;
+    let prefix = lead[..colon].trim();
+    let ok = !prefix.is_empty()
+        && prefix.chars().count() <= 60
+        && prefix.split_whitespace().count() <= 8
+        && !prefix.contains(['.', '!', '?', '؟', '।', '"', '“'])
+        && lead[colon + 1..].split_whitespace().count() >= 5;
+    // `Place, Date:` or a place name alone (`New Delhi नई दिल्ली:`), not `WASME proposed:`.
+    let latin: Vec<String> = words(prefix).into_iter().filter(|w| text::is_latin_word(w)).collect();
+    let dated = !mentions(prefix, lang).is_empty();
+    let named = !latin.is_empty()
+        && prefix.split_whitespace().count() <= 4
+        && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if !ok || !(dated || named) {
+        return None;
+    }
+    let lead_is_latin = crate::import::text::is_latin_text(lead);
+    let place = prefix
+        .split(',')
+        .map(|s| strip_brackets(s.trim()))
+        .find(|s| !s.is_empty() && mentions(s, lang).is_empty() && years(s).is_empty())
+        .map(|s| {
+            // A bilingual dateline (`New Delhi नई दिल्ली`): keep the words in the article's script.
+            let all: Vec<&str> = s.split_whitespace().collect();
+            let own: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|w| text::is_latin_word(w) == lead_is_latin)
+                .collect();
+            if own.is_empty() { all.join(" ") } else { own.join(" ") }
+        });
+    Some(Dateline {
+        text: prefix.to_string(),
+        place,
+    })
+}
+
+fn strip_brackets(s: &str) -> String {
+    let re = Regex::new(r"\s*[\[(][^\])]*[\])]").expect("constant regex");
+    re.replace_all(s, "").trim().to_string()
+}
+
+/// `يوم الجمعة 7 أكتوبر بمكناس`, `اليوم الخميس بوجدة`: the place after a weekday, Arabic style.
+pub fn arabic_place(lead: &str) -> Option<Place> {
+    let re = Regex::new(
+        r"(?:^|\s)(?:اليوم|يوم)\s+(?:الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد)(?:\s+[0-9٠-٩]{1,2}\s+\p{L}+)?\s*،?\s+ب(\p{L}{2,})",
+    )
+    .expect("constant regex");
+    let caps = re.captures(lead)?;
+    Some(Place {
+        name: caps[1].to_string(),
+        evidence: caps[0].trim().to_string(),
+    })
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The article's date from its dateline or dated lead sentence, with the year inferred only from
+/// the text: a weekday narrows the year to a few candidates, and a dateline must come after the
+/// latest date the text reports.
+pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &str, today: NaiveDate) -> DateFinding {
+    let anchor = match dateline {
+        Some(d) => mentions(&d.text, lang).into_iter().next(),
+        None => mentions(lead, lang)
+            .into_iter()
+            .find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
+    };
+    let reported = mentions(body, lang);
+    let Some(anchor) = anchor else {
+        let mut evidence = "no dateline date and no dated lead sentence; date left out".to_string();
+        if let Some(m) = reported.first() {
+            evidence.push_str(&format!(
+                " (the text reports \"{}\", which dates the event, not the article)",
+                m.text
+            ));
+        }
+        return DateFinding {
+            date: None,
+            candidates: vec![],
+            evidence,
+            review: true,
+        };
+    };
+    let what = if dateline.is_some() { "dateline" } else { "lead" };
+    if let Some(year) = anchor.year
+        && let Some(date) = NaiveDate::from_ymd_opt(year, anchor.month, anchor.day)
+    {
+        return DateFinding {
+            date: Some(date),
+            candidates: vec![],
+            evidence: format!("{what} \"{}\"", anchor.text),
+            review: false,
+        };
+    }
+    // The latest date the text reports, other than the anchor itself; undated mentions take
+    // the latest year the text names.
+    let named_years = years(body);
+    let latest_year = named_years.last().copied();
+    let latest_reported = reported
+        .iter()
+        .filter(|m| !(m.month == anchor.month && m.day == anchor.day))
+        .filter_map(|m| NaiveDate::from_ymd_opt(m.year.or(latest_year)?, m.month, m.day))
+        .max();
+    let floor = latest_reported.or_else(|| latest_year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)));
+
+    if let Some(weekday) = anchor.weekday {
+        let candidates: Vec<NaiveDate> = (FIRST_YEAR..=today.year())
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, anchor.month, anchor.day))
+            .filter(|d| d.weekday() == weekday && *d <= today && floor.is_none_or(|f| *d >= f))
+            .collect();
+        let list = candidates
+            .iter()
+            .map(|d| d.year().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let Some(date) = candidates.last().copied() else {
+            return DateFinding {
+                date: None,
+                candidates,
+                evidence: format!(
+                    "{what} \"{}\" has no year, and no year from {FIRST_YEAR} until today fits its weekday; date left out",
+                    anchor.text
+                ),
+                review: true,
+            };
+        };
+        let evidence = if candidates.len() == 1 {
+            format!(
+                "{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR} until today)",
+                anchor.text
+            )
+        } else {
+            format!(
+                "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR} until today); chose the most recent, {}",
+                anchor.text,
+                dmy(date)
+            )
+        };
+        let candidates = if candidates.len() > 1 { candidates } else { vec![] };
+        return DateFinding {
+            date: Some(date),
+            candidates,
+            evidence,
+            review: true,
+        };
+    }
+
+    if let (Some(floor), Some(year)) = (floor, latest_year) {
+        let date = (year..=year + 1)
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, anchor.month, anchor.day))
+            .find(|d| *d > floor && *d <= today);
+        if let Some(date) = date {
+            let evidence = format!(
+                "{what} \"{}\" has no year; the latest date the text reports is {} (latest year named: {year}), so the {what} is the first {} after it: {}",
+                anchor.text,
+                dmy(floor),
+                anchor.text,
+                dmy(date)
+            );
+            return DateFinding {
+                date: Some(date),
+                candidates: vec![],
+                evidence,
+                review: true,
+            };
+        }
+    }
+    DateFinding {
+        date: None,
+        candidates: vec![],
+        evidence: format!(
+            "{what} \"{}\" gives day and month, but the text names no year and no weekday; date left out",
+            anchor.text
+        ),
+        review: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    #[test]
+    fn dateline_after_the_reported_december_falls_in_the_next_year() {
+        let lead = "New Delhi [India], January 27: The 2024 International Conference of NGOs, held in Paris from 16 to 22 December, served well.";
+        let d = dateline(lead, "en").unwrap();
+        assert_eq!(d.place.as_deref(), Some("New Delhi"));
+        let found = article_date(lead, Some(&d), lead, "en", today());
+        assert_eq!(found.date, NaiveDate::from_ymd_opt(2025, 1, 27));
+        assert!(found.review);
+    }
+
+    #[test]
+    fn a_clause_before_a_colon_is_no_dateline() {
+        assert_eq!(
+            dateline(
+                "Among its recommendations, WASME proposed: more training for small firms now.",
+                "en"
+            ),
+            None
+        );
+        assert_eq!(
+            dateline("WASME proposed: more training for small firms and more.", "en"),
+            None
+        );
+        assert_eq!(
+            dateline("قال الوزير: إن التعاونيات تلعب دورا كبيرا في التنمية", "ar"),
+            None
+        );
+        assert!(dateline("Baku, 14 November: The forum opened today with many guests.", "en").is_some());
+    }
+
+    #[test]
+    fn weekday_narrows_the_year_to_candidates() {
+        let lead = "نظمت الشبكة يوم الجمعة 7 أكتوبر بمكناس، ندوة تعلن من خلالها عن انطلاقها رسمياً.";
+        let found = article_date(lead, None, lead, "ar", today());
+        let years: Vec<i32> = found.candidates.iter().map(|d| d.year()).collect();
+        assert_eq!(years, [2016, 2022]);
+        assert_eq!(found.date, NaiveDate::from_ymd_opt(2022, 10, 7));
+        assert_eq!(arabic_place(lead).unwrap().name, "مكناس");
+    }
+
+    #[test]
+    fn day_and_month_without_year_evidence_leave_the_date_out() {
+        let lead = "Noyabrın 14-də BMT-nin İqlim Dəyişmələri üzrə Konfransının 29-cu sessiyası keçirilib.";
+        let found = article_date(lead, None, lead, "az", today());
+        assert_eq!(found.date, None);
+        assert!(found.evidence.contains("Noyabrın 14"), "{}", found.evidence);
+    }
+
+    #[test]
+    fn bilingual_dateline_keeps_the_articles_script_and_a_range_is_no_date() {
+        let lead = "New Delhi नई दिल्ली: 16 से 22 दिसंबर तक पेरिस में यूनेस्को मुख्यालय में आयोजित सम्मेलन हुआ।";
+        let d = dateline(lead, "hi").unwrap();
+        assert_eq!(d.place.as_deref(), Some("नई दिल्ली"));
+        assert_eq!(article_date(lead, Some(&d), lead, "hi", today()).date, None);
+    }
+}

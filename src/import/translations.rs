@@ -1,0 +1,236 @@
+//! Translations: articles that tell the same story in different languages share one
+//! `translation_key`, found from evidence both texts carry — numbers (66, 34) and Latin-script
+//! names and acronyms (WASME, ICNGO) — never from the languages' words themselves.
+
+use crate::import::text;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What one text offers for comparison.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    numbers: BTreeSet<String>,
+    /// Distinctive Latin tokens (acronyms; in a non-Latin text, any Latin word), lowercase -> count.
+    names: BTreeMap<String, usize>,
+    /// Every Latin word, lowercase.
+    latin: BTreeSet<String>,
+    /// Lowercase -> as first written.
+    spelling: BTreeMap<String, String>,
+}
+
+fn is_acronym(word: &str) -> bool {
+    word.chars().count() >= 2
+        && word.chars().any(|c| c.is_alphabetic())
+        && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+pub fn evidence(body: &str) -> Evidence {
+    let latin_text = text::is_latin_text(body);
+    let mut e = Evidence::default();
+    for word in text::words(body) {
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            if word.len() >= 2 {
+                e.numbers.insert(word);
+            }
+            continue;
+        }
+        if !text::is_latin_word(&word) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if is_acronym(&word) || (!latin_text && word.chars().count() >= 3) {
+            *e.names.entry(lower.clone()).or_default() += 1;
+        }
+        e.spelling.entry(lower.clone()).or_insert(word);
+        e.latin.insert(lower);
+    }
+    e
+}
+
+/// What two texts have in common.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shared {
+    pub numbers: Vec<String>,
+    pub names: Vec<String>,
+}
+
+impl Shared {
+    /// Two distinctive numbers and two names: enough that unrelated articles don't group.
+    pub fn is_strong(&self) -> bool {
+        self.numbers.len() >= 2 && self.names.len() >= 2
+    }
+}
+
+pub fn shared(a: &Evidence, b: &Evidence) -> Shared {
+    let mut numbers: Vec<String> = a.numbers.intersection(&b.numbers).cloned().collect();
+    numbers.sort_by_key(|n| (n.len(), n.clone()));
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for (x, y) in [(a, b), (b, a)] {
+        for name in x.names.keys().filter(|n| y.latin.contains(*n)) {
+            names.insert(x.spelling.get(name).cloned().unwrap_or_else(|| name.clone()));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let names = names.into_iter().filter(|n| seen.insert(n.to_lowercase())).collect();
+    Shared { numbers, names }
+}
+
+/// An article of this run or a page already in the section.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub lang: String,
+    pub evidence: Evidence,
+    /// The page's `translation_key`, for pages already written.
+    pub key: Option<String>,
+    /// Part of this import run (groups only form around these).
+    pub new: bool,
+}
+
+/// Two members and why they belong together.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub a: usize,
+    pub b: usize,
+    pub shared: Shared,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Indices into the candidates, ascending.
+    pub members: Vec<usize>,
+    pub key: String,
+    pub links: Vec<Link>,
+}
+
+/// Groups candidates into translation sets: strong shared evidence, one page per language.
+pub fn group(candidates: &[Candidate]) -> Vec<Group> {
+    let mut links = Vec::new();
+    for a in 0..candidates.len() {
+        for b in a + 1..candidates.len() {
+            let (x, y) = (&candidates[a], &candidates[b]);
+            if x.lang == y.lang || !(x.new || y.new) {
+                continue;
+            }
+            let shared = shared(&x.evidence, &y.evidence);
+            if shared.is_strong() {
+                links.push(Link { a, b, shared });
+            }
+        }
+    }
+    links.sort_by_key(|l| {
+        (
+            std::cmp::Reverse(l.shared.numbers.len() + l.shared.names.len()),
+            l.a,
+            l.b,
+        )
+    });
+    let mut set: Vec<usize> = (0..candidates.len()).collect();
+    fn root(set: &mut [usize], mut i: usize) -> usize {
+        while set[i] != i {
+            i = set[i];
+        }
+        i
+    }
+    let mut kept = Vec::new();
+    for link in links {
+        let (ra, rb) = (root(&mut set, link.a), root(&mut set, link.b));
+        if ra == rb {
+            kept.push(link);
+            continue;
+        }
+        let langs = |r: usize, set: &mut [usize]| -> BTreeSet<String> {
+            (0..candidates.len())
+                .filter(|&i| root(set, i) == r)
+                .map(|i| candidates[i].lang.clone())
+                .collect()
+        };
+        let (la, lb) = (langs(ra, &mut set), langs(rb, &mut set));
+        if la.is_disjoint(&lb) {
+            set[rb] = ra;
+            kept.push(link);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..candidates.len() {
+        let r = root(&mut set, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() > 1) {
+        let links: Vec<Link> = kept.iter().filter(|l| members.contains(&l.a)).cloned().collect();
+        let key = members
+            .iter()
+            .find_map(|&i| candidates[i].key.clone())
+            .unwrap_or_else(|| derive_key(&members, &links, candidates));
+        out.push(Group { members, key, links });
+    }
+    out
+}
+
+/// A stable key from the evidence: the two most used shared names and the latest shared year,
+/// e.g. `wasme-ngo-2024`.
+fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> String {
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut year: Option<u32> = None;
+    for link in links {
+        for name in &link.shared.names {
+            let lower = name.to_lowercase();
+            let uses = members
+                .iter()
+                .map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0))
+                .sum();
+            names.insert(lower, uses);
+        }
+        for n in &link.shared.numbers {
+            if let Ok(y) = n.parse::<u32>()
+                && (1900..=2100).contains(&y)
+                && n.len() == 4
+            {
+                year = year.max(Some(y));
+            }
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = names.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut parts: Vec<String> = ranked.into_iter().take(2).map(|(n, _)| n).collect();
+    if let Some(y) = year {
+        parts.push(y.to_string());
+    }
+    crate::import::write::slugify(&parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(lang: &str, text: &str) -> Candidate {
+        Candidate {
+            lang: lang.into(),
+            evidence: evidence(text),
+            key: None,
+            new: true,
+        }
+    }
+
+    #[test]
+    fn same_story_in_two_languages_groups_with_its_evidence() {
+        let c = [
+            candidate("hi", "WASME ने ICNGO में 34 के मुकाबले 66 मतों से जीत हासिल की"),
+            candidate("en", "WASME won the ICNGO vote with 66 votes against 34."),
+            candidate("ar", "نظمت شبكة وليلي ندوة يوم 7 أكتوبر"),
+        ];
+        let groups = group(&c);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].members, [0, 1]);
+        assert_eq!(groups[0].links[0].shared.numbers, ["34", "66"]);
+        assert_eq!(groups[0].links[0].shared.names, ["ICNGO", "WASME"]);
+    }
+
+    #[test]
+    fn same_language_never_groups() {
+        let c = [
+            candidate("en", "WASME ICNGO 66 34"),
+            candidate("en", "WASME ICNGO 66 34"),
+        ];
+        assert!(group(&c).is_empty());
+    }
+}

@@ -1,0 +1,266 @@
+//! Pages on disk: the slug, the page text (YAML front matter + Markdown body), reading the pages
+//! already in a section, and writing — the only step that touches the disk, which never
+//! replaces a page without `--force`.
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+const SLUG_MAX_CHARS: usize = 80;
+
+/// Lowercase NFC; letters, marks and digits of any script kept; other runs become `-`.
+pub fn slugify(title: &str) -> String {
+    let lower: String = title.nfc().collect::<String>().to_lowercase().nfc().collect();
+    let mut slug = String::new();
+    let mut gap = false;
+    for c in lower.chars() {
+        if c.is_alphanumeric() || crate::import::text::is_mark(c) {
+            if gap && !slug.is_empty() {
+                slug.push('-');
+            }
+            gap = false;
+            slug.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    if slug.chars().count() > SLUG_MAX_CHARS {
+        let cut: String = slug.chars().take(SLUG_MAX_CHARS + 1).collect();
+        slug = match cut.rfind('-') {
+            Some(i) if i > 0 => cut[..i].to_string(),
+            _ => cut.chars().take(SLUG_MAX_CHARS).collect(),
+        };
+    }
+    slug
+}
+
+/// The front matter the importer writes; the keys are a subset of what the content loader accepts.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation_key: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Extra {
+    pub import: ImportRecord,
+}
+
+/// What the importer found and did, kept with the page for the editor.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRecord {
+    pub file: String,
+    pub detected_language: DetectedLanguage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_evidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place_evidence: Option<String>,
+    pub date_evidence: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub date_candidates: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<RemovedLine>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disclaimers: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_breaks: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<TranslationRecord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DetectedLanguage {
+    pub code: String,
+    pub confidence: f64,
+    pub reliable: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedLine {
+    pub rule: String,
+    pub line: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationRecord {
+    /// The other pages of the group, relative to the site root.
+    pub with: Vec<String>,
+    pub numbers: Vec<String>,
+    pub names: Vec<String>,
+}
+
+/// The page file's text.
+pub fn render(front: &FrontMatter, body: &str) -> anyhow::Result<String> {
+    let yaml = crate::yaml::to_string(front)?;
+    Ok(format!("---\n{yaml}---\n\n{body}"))
+}
+
+/// The keys of an existing page the importer needs; everything else is ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ExistingFront {
+    translation_key: Option<String>,
+}
+
+/// A page already in the section.
+#[derive(Debug, Clone)]
+pub struct ExistingPage {
+    pub path: PathBuf,
+    pub lang: String,
+    pub translation_key: Option<String>,
+    pub body: String,
+}
+
+/// Front matter text, its first line number, and the body.
+fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest
+        .find("\n---\n")
+        .map(|i| (i + 1, i + 5))
+        .or_else(|| rest.strip_suffix("\n---").map(|r| (r.len() + 1, rest.len())))?;
+    Some((&rest[..end.0], &rest[end.1..]))
+}
+
+/// The pages `<slug>.<lang>.md` in `dir` (sorted by path). Pages that cannot be read are
+/// returned as warnings; they take no part in grouping.
+pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec<String>) {
+    let mut pages = Vec::new();
+    let mut warnings = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (pages, warnings);
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(".md") else { continue };
+        let Some(lang) = stem.rsplit_once('.').map(|(_, l)| l).filter(|l| languages.contains(l)) else {
+            continue;
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                warnings.push(format!(
+                    "{}: cannot read ({e}); not compared for translations",
+                    path.display()
+                ));
+                continue;
+            }
+        };
+        let Some((yaml, body)) = split_front_matter(&text) else {
+            continue;
+        };
+        let front: ExistingFront = match crate::yaml::parse(yaml, &path, 2) {
+            Ok(f) => f,
+            Err(e) => {
+                warnings.push(format!("{e}; not compared for translations"));
+                continue;
+            }
+        };
+        let lang = lang.to_string();
+        pages.push(ExistingPage {
+            path,
+            lang,
+            translation_key: front.translation_key,
+            body: body.to_string(),
+        });
+    }
+    (pages, warnings)
+}
+
+/// What happened to a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Written,
+    Overwritten,
+    Unchanged,
+    /// Exists with other content and `--force` was not given.
+    Skipped,
+    WouldWrite,
+    WouldOverwrite,
+}
+
+impl Outcome {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Outcome::Written => "wrote",
+            Outcome::Overwritten => "overwrote",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Skipped => "exists, skipped (use --force)",
+            Outcome::WouldWrite => "would write",
+            Outcome::WouldOverwrite => "would overwrite",
+        }
+    }
+}
+
+/// Writes `content` to `path` unless it would replace different content without `force`.
+pub fn write_page(path: &Path, content: &str, dry_run: bool, force: bool) -> anyhow::Result<Outcome> {
+    let existing = match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let outcome = match (&existing, dry_run) {
+        (Some(old), _) if old == content.as_bytes() => return Ok(Outcome::Unchanged),
+        (Some(_), _) if !force => return Ok(Outcome::Skipped),
+        (Some(_), true) => return Ok(Outcome::WouldOverwrite),
+        (None, true) => return Ok(Outcome::WouldWrite),
+        (Some(_), false) => Outcome::Overwritten,
+        (None, false) => Outcome::Written,
+    };
+    let dir = path.parent().context("page path has no folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, content.as_bytes())?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(outcome)
+}
+
+/// Adds `translation_key: key` to an existing page's front matter, changing nothing else.
+pub fn add_translation_key(path: &Path, key: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let rest = text
+        .strip_prefix("---\n")
+        .with_context(|| format!("{}: no front matter", path.display()))?;
+    let line = crate::yaml::to_string(&BTreeMap::from([("translation_key", key)]))?;
+    let updated = format!("---\n{line}{rest}");
+    std::fs::write(path, updated).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_every_script() {
+        assert_eq!(slugify("Historic Win for WASME!"), "historic-win-for-wasme");
+        assert_eq!(slugify("WASME की ऐतिहासिक जीत"), "wasme-की-ऐतिहासिक-जीत");
+        assert_eq!(slugify("\"ASAN xidmət\" COP29-da"), "asan-xidmət-cop29-da");
+        assert_eq!(slugify("لقاء جهوي بوجدة"), "لقاء-جهوي-بوجدة");
+        assert!(slugify(&"word ".repeat(40)).chars().count() <= 80);
+    }
+
+    #[test]
+    fn front_matter_splits_from_body() {
+        let (yaml, body) = split_front_matter("---\ntitle: x\n---\n\nBody\n").unwrap();
+        assert_eq!(yaml, "title: x\n");
+        assert_eq!(body, "\nBody\n");
+    }
+}
