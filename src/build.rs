@@ -46,6 +46,8 @@ pub struct Session {
     pages_md: Vec<Rendered>,
     sections_md: Vec<Rendered>,
     renderer: render::Renderer,
+    /// Compiled Sass and fingerprinted CSS/JS, behind `asset_url`.
+    assets: render::assets::Assets,
     /// Edited files of an update that failed; tried again with the next update.
     pending: Vec<PathBuf>,
 }
@@ -91,9 +93,10 @@ impl Session {
         let mut errors = Diagnostics::default();
         let localizer = load_localizer(root, &config).map_err(|e| errors.extend(e)).ok();
         let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
+        let assets = render::assets::Assets::build(root, &config).map_err(|e| errors.extend(e)).unwrap_or_default();
         let compiled = match (&templates, &localizer) {
-            (Some(t), Some(l)) => compile(t, l).map_err(|e| errors.extend(e)).ok(),
-            (Some(t), None) => compile_without_localizer(t).map_err(|e| errors.extend(e)).ok(),
+            (Some(t), Some(l)) => compile(t, l, &assets).map_err(|e| errors.extend(e)).ok(),
+            (Some(t), None) => compile_without_localizer(t, &assets).map_err(|e| errors.extend(e)).ok(),
             _ => None,
         };
         let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
@@ -111,6 +114,8 @@ impl Session {
         let mut renderer = render::Renderer::new(tera, &input)?;
         let mut output = renderer.render_all(&input)?;
         copy_static(root, &site.config, &mut output);
+        output.files.extend(assets.files.clone());
+        output.files.extend(crate::search::index(&site.config, &output)?);
         let warnings = localizer.warnings();
         Ok(Session {
             root: root.to_path_buf(),
@@ -120,6 +125,7 @@ impl Session {
             pages_md,
             sections_md,
             renderer,
+            assets,
             pending: vec![],
         })
     }
@@ -193,8 +199,33 @@ impl Session {
                 self.built.output.files.insert(path, bytes);
             }
         }
+        self.refresh_feeds_and_search(&mut update)?;
         self.built.warnings = self.built.localizer.warnings();
         Ok(update)
+    }
+
+    /// Feeds and the search index read every page's content: renews them after an edit that
+    /// kept the site's structure (sitemaps and alias pages only change with that structure).
+    fn refresh_feeds_and_search(&mut self, update: &mut Update) -> Result<(), Diagnostics> {
+        let site = &self.built.site;
+        let taxonomies = render::collect_taxonomies(site)?;
+        let mut fresh = render::feeds::render(site, &self.pages_md, &taxonomies);
+        let output = &mut self.built.output;
+        let bundle = format!("{}/", crate::search::BUNDLE_DIR);
+        let old_bundle: Vec<String> = output.files.keys().filter(|p| p.starts_with(&bundle)).cloned().collect();
+        for path in &old_bundle {
+            output.files.remove(path);
+        }
+        let search = crate::search::index(&site.config, output)?;
+        update.removed.extend(old_bundle.into_iter().filter(|p| !search.iter().any(|(s, _)| s == p)));
+        fresh.extend(search);
+        for (path, bytes) in fresh {
+            if output.files.get(&path) != Some(&bytes) {
+                update.changed.push(path.clone());
+                output.files.insert(path, bytes);
+            }
+        }
+        Ok(())
     }
 
     /// Re-reads one edited page. `None` when the edit changes the page's place in the site
@@ -244,7 +275,7 @@ impl Session {
             return Ok(None);
         }
         let affected = templates_depending_on(&new, &changed);
-        let tera = compile(&new, &self.built.localizer)?;
+        let tera = compile(&new, &self.built.localizer, &self.assets)?;
         check_page_templates(&self.built.site, &new, &mut Diagnostics::default());
         self.built.templates = new;
         let direction = direction_of(&self.built.localizer);
@@ -262,7 +293,7 @@ impl Session {
     /// fallback languages' strings) changed.
     fn reload_locales(&mut self, lang: Option<&str>) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
         let localizer = load_localizer(&self.root, &self.built.site.config)?;
-        let tera = compile(&self.built.templates, &localizer)?;
+        let tera = compile(&self.built.templates, &localizer, &self.assets)?;
         self.built.localizer = localizer;
         let config = &self.built.site.config;
         let affected: Vec<String> = config
@@ -343,6 +374,8 @@ fn classify(path: &Path, theme: Option<&str>) -> Edit {
         _ if in_theme("templates") => Edit::Templates,
         ["locales", lang, ..] if name.ends_with(".ftl") => Edit::Locales(Some(lang.to_string())),
         _ if in_theme("locales") && name.ends_with(".ftl") => Edit::Locales(Some(parts[3].to_string())),
+        // CSS and JS get fingerprinted names that templates print: every page may change.
+        _ if (parts.first() == Some(&"static") || in_theme("static")) && (name.ends_with(".css") || name.ends_with(".js")) => Edit::Full,
         ["static", ..] => Edit::Static,
         _ if in_theme("static") => Edit::Static,
         ["sass", ..] => Edit::Full,
@@ -396,17 +429,19 @@ fn load_localizer(root: &Path, config: &SiteConfig) -> Result<Arc<Localizer>, Di
 }
 
 /// Compiles the templates with every function and filter they may call.
-fn compile(templates: &TemplateSources, localizer: &Arc<Localizer>) -> Result<tera::Tera, Diagnostics> {
+fn compile(templates: &TemplateSources, localizer: &Arc<Localizer>, assets: &render::assets::Assets) -> Result<tera::Tera, Diagnostics> {
     templates.compile(&|tera| {
         render::register_placeholders(tera);
+        assets.register(tera);
         crate::i18n::register(tera, localizer.clone());
     })
 }
 
 /// Compiles without UI strings (their files are broken) so template errors still show.
-fn compile_without_localizer(templates: &TemplateSources) -> Result<tera::Tera, Diagnostics> {
+fn compile_without_localizer(templates: &TemplateSources, assets: &render::assets::Assets) -> Result<tera::Tera, Diagnostics> {
     templates.compile(&|tera| {
         render::register_placeholders(tera);
+        assets.register(tera);
         crate::i18n::register_placeholders(tera);
     })
 }

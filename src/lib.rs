@@ -8,6 +8,7 @@
 //! markdown page bodies                  -> HTML, table of contents, summary, word counts
 //! i18n     locales/**/*.ftl + CLDR      -> Localizer (t(), dates, numbers, direction)
 //! render   Site + templates             -> Output (path -> bytes)
+//! search   Output (HTML pages)          -> Pagefind index under /pagefind/
 //! output   Output                       -> the output folder, replaced atomically
 //! ```
 //!
@@ -24,4 +25,6 @@ pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod yaml;

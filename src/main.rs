@@ -40,6 +40,23 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site from memory on a local address; with --watch, rebuild and reload on every edit.
+    Serve {
+        /// Rebuild what an edit touches and reload open pages (CSS edits swap without a reload).
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; loopback unless you choose otherwise.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new multilingual site (en, hi, az, ar) from the default theme in DIR.
     New {
         /// Folder to create; it must not exist or be empty.
@@ -73,6 +90,9 @@ fn main() -> ExitCode {
             build::build_command(&options)
         }
         Command::Check { strict, drafts } => build::check_command(&cli.root, drafts, strict),
+        Command::Serve { watch, port, bind, open, drafts } => {
+            tessera::serve::serve(&tessera::serve::ServeOptions { root: cli.root, bind, port, watch, open, drafts })
+        }
         Command::New { dir } => build::new_site(&dir),
         Command::Import { inputs, section, lang, dry_run, force } => run_import(&cli.root, ImportOptions { inputs, section, lang, dry_run, force }),
     };

@@ -4,6 +4,12 @@
 
 pub mod templates;
 pub mod views;
+// Output files written from the site model rather than templates (issue 5).
+pub mod aliases;
+pub mod assets;
+pub mod feeds;
+pub mod metadata;
+pub mod sitemap;
 
 use crate::content::Site;
 use crate::content::slug::slugify;
@@ -183,6 +189,10 @@ impl Renderer {
                 }
             }
         }
+        // Feeds, sitemaps, robots.txt and alias redirects.
+        output.files.extend(feeds::render(input.site, input.pages, &self.shared.taxonomies));
+        output.files.extend(sitemap::render(input.site, &self.shared.taxonomies));
+        output.files.extend(aliases::render(input.site, &output.files)?);
         Ok(output)
     }
 
@@ -359,6 +369,7 @@ fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str
     ctx.insert("lang_root", &config.language_root(lang));
     ctx.insert("current_path", url);
     ctx.insert("current_url", &config.absolute(url));
+    ctx.insert("feed_url", &format!("{}{}", config.language_root(lang), feeds::FEED_FILE));
     ctx.insert("template_name", template);
     ctx.insert("taxonomies", &config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
     ctx
@@ -429,6 +440,10 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: u
                 map(vec![("name", t.name.as_str().into()), ("slug", t.slug.as_str().into()), ("url", t.url.as_str().into()), ("count", t.pages.len().into())]),
             );
             ctx.insert_value("paginator", paginator(shared, &t.url, &t.pages, per_page, *number));
+            // The term's Atom feed when its taxonomy has `feed: true` (overrides the language feed).
+            if config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
+                ctx.insert("feed_url", &format!("{}{}", t.url, feeds::FEED_FILE));
+            }
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, taxonomy)));
             (template, url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
         }

@@ -77,6 +77,12 @@ struct PageView<'a> {
     section: &'a str,
     translation_key: &'a str,
     extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// `og:locale` of the page, e.g. `hi_IN`.
+    og_locale: String,
+    /// `og:locale:alternate` values: the languages the page is translated into.
+    og_locale_alternates: Vec<String>,
+    /// JSON-LD `NewsArticle`, safe to embed as is in `<script type="application/ld+json">`.
+    jsonld: String,
 }
 
 #[derive(Serialize)]
@@ -90,6 +96,8 @@ struct SectionView<'a> {
     content: &'a str,
     translations: Vec<TranslationView>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
+    og_locale: String,
+    og_locale_alternates: Vec<String>,
 }
 
 /// URL of a taxonomy term in `lang`.
@@ -219,6 +227,9 @@ pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
         section: &site.sections[page.section].content_path,
         translation_key: &page.translation_key,
         extra: &page.front.extra,
+        og_locale: super::metadata::og_locale(&page.lang),
+        og_locale_alternates: super::metadata::og_locale_alternates(config, &page.lang, &existing),
+        jsonld: super::metadata::news_article(site, page),
     })
 }
 
@@ -239,6 +250,8 @@ pub fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Val
         content: &rendered.html,
         translations: translations(&site.config, &section.lang, &existing, &|_| None),
         extra: &section.front.extra,
+        og_locale: super::metadata::og_locale(&section.lang),
+        og_locale_alternates: super::metadata::og_locale_alternates(&site.config, &section.lang, &existing),
     })
 }
 

@@ -1,0 +1,150 @@
+//! Data for a page's `<head>` that templates print as is: Open Graph locales (`page.og_locale`,
+//! `page.og_locale_alternates`) and the JSON-LD `NewsArticle` (`page.jsonld`).
+
+use super::feeds::{page_published, page_updated};
+use crate::config::SiteConfig;
+use crate::content::{Page, Site};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// `og:locale` for a language code: `language_TERRITORY` with the territory CLDR deems likely
+/// (`hi` -> `hi_IN`, `az` -> `az_AZ`), the code's own region when it has one, else the language.
+pub fn og_locale(code: &str) -> String {
+    let Ok(mut id) = code.parse::<icu::locale::LanguageIdentifier>() else {
+        return code.replace('-', "_");
+    };
+    let language = id.language.to_string();
+    if id.region.is_none() {
+        icu::locale::LocaleExpander::new_common().maximize(&mut id);
+    }
+    match id.region {
+        Some(region) => format!("{language}_{region}"),
+        None => language,
+    }
+}
+
+/// `og:locale:alternate` values for the other languages the content exists in (`existing`:
+/// language -> URL), in site language order.
+pub fn og_locale_alternates(
+    config: &SiteConfig,
+    current: &str,
+    existing: &BTreeMap<&str, &str>,
+) -> Vec<String> {
+    config
+        .language_codes()
+        .into_iter()
+        .filter(|l| *l != current && existing.contains_key(l))
+        .map(og_locale)
+        .collect()
+}
+
+/// The page as a schema.org `NewsArticle`, serialised so it can sit inside a `<script>` element:
+/// every `<` is written `\u003c`, so no `</script>` or `<!--` can end or change the element.
+pub fn news_article(site: &Site, page: &Page) -> String {
+    let config = &site.config;
+    let permalink = config.absolute(&page.url);
+    let mut article = Map::new();
+    article.insert("@context".into(), "https://schema.org".into());
+    article.insert("@type".into(), "NewsArticle".into());
+    article.insert("headline".into(), page.title.clone().into());
+    if let Some(d) = &page.front.description {
+        article.insert("description".into(), d.clone().into());
+    }
+    article.insert("url".into(), permalink.clone().into());
+    article.insert(
+        "mainEntityOfPage".into(),
+        json!({"@type": "WebPage", "@id": permalink}),
+    );
+    article.insert("inLanguage".into(), page.lang.clone().into());
+    if let Some(published) = page_published(page) {
+        article.insert("datePublished".into(), published.into());
+    }
+    if let Some(modified) = page_updated(page) {
+        article.insert("dateModified".into(), modified.into());
+    }
+    if let Some(image) = &page.front.image {
+        article.insert("image".into(), json!([absolute_image(site, page, image)]));
+    }
+    let title = config
+        .language(&page.lang)
+        .and_then(|l| l.title.as_deref())
+        .unwrap_or(&config.title);
+    let mut publisher = json!({"@type": "Organization", "name": title, "url": config.absolute(&config.language_root(&page.lang))});
+    if let Some(logo) = config.extra.get("logo").and_then(Value::as_str) {
+        publisher["logo"] = json!({"@type": "ImageObject", "url": absolute_from_base(site, logo)});
+    }
+    article.insert("publisher".into(), publisher);
+    if let Some(source) = &page.front.source {
+        article.insert(
+            "sourceOrganization".into(),
+            json!({"@type": "Organization", "name": source}),
+        );
+    }
+    if let Some(place) = &page.front.place {
+        article.insert(
+            "contentLocation".into(),
+            json!({"@type": "Place", "name": place}),
+        );
+    }
+    let partners: Vec<Value> = page
+        .front
+        .taxonomies
+        .get("partners")
+        .into_iter()
+        .flatten()
+        .map(|key| {
+            let mut org = json!({"@type": "Organization", "name": super::views::term_name(config, &page.lang, "partners", key)});
+            if let Some(url) = config.partner(key).and_then(|p| p.url.as_deref()) {
+                org["url"] = url.into();
+            }
+            org
+        })
+        .collect();
+    if !partners.is_empty() {
+        article.insert("about".into(), partners.into());
+    }
+    if let Some(tags) = page.front.taxonomies.get("tags").filter(|t| !t.is_empty()) {
+        article.insert("keywords".into(), tags.join(", ").into());
+    }
+    // Serialising a map of strings cannot fail.
+    let text = serde_json::to_string(&Value::Object(article)).unwrap_or_default();
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// An image named in front matter: absolute URLs as they are, `/x.png` under the base path,
+/// anything else relative to the page (a bundle's own file).
+fn absolute_image(site: &Site, page: &Page, image: &str) -> String {
+    if image.starts_with("http://") || image.starts_with("https://") {
+        image.to_string()
+    } else if image.starts_with('/') {
+        absolute_from_base(site, image)
+    } else {
+        site.config.absolute(&format!("{}{image}", page.url))
+    }
+}
+
+fn absolute_from_base(site: &Site, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return path.to_string();
+    }
+    site.config.absolute(&format!(
+        "{}{}",
+        site.config.base_path(),
+        path.trim_start_matches('/')
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn og_locales_use_likely_territories() {
+        assert_eq!(og_locale("en"), "en_US");
+        assert_eq!(og_locale("hi"), "hi_IN");
+        assert_eq!(og_locale("az"), "az_AZ");
+        assert_eq!(og_locale("en-GB"), "en_GB");
+    }
+}

@@ -1,0 +1,78 @@
+//! Search: a Pagefind index of the rendered HTML, built in process (no Node.js) and written
+//! under `/pagefind/` with Pagefind's own JS, CSS and WebAssembly. Pagefind keeps one index per
+//! `<html lang>` and stems the languages it knows (English, Hindi, Arabic; Azerbaijani is
+//! indexed unstemmed). When any page marks an element `data-pagefind-body`, only those elements
+//! are indexed.
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::Output;
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+/// Folder of the search bundle in the output.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// Indexes every generated HTML page of `output` and returns the bundle's files as
+/// (path in the output, bytes).
+pub fn index(config: &SiteConfig, output: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let base_path = config.base_path();
+    let pages: Vec<(String, String)> = output
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html") && !path.ends_with("404.html"))
+        .map(|(path, bytes)| {
+            let url = format!(
+                "{base_path}{}",
+                path.strip_suffix("index.html").unwrap_or(path)
+            );
+            (url, String::from_utf8_lossy(bytes).into_owned())
+        })
+        .collect();
+    // Pagefind is async. A thread of its own keeps its runtime apart from any runtime the caller
+    // runs in (`tessera serve` builds from inside one).
+    let result = std::thread::scope(|scope| {
+        scope
+            .spawn(|| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(build_bundle(pages))
+            })
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer panicked")))
+    });
+    result.map_err(|e| {
+        Diagnostic::whole_file(
+            crate::config::CONFIG_FILE,
+            format!("cannot build the search index: {e:#}"),
+        )
+        .into()
+    })
+}
+
+async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let options = PagefindServiceConfig::builder()
+        .keep_index_url(false)
+        .build();
+    let mut index = PagefindIndex::new(Some(options))?;
+    for (url, html) in pages {
+        index
+            .add_html_file(None, Some(url.clone()), html)
+            .await
+            .map_err(|e| e.context(format!("indexing {url}")))?;
+    }
+    let files = index.get_files().await?;
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            let name = f
+                .filename
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            (format!("{BUNDLE_DIR}/{name}"), f.contents)
+        })
+        .collect())
+}

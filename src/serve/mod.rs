@@ -1,0 +1,240 @@
+//! `tessera serve`: serves the site from memory on a loopback address, and with `--watch`
+//! brings it up to date after every edit (only the outputs the edit touches are rendered again),
+//! then tells open pages to reload, to swap a stylesheet, or to show the build error in an
+//! overlay. Requests are answered only from the built site: nothing outside it is ever read.
+
+mod live;
+
+use crate::build::Session;
+use crate::render::Output;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+pub const EVENTS_PATH: &str = "/__tessera/events";
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub watch: bool,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// What the server shares between requests and the watcher.
+struct Shared {
+    session: RwLock<Session>,
+    /// The last build error, shown as an overlay until a build succeeds.
+    error: RwLock<Option<String>>,
+    events: broadcast::Sender<String>,
+}
+
+/// Runs the server until the process is stopped.
+pub fn serve(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(options))
+}
+
+async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
+    let listener = tokio::net::TcpListener::bind((options.bind.as_str(), options.port)).await?;
+    let address: SocketAddr = listener.local_addr()?;
+    let host = if address.ip().is_unspecified() { "127.0.0.1".to_string() } else { address.ip().to_string() };
+    let host = if host.contains(':') { format!("[{host}]") } else { host };
+    let base_url = format!("http://{host}:{}/", address.port());
+    let started = Instant::now();
+    let session = match Session::start(&options.root, Some(&base_url), options.drafts) {
+        Ok(s) => s,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(std::process::ExitCode::FAILURE);
+        }
+    };
+    for w in &session.built.warnings {
+        eprintln!("{w}");
+    }
+    println!(
+        "built {} pages in {} ms; serving {} at {base_url}{}",
+        session.built.site.pages.len(),
+        started.elapsed().as_millis(),
+        options.root.display(),
+        if options.watch { " (watching for changes)" } else { "" }
+    );
+    let (events, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared { session: RwLock::new(session), error: RwLock::new(None), events });
+    let _watcher = if options.watch { Some(watch(options.root.clone(), shared.clone())?) } else { None };
+    if options.open {
+        let _ = std::process::Command::new("xdg-open").arg(&base_url).spawn();
+    }
+    let app = Router::new()
+        .route(EVENTS_PATH, axum::routing::get(events_handler))
+        .fallback(axum::routing::get(file_handler))
+        .with_state(shared);
+    axum::serve(listener, app).await?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Server-sent events for the live-reload script: the current state first, then every change.
+async fn events_handler(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let current = match &*shared.error.read().unwrap_or_else(|e| e.into_inner()) {
+        Some(error) => live::error_event(error),
+        None => "ok".to_string(),
+    };
+    let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|m| m.ok());
+    let stream = tokio_stream::once(current).chain(updates).map(|m| Ok::<_, Infallible>(Event::default().data(m)));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Answers a request from the built site in memory.
+async fn file_handler(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let Ok(path) = percent_encoding::percent_decode_str(uri.path()).decode_utf8() else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
+    let output = &session.built.output;
+    let base = session.built.site.config.base_path();
+    let Some(key) = path.strip_prefix(base.as_str()).or_else(|| (path.as_ref() == base.trim_end_matches('/')).then_some("")) else {
+        return not_found(output, "");
+    };
+    if key.split('/').any(|part| part == ".." || part == ".") {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_string() };
+    match lookup(output, &key) {
+        Some(bytes) => respond(&key, bytes, StatusCode::OK),
+        None if lookup(output, &format!("{key}/index.html")).is_some() => {
+            let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        None => not_found(output, &key),
+    }
+}
+
+/// A generated file, or a file the build copies (read from the site's own folders).
+fn lookup(output: &Output, key: &str) -> Option<Vec<u8>> {
+    output.files.get(key).cloned().or_else(|| output.copies.get(key).and_then(|source| std::fs::read(source).ok()))
+}
+
+fn not_found(output: &Output, key: &str) -> Response {
+    let lang = key.split('/').next().unwrap_or("");
+    let page = lookup(output, &format!("{lang}/404.html")).or_else(|| lookup(output, "404.html"));
+    match page {
+        Some(bytes) => respond("404.html", bytes, StatusCode::NOT_FOUND),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn respond(key: &str, bytes: Vec<u8>, status: StatusCode) -> Response {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let body = if is_html { live::inject(bytes) } else { bytes };
+    let content_type = match mime.type_() {
+        mime_guess::mime::TEXT => format!("{}; charset=utf-8", mime.essence_str()),
+        _ if mime.essence_str() == "application/javascript" || mime.essence_str() == "application/xml" => {
+            format!("{}; charset=utf-8", mime.essence_str())
+        }
+        _ => mime.essence_str().to_string(),
+    };
+    let mut response = (status, Body::from(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Watches the site root and updates the session after each batch of edits.
+fn watch(root: PathBuf, shared: Arc<Shared>) -> anyhow::Result<impl Drop> {
+    use notify::RecursiveMode;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(10), Some(Duration::from_millis(5)), tx)?;
+    debouncer.watch(&root, RecursiveMode::Recursive)?;
+    let root_abs = root.canonicalize().unwrap_or(root.clone());
+    std::thread::spawn(move || {
+        for result in rx {
+            let Ok(events) = result else { continue };
+            let mut paths: Vec<PathBuf> =
+                events.iter().filter(|e| is_edit(&e.kind)).flat_map(|e| e.paths.iter().cloned()).collect();
+            paths.retain(|p| is_source(&root_abs, p));
+            paths.sort();
+            paths.dedup();
+            if paths.is_empty() {
+                continue;
+            }
+            let relative: Vec<PathBuf> = paths.iter().map(|p| p.strip_prefix(&root_abs).unwrap_or(p).to_path_buf()).collect();
+            rebuild(&shared, &relative);
+        }
+    });
+    Ok(debouncer)
+}
+
+/// Creating, writing, renaming and removing files change the site; reading them does not.
+fn is_edit(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+    )
+}
+
+/// Files under the site root that can change the site (not the output, VCS or build folders).
+fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    !matches!(
+        rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).as_deref(),
+        Some("public" | "target" | ".git" | "node_modules") | None
+    )
+}
+
+/// Applies an edit, prints what happened and tells the browsers.
+fn rebuild(shared: &Shared, paths: &[PathBuf]) {
+    let started = Instant::now();
+    let result = shared.session.write().unwrap_or_else(|e| e.into_inner()).update(paths);
+    let elapsed = started.elapsed();
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    match result {
+        Ok(update) => {
+            let had_error = shared.error.write().unwrap_or_else(|e| e.into_inner()).take().is_some();
+            if update.kind == "none" && !had_error {
+                return;
+            }
+            println!(
+                "{}: {} update, {} outputs rendered, {} changed, {} removed in {:.1} ms",
+                names.join(", "),
+                update.kind,
+                update.rendered,
+                update.changed.len(),
+                update.removed.len(),
+                elapsed.as_secs_f64() * 1000.0
+            );
+            let _ = shared.events.send(live::update_event(&update, had_error));
+        }
+        Err(errors) => {
+            let text = errors.to_string();
+            let mut current = shared.error.write().unwrap_or_else(|e| e.into_inner());
+            if current.as_deref() != Some(text.as_str()) {
+                eprintln!("{text}");
+                eprintln!("still serving the last good build");
+            }
+            *current = Some(text.clone());
+            let _ = shared.events.send(live::error_event(&text));
+        }
+    }
+}
+

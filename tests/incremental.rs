@@ -1,0 +1,210 @@
+//! Incremental rebuilds are exact: after any sequence of edits (content, templates, locales,
+//! static files, deletes, renames, new pages) the updated in-memory site equals a fresh build of
+//! the same files, byte for byte.
+
+mod common;
+use common::*;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use tessera::build::{Session, build_site};
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Body { page: usize, word: String },
+    Title { page: usize, word: String },
+    Template { which: usize, word: String },
+    Locale { lang: usize, word: String },
+    Static { word: String },
+    Delete { page: usize },
+    Rename { page: usize },
+    Create { word: String },
+    BreakYaml { page: usize },
+}
+
+const LANGS: [&str; 4] = ["en", "hi", "az", "ar"];
+
+fn pages(root: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content/news"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('_'))
+        .map(|e| e.into_path())
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Applies `edit` on disk and returns the paths it touched.
+fn apply(root: &Path, edit: &Edit) -> Vec<PathBuf> {
+    let pages = pages(root);
+    let pick = |i: usize| pages[i % pages.len()].clone();
+    match edit {
+        Edit::Body { page, word } => {
+            let p = pick(*page);
+            let text = read(&p);
+            std::fs::write(&p, format!("{text}\n{word} {word}.\n")).unwrap();
+            vec![p]
+        }
+        Edit::Title { page, word } => {
+            let p = pick(*page);
+            let text = read(&p).replacen("title: ", &format!("title: {word} "), 1);
+            std::fs::write(&p, text).unwrap();
+            vec![p]
+        }
+        Edit::Template { which, word } => {
+            let name = ["page.html", "base.html", "index.html"][which % 3];
+            let p = root.join("themes/mini/templates").join(name);
+            let anchor = if name == "base.html" { "<main>" } else { "{% block content %}" };
+            let text = read(&p).replacen(anchor, &format!("{anchor}<!-- {word} -->"), 1);
+            std::fs::write(&p, text).unwrap();
+            vec![p]
+        }
+        Edit::Locale { lang, word } => {
+            let p = root.join("themes/mini/locales").join(LANGS[lang % 4]).join("main.ftl");
+            let text = read(&p);
+            let text = match text.split_once('\n') {
+                Some((first, rest)) => format!("{first} {word}\n{rest}"),
+                None => text,
+            };
+            std::fs::write(&p, text).unwrap();
+            vec![p]
+        }
+        Edit::Static { word } => {
+            let p = root.join("themes/mini/static/style.css");
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, format!("/* {word} */ body {{ color: #123; }}")).unwrap();
+            vec![p]
+        }
+        Edit::Delete { page } => {
+            if pages.len() < 3 {
+                return vec![];
+            }
+            let p = pick(*page);
+            std::fs::remove_file(&p).unwrap();
+            vec![p]
+        }
+        Edit::Rename { page } => {
+            let p = pick(*page);
+            let name = p.file_name().unwrap().to_string_lossy().replacen('.', "-moved.", 1);
+            let to = p.with_file_name(name);
+            std::fs::rename(&p, &to).unwrap();
+            vec![p, to]
+        }
+        Edit::Create { word } => {
+            let p = root.join(format!("content/news/{word}.az.md"));
+            std::fs::write(&p, format!("---\ntitle: {word}\ndate: 2023-05-0{}\n---\nNew {word}.\n", word.len() % 9 + 1)).unwrap();
+            vec![p]
+        }
+        Edit::BreakYaml { page } => {
+            let p = pick(*page);
+            let text = read(&p).replacen("title: ", "title: [", 1);
+            std::fs::write(&p, text).unwrap();
+            vec![p]
+        }
+    }
+}
+
+/// Undoes a broken front matter so the site builds again.
+fn repair(root: &Path) -> Vec<PathBuf> {
+    let mut touched = vec![];
+    for p in pages(root) {
+        let text = read(&p);
+        if text.contains("title: [") {
+            std::fs::write(&p, text.replace("title: [", "title: ")).unwrap();
+            touched.push(p);
+        }
+    }
+    touched
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    let word = "[a-z]{3,8}";
+    prop_oneof![
+        4 => (0..20usize, word).prop_map(|(page, word)| Edit::Body { page, word }),
+        2 => (0..20usize, word).prop_map(|(page, word)| Edit::Title { page, word }),
+        2 => (0..3usize, word).prop_map(|(which, word)| Edit::Template { which, word }),
+        2 => (0..4usize, word).prop_map(|(lang, word)| Edit::Locale { lang, word }),
+        1 => word.prop_map(|word| Edit::Static { word }),
+        1 => (0..20usize).prop_map(|page| Edit::Delete { page }),
+        1 => (0..20usize).prop_map(|page| Edit::Rename { page }),
+        1 => word.prop_map(|word| Edit::Create { word }),
+        1 => (0..20usize).prop_map(|page| Edit::BreakYaml { page }),
+    ]
+}
+
+fn assert_same_as_fresh_build(session: &Session, root: &Path) {
+    let fresh = build_site(root, None, false).unwrap_or_else(|e| panic!("fresh build failed: {e}"));
+    let served = &session.built.output;
+    let left: Vec<&String> = served.files.keys().collect();
+    let right: Vec<&String> = fresh.output.files.keys().collect();
+    assert_eq!(left, right, "different sets of files");
+    for (path, bytes) in &fresh.output.files {
+        assert!(served.files[path] == *bytes, "{path} differs:\n--- incremental\n{}\n--- fresh\n{}", String::from_utf8_lossy(&served.files[path]), String::from_utf8_lossy(bytes));
+    }
+    assert_eq!(served.copies, fresh.output.copies);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_updates_equal_a_fresh_build(edits in proptest::collection::vec(edit_strategy(), 1..6)) {
+        let (_tmp, root) = copy_fixture("localised");
+        let mut session = Session::start(&root, None, false).unwrap();
+        for edit in &edits {
+            let touched = apply(&root, edit);
+            let result = session.update(&touched);
+            if matches!(edit, Edit::BreakYaml { .. }) {
+                prop_assert!(result.is_err(), "a broken page must fail the update");
+                let fixed = repair(&root);
+                session.update(&fixed).unwrap();
+            } else {
+                result.unwrap_or_else(|e| panic!("{edit:?}: {e}"));
+            }
+        }
+        assert_same_as_fresh_build(&session, &root);
+    }
+}
+
+#[test]
+fn editing_one_body_renders_only_what_shows_it() {
+    let (_tmp, root) = copy_fixture("localised");
+    let mut session = Session::start(&root, None, false).unwrap();
+    let total = session.built.output.files.len();
+    let p = root.join("content/news/report.hi.md");
+    std::fs::write(&p, read(&p).replace("Report text in hi.", "Changed report text in hi.")).unwrap();
+    let update = session.update(&[p]).unwrap();
+    assert_eq!(update.kind, "page");
+    // The page itself and the Hindi listings that show it (news section and home).
+    assert!(update.changed.contains(&"hi/news/report/index.html".to_string()), "{update:?}");
+    assert!(update.rendered < total / 3, "rendered {} of {total}", update.rendered);
+    // (The search index covers every language: its files change too.)
+    assert!(update.changed.iter().all(|p| p.starts_with("hi/") || p.starts_with("pagefind/")), "{update:?}");
+    assert_same_as_fresh_build(&session, &root);
+}
+
+#[test]
+fn a_locale_edit_renders_only_that_language() {
+    let (_tmp, root) = copy_fixture("localised");
+    let mut session = Session::start(&root, None, false).unwrap();
+    let p = root.join("themes/mini/locales/ar/main.ftl");
+    std::fs::write(&p, read(&p).replace("site-title = الشبكة", "site-title = شبكتنا")).unwrap();
+    let update = session.update(&[p]).unwrap();
+    assert_eq!(update.kind, "locales");
+    assert!(!update.changed.is_empty() && update.changed.iter().all(|p| p.starts_with("ar/") || p.starts_with("pagefind/")), "{update:?}");
+    assert_same_as_fresh_build(&session, &root);
+}
+
+#[test]
+fn editor_temp_files_are_ignored() {
+    let (_tmp, root) = copy_fixture("localised");
+    let mut session = Session::start(&root, None, false).unwrap();
+    for name in [".summit.en.md.swp", "summit.en.md~", "4913", ".#summit.en.md"] {
+        let p = root.join("content/news").join(name);
+        std::fs::write(&p, "junk").unwrap();
+        let update = session.update(&[p.clone()]).unwrap();
+        assert_eq!(update.kind, "none", "{name}");
+        std::fs::remove_file(&p).unwrap();
+    }
+}
