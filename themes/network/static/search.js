@@ -11,4 +11,14 @@ window.addEventListener("DOMContentLoaded", function () {
     resetStyles: false,
     translations: { placeholder: el.dataset.placeholder },
   });
+  // Tie the page's visible <label for="search-input"> to the input the UI creates.
+  var label = function () {
+    var input = el.querySelector("input[type=text], input[type=search]");
+    if (input && !input.id) input.id = "search-input";
+    return !!input;
+  };
+  if (!label()) {
+    new MutationObserver(function (_, observer) { if (label()) observer.disconnect(); })
+      .observe(el, { childList: true, subtree: true });
+  }
 });

@@ -57,6 +57,7 @@ pagination-position = الصفحة { $current } من { $total }
 partner-website = زيارة موقع الشريك
 partner-news = أخبار { $partner }
 
+search-label = كلمات البحث
 search-placeholder = ابحث في المقالات
 search-needs-js = يتطلب البحث تفعيل JavaScript. يمكنك أيضًا تصفح الأخبار حسب الموضوع أو الشريك أو البلد.
 

@@ -49,6 +49,7 @@ pagination-position = Səhifə { $current } / { $total }
 partner-website = Tərəfdaşın saytına keç
 partner-news = { $partner } haqqında xəbərlər
 
+search-label = Axtarılacaq sözlər
 search-placeholder = Məqalələrdə axtar
 search-needs-js = Axtarış üçün JavaScript lazımdır. Xəbərlərə mövzu, tərəfdaş və ya ölkə üzrə də baxa bilərsiniz.
 

@@ -50,6 +50,7 @@ pagination-position = Page { $current } of { $total }
 partner-website = Visit the partner's website
 partner-news = News about { $partner }
 
+search-label = Words to search for
 search-placeholder = Search the articles
 search-needs-js = Search needs JavaScript. You can also browse the news by topic, partner or country.
 

@@ -49,6 +49,7 @@ pagination-position = पृष्ठ { $current } / { $total }
 partner-website = साझेदार की वेबसाइट देखें
 partner-news = { $partner } से जुड़े समाचार
 
+search-label = खोजने के लिए शब्द
 search-placeholder = लेखों में खोजें
 search-needs-js = खोज के लिए JavaScript चाहिए। आप विषय, साझेदार या देश के अनुसार भी समाचार देख सकते हैं।
 
