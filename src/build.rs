@@ -50,6 +50,11 @@ pub struct Session {
     assets: render::assets::Assets,
     /// Edited files of an update that failed; tried again with the next update.
     pending: Vec<PathBuf>,
+    /// Serving live: stable asset names, and the search index renewed on request
+    /// ([`Session::refresh_search`]) instead of on every edit.
+    live: bool,
+    /// The search index does not reflect the latest edits yet.
+    pub search_stale: bool,
 }
 
 /// What an update did.
@@ -79,13 +84,25 @@ enum Edit {
     Templates,
     Locales(Option<String>),
     Static,
+    /// Sass, CSS or JS edited while serving live.
+    Assets,
     Full,
     Ignored,
 }
 
 impl Session {
-    /// Builds the whole site.
+    /// Builds the whole site, as `tessera build` publishes it.
     pub fn start(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Session, Diagnostics> {
+        Self::start_with(root, base_url, drafts, false)
+    }
+
+    /// Builds the whole site for the live server (see [`Session::live`]); the search index is
+    /// left for [`Session::refresh_search`].
+    pub fn start_live(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Session, Diagnostics> {
+        Self::start_with(root, base_url, drafts, true)
+    }
+
+    fn start_with(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<Session, Diagnostics> {
         let mut config = SiteConfig::load(root)?;
         if let Some(url) = base_url {
             config.base_url = url.to_string();
@@ -93,7 +110,7 @@ impl Session {
         let mut errors = Diagnostics::default();
         let localizer = load_localizer(root, &config).map_err(|e| errors.extend(e)).ok();
         let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
-        let assets = render::assets::Assets::build(root, &config).map_err(|e| errors.extend(e)).unwrap_or_default();
+        let assets = render::assets::Assets::build(root, &config, !live).map_err(|e| errors.extend(e)).unwrap_or_default();
         let compiled = match (&templates, &localizer) {
             (Some(t), Some(l)) => compile(t, l, &assets).map_err(|e| errors.extend(e)).ok(),
             (Some(t), None) => compile_without_localizer(t, &assets).map_err(|e| errors.extend(e)).ok(),
@@ -115,7 +132,9 @@ impl Session {
         let mut output = renderer.render_all(&input)?;
         copy_static(root, &site.config, &mut output);
         output.files.extend(assets.files.clone());
-        output.files.extend(crate::search::index(&site.config, &output)?);
+        if !live {
+            output.files.extend(crate::search::index(&site.config, &output)?);
+        }
         let warnings = localizer.warnings();
         Ok(Session {
             root: root.to_path_buf(),
@@ -127,6 +146,8 @@ impl Session {
             renderer,
             assets,
             pending: vec![],
+            live,
+            search_stale: live,
         })
     }
 
@@ -146,7 +167,7 @@ impl Session {
 
     fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
         let theme = self.built.site.config.theme.clone();
-        let mut edits: Vec<Edit> = paths.iter().map(|p| classify(p, theme.as_deref())).collect();
+        let mut edits: Vec<Edit> = paths.iter().map(|p| classify(p, theme.as_deref(), self.live)).collect();
         edits.retain(|e| *e != Edit::Ignored);
         edits.sort();
         edits.dedup();
@@ -189,6 +210,20 @@ impl Session {
                     update.removed.extend(before.keys().filter(|p| !output.copies.contains_key(*p)).cloned());
                     self.built.output = output;
                 }
+                Edit::Assets => {
+                    update.kind = "assets";
+                    let assets = render::assets::Assets::build(&self.root, &self.built.site.config, false)?;
+                    if assets.urls != self.assets.urls {
+                        return self.rebuild();
+                    }
+                    for (path, bytes) in &assets.files {
+                        if self.built.output.files.get(path) != Some(bytes) {
+                            update.changed.push(path.clone());
+                            self.built.output.files.insert(path.clone(), bytes.clone());
+                        }
+                    }
+                    self.assets = assets;
+                }
                 Edit::Full | Edit::Ignored => {}
             }
         }
@@ -209,23 +244,45 @@ impl Session {
     fn refresh_feeds_and_search(&mut self, update: &mut Update) -> Result<(), Diagnostics> {
         let site = &self.built.site;
         let taxonomies = render::collect_taxonomies(site)?;
-        let mut fresh = render::feeds::render(site, &self.pages_md, &taxonomies);
-        let output = &mut self.built.output;
-        let bundle = format!("{}/", crate::search::BUNDLE_DIR);
-        let old_bundle: Vec<String> = output.files.keys().filter(|p| p.starts_with(&bundle)).cloned().collect();
-        for path in &old_bundle {
-            output.files.remove(path);
+        let fresh = render::feeds::render(site, &self.pages_md, &taxonomies);
+        self.merge_files(fresh, update);
+        if self.live {
+            self.search_stale = true;
+            return Ok(());
         }
-        let search = crate::search::index(&site.config, output)?;
-        update.removed.extend(old_bundle.into_iter().filter(|p| !search.iter().any(|(s, _)| s == p)));
-        fresh.extend(search);
-        for (path, bytes) in fresh {
-            if output.files.get(&path) != Some(&bytes) {
+        let changed = self.refresh_search()?;
+        update.changed.extend(changed.changed);
+        update.removed.extend(changed.removed);
+        Ok(())
+    }
+
+    /// Puts generated files into the output, noting those whose bytes changed.
+    fn merge_files(&mut self, files: Vec<(String, Vec<u8>)>, update: &mut Update) {
+        for (path, bytes) in files {
+            if self.built.output.files.get(&path) != Some(&bytes) {
                 update.changed.push(path.clone());
-                output.files.insert(path, bytes);
+                self.built.output.files.insert(path, bytes);
             }
         }
-        Ok(())
+    }
+
+    /// Indexes the current pages for search again (slow on a large site: the live server calls
+    /// it once edits pause).
+    pub fn refresh_search(&mut self) -> Result<Update, Diagnostics> {
+        let mut update = Update { kind: "search", ..Update::default() };
+        let bundle = format!("{}/", crate::search::BUNDLE_DIR);
+        let fresh = crate::search::index(&self.built.site.config, &self.built.output)?;
+        let old: Vec<String> = self.built.output.files.keys().filter(|p| p.starts_with(&bundle)).cloned().collect();
+        for path in old {
+            if !fresh.iter().any(|(p, _)| *p == path) {
+                self.built.output.files.remove(&path);
+                update.removed.push(path);
+            }
+        }
+        update.rendered = fresh.len();
+        self.merge_files(fresh, &mut update);
+        self.search_stale = false;
+        Ok(update)
     }
 
     /// Re-reads one edited page. `None` when the edit changes the page's place in the site
@@ -318,7 +375,14 @@ impl Session {
 
     /// Builds everything again and compares with the previous output.
     fn rebuild(&mut self) -> Result<Update, Diagnostics> {
-        let fresh = Session::start(&self.root, self.base_url.as_deref(), self.drafts)?;
+        let mut fresh = Session::start_with(&self.root, self.base_url.as_deref(), self.drafts, self.live)?;
+        if self.live {
+            // Keep serving the previous search index until it is renewed.
+            let bundle = format!("{}/", crate::search::BUNDLE_DIR);
+            for (path, bytes) in self.built.output.files.iter().filter(|(p, _)| p.starts_with(&bundle)) {
+                fresh.built.output.files.insert(path.clone(), bytes.clone());
+            }
+        }
         let old = std::mem::replace(self, fresh);
         let mut update = Update { kind: "full", rendered: self.built.output.files.len(), ..Update::default() };
         for (path, bytes) in &self.built.output.files {
@@ -358,7 +422,7 @@ fn same_place(a: &content::Page, b: &content::Page) -> bool {
         && a.front.translation_key == b.front.translation_key
 }
 
-fn classify(path: &Path, theme: Option<&str>) -> Edit {
+fn classify(path: &Path, theme: Option<&str>, live: bool) -> Edit {
     let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let name = parts.last().map(String::as_str).unwrap_or("");
     if is_editor_temp_file(name) {
@@ -374,12 +438,16 @@ fn classify(path: &Path, theme: Option<&str>) -> Edit {
         _ if in_theme("templates") => Edit::Templates,
         ["locales", lang, ..] if name.ends_with(".ftl") => Edit::Locales(Some(lang.to_string())),
         _ if in_theme("locales") && name.ends_with(".ftl") => Edit::Locales(Some(parts[3].to_string())),
-        // CSS and JS get fingerprinted names that templates print: every page may change.
-        _ if (parts.first() == Some(&"static") || in_theme("static")) && (name.ends_with(".css") || name.ends_with(".js")) => Edit::Full,
+        // CSS and JS get fingerprinted names that templates print: every page may change,
+        // unless serving live, where names stay put.
+        _ if (parts.first() == Some(&"static") || in_theme("static")) && (name.ends_with(".css") || name.ends_with(".js")) => {
+            if live { Edit::Assets } else { Edit::Full }
+        }
         ["static", ..] => Edit::Static,
         _ if in_theme("static") => Edit::Static,
-        ["sass", ..] => Edit::Full,
-        _ if in_theme("sass") => Edit::Full,
+        _ if parts.first() == Some(&"sass") || in_theme("sass") => {
+            if live { Edit::Assets } else { Edit::Full }
+        }
         _ => Edit::Ignored,
     }
 }

@@ -25,7 +25,9 @@ pub struct Assets {
 impl Assets {
     /// Compiles the Sass entry files (those not starting with `_`) and fingerprints every CSS
     /// and JS file of the theme's and the site's `static/`; the site's files win over the theme's.
-    pub fn build(root: &Path, config: &SiteConfig) -> Result<Assets, Diagnostics> {
+    /// Without `fingerprint` (the live server) names stay as they are, so a stylesheet edit
+    /// changes the stylesheet alone and browsers can swap it in place.
+    pub fn build(root: &Path, config: &SiteConfig, fingerprint: bool) -> Result<Assets, Diagnostics> {
         let mut assets = Assets {
             base_path: config.base_path(),
             ..Default::default()
@@ -80,7 +82,7 @@ impl Assets {
             }
         }
         for (name, (_, bytes)) in sources {
-            let hashed = fingerprinted_name(&name, &bytes);
+            let hashed = if fingerprint { fingerprinted_name(&name, &bytes) } else { name.clone() };
             assets.urls.insert(name, hashed.clone());
             assets.files.insert(hashed, bytes);
         }

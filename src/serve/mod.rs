@@ -37,6 +37,8 @@ pub struct ServeOptions {
 /// What the server shares between requests and the watcher.
 struct Shared {
     session: RwLock<Session>,
+    /// When the site last changed, to renew the search index once edits pause.
+    last_change: std::sync::Mutex<Instant>,
     /// The last build error, shown as an overlay until a build succeeds.
     error: RwLock<Option<String>>,
     events: broadcast::Sender<String>,
@@ -55,7 +57,7 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     let host = if host.contains(':') { format!("[{host}]") } else { host };
     let base_url = format!("http://{host}:{}/", address.port());
     let started = Instant::now();
-    let session = match Session::start(&options.root, Some(&base_url), options.drafts) {
+    let session = match Session::start_live(&options.root, Some(&base_url), options.drafts) {
         Ok(s) => s,
         Err(errors) => {
             eprintln!("{errors}");
@@ -73,7 +75,13 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
         if options.watch { " (watching for changes)" } else { "" }
     );
     let (events, _) = broadcast::channel(64);
-    let shared = Arc::new(Shared { session: RwLock::new(session), error: RwLock::new(None), events });
+    let shared = Arc::new(Shared {
+        session: RwLock::new(session),
+        last_change: std::sync::Mutex::new(Instant::now() - SEARCH_QUIET),
+        error: RwLock::new(None),
+        events,
+    });
+    refresh_search_when_quiet(shared.clone());
     let _watcher = if options.watch { Some(watch(options.root.clone(), shared.clone())?) } else { None };
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&base_url).spawn();
@@ -158,6 +166,29 @@ fn respond(key: &str, bytes: Vec<u8>, status: StatusCode) -> Response {
     response
 }
 
+/// How long edits must pause before the search index is renewed.
+const SEARCH_QUIET: Duration = Duration::from_millis(1500);
+
+/// Renews the search index in the background once edits pause: indexing reads every page,
+/// which is too slow to do on each keystroke of a large site.
+fn refresh_search_when_quiet(shared: Arc<Shared>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            let quiet = shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() >= SEARCH_QUIET;
+            let stale = shared.session.read().unwrap_or_else(|e| e.into_inner()).search_stale;
+            if !(quiet && stale) {
+                continue;
+            }
+            let started = Instant::now();
+            match shared.session.write().unwrap_or_else(|e| e.into_inner()).refresh_search() {
+                Ok(update) => println!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis()),
+                Err(errors) => eprintln!("{errors}"),
+            }
+        }
+    });
+}
+
 /// Watches the site root and updates the session after each batch of edits.
 fn watch(root: PathBuf, shared: Arc<Shared>) -> anyhow::Result<impl Drop> {
     use notify::RecursiveMode;
@@ -207,6 +238,7 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
     let started = Instant::now();
     let result = shared.session.write().unwrap_or_else(|e| e.into_inner()).update(paths);
     let elapsed = started.elapsed();
+    *shared.last_change.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     match result {
         Ok(update) => {
