@@ -50,35 +50,49 @@ fn dir_of(lang: &str) -> &'static str {
 
 #[test]
 fn every_page_type_loads_without_errors_in_every_language() {
+    // One thread per language: each visit waits mostly on the browser, not on this process.
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let threads: Vec<_> = LANGUAGES.iter().map(|&lang| scope.spawn(move || page_problems(lang))).collect();
+        threads.into_iter().flat_map(|t| t.join().expect("a language's visits panicked")).collect()
+    });
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Visits every kind of page in `lang`; returns what went wrong.
+fn page_problems(lang: &str) -> Vec<String> {
     let mut failures = Vec::new();
-    for lang in LANGUAGES {
-        for (kind, path) in page_kinds(lang) {
-            let visit = harness().open(&path);
-            // The search UI starts from a script: let it start before judging the page.
-            let search_ui_missing =
-                kind == "search" && !visit.holds_within("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
-            let (html_lang, dir, h1): (String, String, String) =
-                visit.eval("[document.documentElement.lang, document.documentElement.dir, document.querySelector('main h1')?.textContent.trim() ?? '']");
-            let mut problems = visit.problems();
-            if search_ui_missing {
-                problems.push("the Pagefind search UI did not start".into());
-            }
-            if html_lang != lang || dir != dir_of(lang) {
-                problems.push(format!("<html lang=\"{html_lang}\" dir=\"{dir}\">, expected lang=\"{lang}\" dir=\"{}\"", dir_of(lang)));
-            }
-            if h1.is_empty() {
-                problems.push("no <h1> in <main>".into());
-            }
-            let switcher_langs: Vec<String> = visit.eval("[...document.querySelectorAll('.languages li')].map(li => li.lang)");
-            if switcher_langs.is_empty() || switcher_langs.iter().any(|l| l.is_empty()) {
-                problems.push(format!("language switcher items without lang: {switcher_langs:?}"));
-            }
-            for p in problems {
-                failures.push(format!("{lang} {kind} ({}): {p}", visit.url));
-            }
+    for (kind, path) in page_kinds(lang) {
+        let visit = harness().open(&path);
+        // The search UI starts from a script: let it start before judging the page.
+        let search_ui_missing =
+            kind == "search" && !visit.holds_within("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+        let (html_lang, dir, h1): (String, String, String) =
+            visit.eval("[document.documentElement.lang, document.documentElement.dir, document.querySelector('main h1')?.textContent.trim() ?? '']");
+        let mut problems = visit.problems();
+        if search_ui_missing {
+            problems.push("the Pagefind search UI did not start".into());
+        }
+        if html_lang != lang || dir != dir_of(lang) {
+            problems.push(format!("<html lang=\"{html_lang}\" dir=\"{dir}\">, expected lang=\"{lang}\" dir=\"{}\"", dir_of(lang)));
+        }
+        if h1.is_empty() {
+            problems.push("no <h1> in <main>".into());
+        }
+        let (scroll_width, client_width, body_width): (f64, f64, f64) = visit.eval(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth, document.body.getBoundingClientRect().width]",
+        );
+        if scroll_width > client_width || body_width < client_width {
+            problems.push(format!("the page is {scroll_width}px wide, its body {body_width}px, in a {client_width}px viewport"));
+        }
+        let switcher_langs: Vec<String> = visit.eval("[...document.querySelectorAll('.languages li')].map(li => li.lang)");
+        if switcher_langs.len() < 2 || switcher_langs.iter().any(|l| l.is_empty()) {
+            problems.push(format!("language switcher items without lang: {switcher_langs:?}"));
+        }
+        for p in problems {
+            failures.push(format!("{lang} {kind} ({}): {p}", visit.url));
         }
     }
-    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+    failures
 }
 
 #[derive(Deserialize, Debug)]
@@ -172,6 +186,7 @@ fn search_finds_articles_by_a_word_in_every_language() {
             "{lang}: searching for {word:?} (from the title {title:?}) should find {article}, found {links:?}"
         );
         assert!(visit.problems().is_empty(), "{lang} search: {:?}", visit.problems());
+        visit.screenshot(&screenshots().join(format!("{lang}-search.png")));
     }
 }
 
@@ -233,9 +248,14 @@ fn axe_finds_no_accessibility_violations_in_english_and_arabic() {
     assert!(failures.is_empty(), "axe-core violations:\n{}", failures.join("\n"));
 }
 
+/// Where screenshots go for people to look at.
+fn screenshots() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
 #[test]
 fn screenshots_of_home_and_article_in_every_language() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let dir = screenshots();
     for lang in LANGUAGES {
         let article = harness().first_article(lang);
         for (name, path) in [("home", lang_prefix(lang)), ("article", article.trim_start_matches('/').to_string())] {
@@ -247,3 +267,4 @@ fn screenshots_of_home_and_article_in_every_language() {
         }
     }
 }
+

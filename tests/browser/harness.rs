@@ -2,6 +2,7 @@
 //! static HTTP server for it on localhost, and one headless Chromium driven over the DevTools
 //! protocol. A page visit records every console error, uncaught exception and failed request.
 
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Network;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
@@ -111,6 +112,24 @@ impl Harness {
         tab.call_method(Network::Enable { max_total_buffer_size: None, max_resource_buffer_size: None, max_post_data_size: None, report_direct_socket_traffic: None, enable_durable_messages: None })
             .expect("Network.enable");
         tab.enable_log().expect("Log.enable");
+        // Tabs opened while others are open do not always get the window's size: fix the viewport.
+        tab.call_method(Emulation::SetDeviceMetricsOverride {
+            width: VIEWPORT.0,
+            height: VIEWPORT.1,
+            device_scale_factor: 1.0,
+            mobile: false,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .expect("Emulation.setDeviceMetricsOverride");
         tab.enable_runtime().expect("Runtime.enable");
         let url = format!("{}/{}", self.origin, path.trim_start_matches('/'));
         tab.navigate_to(&url).and_then(|t| t.wait_until_navigated()).unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
