@@ -5,7 +5,7 @@
 
 mod sitegen;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,7 +28,22 @@ fn main() {
     let mut line = String::new();
     log.read_line(&mut line).unwrap();
     println!("{n} articles x 4 languages; server ready in {:.1} s: {}", started.elapsed().as_secs_f64(), line.trim());
-    std::thread::spawn(move || for l in log.lines().map_while(Result::ok) { let _ = l; });
+    // Measure steady editing: wait until the initial search index is built in the background.
+    let indexing = Instant::now();
+    for l in log.by_ref().lines().map_while(Result::ok) {
+        if l.starts_with("search index renewed") {
+            println!("{l} (waited {:.1} s)", indexing.elapsed().as_secs_f64());
+            break;
+        }
+    }
+    let verbose = std::env::var("VERBOSE").is_ok();
+    std::thread::spawn(move || {
+        for l in log.lines().map_while(Result::ok) {
+            if verbose {
+                eprintln!("server: {l}");
+            }
+        }
+    });
 
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(events, "GET /__tessera/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").unwrap();

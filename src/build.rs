@@ -48,6 +48,8 @@ pub struct Session {
     renderer: render::Renderer,
     /// Compiled Sass and fingerprinted CSS/JS, behind `asset_url`.
     assets: render::assets::Assets,
+    /// Where `@/` links point; kept while edits leave URLs alone.
+    links: Links,
     /// Edited files of an update that failed; tried again with the next update.
     pending: Vec<PathBuf>,
     /// Serving live: stable asset names, and the search index renewed on request
@@ -145,6 +147,7 @@ impl Session {
             sections_md,
             renderer,
             assets,
+            links,
             pending: vec![],
             live,
             search_stale: live,
@@ -179,10 +182,14 @@ impl Session {
         }
         let mut update = Update { kind: "page", ..Update::default() };
         let mut files = Vec::new();
+        let mut patched = Vec::new();
         for edit in &edits {
             match edit {
                 Edit::Page(path) => match self.patch_page(path)? {
-                    Some(f) => files.extend(f),
+                    Some((i, f)) => {
+                        patched.push(i);
+                        files.extend(f);
+                    }
                     None => return self.rebuild(),
                 },
                 Edit::Templates => {
@@ -228,24 +235,35 @@ impl Session {
             }
         }
         update.rendered = files.len();
-        for (path, bytes) in files {
-            if self.built.output.files.get(&path) != Some(&bytes) {
-                update.changed.push(path.clone());
-                self.built.output.files.insert(path, bytes);
-            }
+        let pages_changed = !files.is_empty();
+        self.merge_files(files, &mut update);
+        if !patched.is_empty() {
+            self.refresh_feeds(&patched, &mut update);
         }
-        self.refresh_feeds_and_search(&mut update)?;
+        if pages_changed {
+            self.refresh_or_mark_search(&mut update)?;
+        }
         self.built.warnings = self.built.localizer.warnings();
         Ok(update)
     }
 
-    /// Feeds and the search index read every page's content: renews them after an edit that
-    /// kept the site's structure (sitemaps and alias pages only change with that structure).
-    fn refresh_feeds_and_search(&mut self, update: &mut Update) -> Result<(), Diagnostics> {
-        let site = &self.built.site;
-        let taxonomies = render::collect_taxonomies(site)?;
-        let fresh = render::feeds::render(site, &self.pages_md, &taxonomies);
+    /// Renews the feeds the patched pages appear in: their language's and their terms'.
+    fn refresh_feeds(&mut self, patched: &[usize], update: &mut Update) {
+        let pages: Vec<&content::Page> = patched.iter().map(|&i| &self.built.site.pages[i]).collect();
+        let select = |lang: &str, term: Option<(&str, &str)>| {
+            pages.iter().any(|p| {
+                p.lang == lang
+                    && term.is_none_or(|(taxonomy, slug)| {
+                        p.front.taxonomies.get(taxonomy).is_some_and(|terms| terms.iter().any(|t| content::slug::slugify(t, lang) == slug))
+                    })
+            })
+        };
+        let fresh = render::feeds::render(&self.built.site, &self.pages_md, self.renderer.taxonomies(), &select);
         self.merge_files(fresh, update);
+    }
+
+    /// The search index reads every page: renewed now when building, marked stale when live.
+    fn refresh_or_mark_search(&mut self, update: &mut Update) -> Result<(), Diagnostics> {
         if self.live {
             self.search_stale = true;
             return Ok(());
@@ -269,9 +287,14 @@ impl Session {
     /// Indexes the current pages for search again (slow on a large site: the live server calls
     /// it once edits pause).
     pub fn refresh_search(&mut self) -> Result<Update, Diagnostics> {
+        let fresh = crate::search::index(&self.built.site.config, &self.built.output)?;
+        Ok(self.replace_search(fresh))
+    }
+
+    /// Puts a search bundle built from [`crate::search::pages`] of this site into the output.
+    pub fn replace_search(&mut self, fresh: Vec<(String, Vec<u8>)>) -> Update {
         let mut update = Update { kind: "search", ..Update::default() };
         let bundle = format!("{}/", crate::search::BUNDLE_DIR);
-        let fresh = crate::search::index(&self.built.site.config, &self.built.output)?;
         let old: Vec<String> = self.built.output.files.keys().filter(|p| p.starts_with(&bundle)).cloned().collect();
         for path in old {
             if !fresh.iter().any(|(p, _)| *p == path) {
@@ -282,12 +305,12 @@ impl Session {
         update.rendered = fresh.len();
         self.merge_files(fresh, &mut update);
         self.search_stale = false;
-        Ok(update)
+        update
     }
 
     /// Re-reads one edited page. `None` when the edit changes the page's place in the site
     /// (title, date, URL, taxonomies, translations…) or the file is new or gone.
-    fn patch_page(&mut self, path: &Path) -> Result<Option<Vec<(String, Vec<u8>)>>, Diagnostics> {
+    fn patch_page(&mut self, path: &Path) -> Result<Option<(usize, Vec<(String, Vec<u8>)>)>, Diagnostics> {
         let Some(i) = self.built.site.pages.iter().position(|p| p.file == path) else { return Ok(None) };
         let Ok(text) = std::fs::read_to_string(self.root.join(path)) else { return Ok(None) };
         let (front, body, body_line) = content::split_front_matter(&text, path)?;
@@ -302,8 +325,7 @@ impl Session {
         if !same_place(old, &page) || page.front.date.is_some() != page.date.is_some() || page.front.updated.is_some() != page.updated.is_some() {
             return Ok(None);
         }
-        let links = Links::new(&self.built.site);
-        let rendered = markdown::render(&page.body, &page.lang, &self.built.site.config.markdown, &links).map_err(|errs| {
+        let rendered = markdown::render(&page.body, &page.lang, &self.built.site.config.markdown, &self.links).map_err(|errs| {
             Diagnostics(errs.into_iter().map(|e| Diagnostic::new(path, body_line + e.line - 1, 1, e.message)).collect())
         })?;
         self.built.site.pages[i] = page;
@@ -316,7 +338,7 @@ impl Session {
             templates: &self.built.templates,
             direction: &direction,
         };
-        self.renderer.patch_page(&input, i, &self.pages_md[i]).map(Some)
+        self.renderer.patch_page(&input, i, &self.pages_md[i]).map(|files| Some((i, files)))
     }
 
     /// Recompiles the templates and renders again the outputs whose template changed or
@@ -702,6 +724,8 @@ fn untranslated_pages(site: &Site) -> String {
     out
 }
 
-pub fn new_site(_dir: &Path) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+pub fn new_site(dir: &Path) -> anyhow::Result<ExitCode> {
+    crate::scaffold::new_site(dir)?;
+    println!("created a site in {}: run `tessera build --root {}` or `tessera serve --watch --root {}`", dir.display(), dir.display(), dir.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,7 @@ pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod yaml;

@@ -11,15 +11,17 @@ use crate::markdown::Rendered;
 pub const FEED_LIMIT: usize = 50;
 pub const FEED_FILE: &str = "atom.xml";
 
-/// Every feed of the site as (path in the output, bytes).
+/// The feeds `select` picks, by language and, for a term's feed, (taxonomy, term slug), as
+/// (path in the output, bytes).
 pub fn render(
     site: &Site,
     rendered: &[Rendered],
     taxonomies: &Taxonomies,
+    select: &dyn Fn(&str, Option<(&str, &str)>) -> bool,
 ) -> Vec<(String, Vec<u8>)> {
     let config = &site.config;
     let mut feeds = Vec::new();
-    for lang in config.language_codes() {
+    for lang in config.language_codes().into_iter().filter(|l| select(l, None)) {
         let pages: Vec<usize> = (0..site.pages.len())
             .filter(|&i| site.pages[i].lang == lang)
             .collect();
@@ -42,7 +44,7 @@ pub fn render(
         if !config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
             continue;
         }
-        for term in terms.values() {
+        for term in terms.values().filter(|t| select(lang, Some((taxonomy, &t.slug)))) {
             let url = format!("{}{FEED_FILE}", term.url);
             let title = format!("{} — {}", language_title(config, lang), term.name);
             feeds.push((

@@ -190,7 +190,7 @@ impl Renderer {
             }
         }
         // Feeds, sitemaps, robots.txt and alias redirects.
-        output.files.extend(feeds::render(input.site, input.pages, &self.shared.taxonomies));
+        output.files.extend(feeds::render(input.site, input.pages, &self.shared.taxonomies, &|_, _| true));
         output.files.extend(sitemap::render(input.site, &self.shared.taxonomies));
         output.files.extend(aliases::render(input.site, &output.files)?);
         Ok(output)
@@ -222,6 +222,11 @@ impl Renderer {
         let (files, _) = self.render_jobs(input, &jobs)?;
         self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
         Ok(files)
+    }
+
+    /// The site's taxonomy terms per language, as rendered.
+    pub fn taxonomies(&self) -> &Taxonomies {
+        &self.shared.taxonomies
     }
 
     fn render_jobs(&self, input: &RenderInput, jobs: &[usize]) -> Result<(Vec<(String, Vec<u8>)>, Vec<(String, String)>), Diagnostics> {

@@ -16,8 +16,13 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// Indexes every generated HTML page of `output` and returns the bundle's files as
 /// (path in the output, bytes).
 pub fn index(config: &SiteConfig, output: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    index_pages(pages(config, output))
+}
+
+/// The pages to index as (URL, HTML): a copy, so indexing can run while the site changes.
+pub fn pages(config: &SiteConfig, output: &Output) -> Vec<(String, String)> {
     let base_path = config.base_path();
-    let pages: Vec<(String, String)> = output
+    output
         .files
         .iter()
         .filter(|(path, _)| path.ends_with(".html") && !path.ends_with("404.html"))
@@ -28,7 +33,11 @@ pub fn index(config: &SiteConfig, output: &Output) -> Result<Vec<(String, Vec<u8
             );
             (url, String::from_utf8_lossy(bytes).into_owned())
         })
-        .collect();
+        .collect()
+}
+
+/// Builds the search bundle from (URL, HTML) pages.
+pub fn index_pages(pages: Vec<(String, String)>) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     // Pagefind is async. A thread of its own keeps its runtime apart from any runtime the caller
     // runs in (`tessera serve` builds from inside one).
     let result = std::thread::scope(|scope| {

@@ -181,8 +181,20 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                 continue;
             }
             let started = Instant::now();
-            match shared.session.write().unwrap_or_else(|e| e.into_inner()).refresh_search() {
-                Ok(update) => println!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis()),
+            // Copy the pages under a short read lock, index without holding any lock.
+            let pages = {
+                let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
+                crate::search::pages(&session.built.site.config, &session.built.output)
+            };
+            match crate::search::index_pages(pages) {
+                Ok(bundle) => {
+                    let mut session = shared.session.write().unwrap_or_else(|e| e.into_inner());
+                    let update = session.replace_search(bundle);
+                    // Edits made while indexing are not in this index yet.
+                    let changed_since = shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
+                    session.search_stale = changed_since;
+                    println!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis());
+                }
                 Err(errors) => eprintln!("{errors}"),
             }
         }
