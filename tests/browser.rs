@@ -28,7 +28,7 @@ fn page_kinds(lang: &str) -> Vec<(&'static str, String)> {
         terms.sort();
         format!("{root}{taxonomy}/{}/", terms.first().unwrap_or_else(|| panic!("no term under {}", dir.display())))
     };
-    vec![
+    let mut kinds = vec![
         ("home", root.clone()),
         ("news listing", format!("{root}news/")),
         ("article", article.trim_start_matches('/').to_string()),
@@ -41,7 +41,11 @@ fn page_kinds(lang: &str) -> Vec<(&'static str, String)> {
         ("about", format!("{root}about/")),
         ("search", format!("{root}search/")),
         ("not found", format!("{root}404.html")),
-    ]
+    ];
+    if h.out.join(&root).join("news/page/2/index.html").exists() {
+        kinds.push(("news listing, page 2", format!("{root}news/page/2/")));
+    }
+    kinds
 }
 
 fn dir_of(lang: &str) -> &'static str {
@@ -154,6 +158,49 @@ fn arabic_lays_out_right_to_left_and_english_left_to_right() {
             }
         }
     }
+}
+
+#[test]
+fn arabic_and_english_fit_a_phone_screen() {
+    for lang in ["ar", "en"] {
+        let article = harness().first_article(lang);
+        for path in [lang_prefix(lang), article.trim_start_matches('/').to_string(), format!("{}partners/", lang_prefix(lang))] {
+            let visit = harness().open_at(&harness().origin, &path, (360, 740));
+            let (scroll_width, client_width, first_right, first_left): (f64, f64, f64, f64) = visit.eval(
+                "(() => { const r = document.querySelector('.site-nav li').getBoundingClientRect(); return [document.documentElement.scrollWidth, document.documentElement.clientWidth, r.right, r.left]; })()",
+            );
+            assert!(scroll_width <= client_width, "{}: {scroll_width}px of content in a {client_width}px wide phone screen", visit.url);
+            if lang == "ar" {
+                assert!(client_width - first_right < first_left, "{}: the first nav item should be at the right: {first_left}..{first_right}", visit.url);
+            } else {
+                assert!(first_left < client_width - first_right, "{}: the first nav item should be at the left: {first_left}..{first_right}", visit.url);
+            }
+            assert!(visit.problems().is_empty(), "{}: {:?}", visit.url, visit.problems());
+        }
+    }
+}
+
+#[test]
+fn a_site_made_by_tessera_new_loads_without_errors() {
+    let origin = harness().scaffolded_origin();
+    let mut failures = Vec::new();
+    for lang in LANGUAGES {
+        let root = lang_prefix(lang);
+        for path in [root.clone(), format!("{root}news/"), format!("{root}topics/"), format!("{root}partners/"), format!("{root}404.html")] {
+            let visit = harness().open_at(origin, &path, harness::VIEWPORT);
+            let (html_lang, h1): (String, String) =
+                visit.eval("[document.documentElement.lang, document.querySelector('main h1')?.textContent.trim() ?? '']");
+            let mut problems = visit.problems();
+            if html_lang != lang {
+                problems.push(format!("<html lang=\"{html_lang}\">"));
+            }
+            if h1.is_empty() {
+                problems.push("no <h1> in <main>".into());
+            }
+            failures.extend(problems.into_iter().map(|p| format!("{}: {p}", visit.url)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The longest word of an article's title, without punctuation: something only it is likely to

@@ -23,10 +23,12 @@ pub const LANGUAGES: [&str; 4] = ["en", "hi", "az", "ar"];
 pub const VIEWPORT: (u32, u32) = (1280, 900);
 
 pub struct Harness {
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` serving the bundled site, no trailing slash.
     pub origin: String,
-    /// The built site.
+    /// The built bundled site.
     pub out: PathBuf,
+    /// A site made by `tessera new`, built and served on first use.
+    scaffolded: OnceLock<(String, tempfile::TempDir)>,
     browser: Browser,
     _dirs: Vec<tempfile::TempDir>,
 }
@@ -45,7 +47,7 @@ impl Harness {
         );
         let site_dir = tempfile::tempdir().expect("temp dir");
         let out = site_dir.path().join("public");
-        build_bundled_site(&out);
+        build_site(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
         let origin = serve(&out);
         let profile = tempfile::tempdir().expect("temp dir");
         let args: Vec<&OsStr> = ["--disable-background-networking", "--no-first-run", "--hide-scrollbars", "--font-render-hinting=none"]
@@ -66,12 +68,33 @@ impl Harness {
         let browser = Browser::new(options).unwrap_or_else(|e| {
             panic!("cannot start {CHROMIUM} ({e}); if it is missing or broken, run `.ci/run install`")
         });
-        Harness { origin, out, browser, _dirs: vec![site_dir, profile] }
+        Harness { origin, out, scaffolded: OnceLock::new(), browser, _dirs: vec![site_dir, profile] }
+    }
+
+    /// Origin of a site freshly made by `tessera new` and built: the theme as a new user gets it.
+    pub fn scaffolded_origin(&self) -> &str {
+        &self
+            .scaffolded
+            .get_or_init(|| {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let root = dir.path().join("site");
+                let made = std::process::Command::new(env!("CARGO_BIN_EXE_tessera")).arg("new").arg(&root).output().expect("run tessera new");
+                assert!(made.status.success(), "tessera new failed: {}", String::from_utf8_lossy(&made.stderr));
+                let out = dir.path().join("public");
+                build_site(&root, &out);
+                (serve(&out), dir)
+            })
+            .0
     }
 
     /// Opens `path` (relative to the site root, e.g. `ar/news/`) in a new tab and waits until the
     /// page, its fonts and its pending requests have loaded.
     pub fn open(&self, path: &str) -> Visit {
+        self.open_at(&self.origin, path, VIEWPORT)
+    }
+
+    /// Opens `path` on the server at `origin` in a viewport of `viewport` (width, height) CSS pixels.
+    pub fn open_at(&self, origin: &str, path: &str, viewport: (u32, u32)) -> Visit {
         let tab = self.browser.new_tab().expect("new tab");
         tab.set_default_timeout(Duration::from_secs(30));
         let problems = Arc::new(Mutex::new(Vec::new()));
@@ -114,10 +137,10 @@ impl Harness {
         tab.enable_log().expect("Log.enable");
         // Tabs opened while others are open do not always get the window's size: fix the viewport.
         tab.call_method(Emulation::SetDeviceMetricsOverride {
-            width: VIEWPORT.0,
-            height: VIEWPORT.1,
+            width: viewport.0,
+            height: viewport.1,
             device_scale_factor: 1.0,
-            mobile: false,
+            mobile: viewport.0 < 600,
             scale: None,
             screen_width: None,
             screen_height: None,
@@ -131,7 +154,7 @@ impl Harness {
         })
         .expect("Emulation.setDeviceMetricsOverride");
         tab.enable_runtime().expect("Runtime.enable");
-        let url = format!("{}/{}", self.origin, path.trim_start_matches('/'));
+        let url = format!("{}/{}", origin, path.trim_start_matches('/'));
         tab.navigate_to(&url).and_then(|t| t.wait_until_navigated()).unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
         let visit = Visit { tab, url, problems };
         let _: bool = visit.eval("document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => r(true))))");
@@ -153,16 +176,20 @@ pub fn lang_prefix(lang: &str) -> String {
     if lang == "en" { String::new() } else { format!("{lang}/") }
 }
 
-fn build_bundled_site(out: &Path) {
-    let root = env!("CARGO_MANIFEST_DIR");
+/// Builds the site in `root` into `out` with the real binary.
+fn build_site(root: &Path, out: &Path) {
     let result = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(["build", "--root", root, "--output"])
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
         .arg(out)
         .output()
         .expect("run tessera");
     assert!(
         result.status.success(),
-        "building the bundled site failed:\n{}\n{}",
+        "building {} failed:\n{}\n{}",
+        root.display(),
         String::from_utf8_lossy(&result.stdout),
         String::from_utf8_lossy(&result.stderr)
     );
