@@ -50,7 +50,17 @@ impl Harness {
         build_site(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
         let origin = serve(&out);
         let profile = tempfile::tempdir().expect("temp dir");
-        let args: Vec<&OsStr> = ["--disable-background-networking", "--no-first-run", "--hide-scrollbars", "--font-render-hinting=none"]
+        let args: Vec<&OsStr> = [
+            "--disable-background-networking",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--font-render-hinting=none",
+            // Tests run side by side in tabs of one browser: keep tabs that are not in front
+            // rendering at full speed, or their layout and screenshots come out half painted.
+            "--disable-renderer-backgrounding",
+            "--disable-background-timer-throttling",
+            "--disable-backgrounding-occluded-windows",
+        ]
             .iter()
             .map(OsStr::new)
             .collect();
@@ -254,8 +264,10 @@ impl Visit {
         self.problems.lock().unwrap().clone()
     }
 
-    /// Writes a PNG of the whole page to `path`.
+    /// Writes a PNG of the viewport to `path`.
     pub fn screenshot(&self, path: &Path) {
+        self.tab.bring_to_front().expect("bring the tab to the front");
+        let _: bool = self.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
         let png = self.tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true).expect("screenshot");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
