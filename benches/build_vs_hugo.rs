@@ -22,6 +22,12 @@ fn count_files(dir: &Path) -> usize {
 fn main() {
     let n: usize = std::env::var("ARTICLES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let runs: usize = std::env::var("RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    if let Ok(dir) = std::env::var("GENERATE_ONLY") {
+        // Writes the two sites into DIR/tessera and DIR/hugo for profiling, then stops.
+        sitegen::tessera_site(&Path::new(&dir).join("tessera"), n);
+        sitegen::hugo_site(&Path::new(&dir).join("hugo"), n);
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let (ts, hs) = (tmp.path().join("tessera"), tmp.path().join("hugo"));
     sitegen::tessera_site(&ts, n);

@@ -134,10 +134,11 @@ impl Session {
         let mut output = renderer.render_all(&input)?;
         copy_static(root, &site.config, &mut output);
         output.files.extend(assets.files.clone());
-        if !live {
+        if !live && site.config.search {
             output.files.extend(crate::search::index(&site.config, &output)?);
         }
         let warnings = localizer.warnings();
+        let site_search = site.config.search;
         Ok(Session {
             root: root.to_path_buf(),
             base_url: base_url.map(str::to_string),
@@ -149,8 +150,8 @@ impl Session {
             assets,
             links,
             pending: vec![],
+            search_stale: live && site_search,
             live,
-            search_stale: live,
         })
     }
 
@@ -264,6 +265,9 @@ impl Session {
 
     /// The search index reads every page: renewed now when building, marked stale when live.
     fn refresh_or_mark_search(&mut self, update: &mut Update) -> Result<(), Diagnostics> {
+        if !self.built.site.config.search {
+            return Ok(());
+        }
         if self.live {
             self.search_stale = true;
             return Ok(());

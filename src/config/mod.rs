@@ -32,6 +32,9 @@ pub struct SiteConfig {
     /// What a language switcher does for a language a page has not been translated into.
     #[serde(default)]
     pub missing_translation: MissingTranslation,
+    /// Build the client-side search index (Pagefind) under `/pagefind/`.
+    #[serde(default = "yes")]
+    pub search: bool,
     /// Organisations the network works with; the importer tags articles with them.
     #[serde(default)]
     pub partners: Vec<PartnerConfig>,

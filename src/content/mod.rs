@@ -8,7 +8,8 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
@@ -111,14 +112,14 @@ pub struct Site {
     pub config: SiteConfig,
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
+    /// Translation key -> indexes of its pages, in site language order.
+    pub translations: HashMap<String, Vec<usize>>,
 }
 
 impl Site {
     /// Pages that are translations of `page` (including itself), in site language order.
     pub fn translations_of(&self, key: &str) -> Vec<&Page> {
-        let mut found: Vec<&Page> = self.pages.iter().filter(|p| p.translation_key == key).collect();
-        found.sort_by_key(|p| self.config.languages.iter().position(|l| l.code == p.lang));
-        found
+        self.translations.get(key).map(|group| group.iter().map(|&i| &self.pages[i]).collect()).unwrap_or_default()
     }
 
     pub fn section(&self, content_path: &str, lang: &str) -> Option<&Section> {
@@ -151,77 +152,91 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         }
     }
 
-    let mut raw_sections = Vec::new();
-    let mut raw_pages = Vec::new();
-    let bundle_dirs: Vec<PathBuf> = files
+    let bundle_dirs: HashSet<&Path> = files
         .iter()
-        .filter(|f| file_stem_kind(f).map(|(stem, _)| stem == "index").unwrap_or(false))
-        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .filter(|f| file_stem_kind(f).is_some_and(|(stem, _)| stem == "index"))
+        .filter_map(|f| f.parent())
         .collect();
-
-    for file in &files {
-        let relative = file.strip_prefix(root).unwrap_or(file).to_path_buf();
-        let Some((stem, suffix)) = file_stem_kind(file) else { continue };
-        let lang = match suffix {
-            None => config.default_language.clone(),
-            Some(code) if config.language(&code).is_some() => code,
-            Some(code) => {
-                errors.push(Diagnostic::whole_file(
-                    &relative,
-                    format!(
-                        "unknown language suffix `.{code}`: the site's languages are {} (add `{code}` to `languages` in site.yaml or rename the file)",
-                        config.language_codes().join(", ")
-                    ),
-                ));
-                continue;
+    let mut bundle_assets: HashMap<&Path, Vec<PathBuf>> = HashMap::new();
+    for f in &files {
+        if let Some(dir) = f.parent().filter(|d| bundle_dirs.contains(d)) {
+            if f.extension().and_then(|e| e.to_str()) != Some("md") {
+                bundle_assets.entry(dir).or_default().push(f.clone());
             }
-        };
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(Diagnostic::whole_file(&relative, format!("cannot read as UTF-8 text: {e}")));
-                continue;
-            }
-        };
-        let (front, body, body_line) = match split_front_matter(&text, &relative) {
-            Ok(parts) => parts,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        if let Err(d) = check_dates(&front, front_matter_text(&text), &relative) {
-            errors.extend(d);
-        }
-        if front.draft && !options.drafts {
-            continue;
-        }
-        let dir = file.parent().unwrap_or(&content_root);
-        let dir_in_content = dir.strip_prefix(&content_root).unwrap_or(Path::new(""));
-        let dir_path = path_to_slash(dir_in_content);
-        if stem == "_index" {
-            raw_sections.push(RawFile { relative, lang, content_path: dir_path, front, body, body_line, assets: vec![] });
-        } else if stem == "index" && !dir_path.is_empty() {
-            let assets = files
-                .iter()
-                .filter(|f| f.parent() == Some(dir) && f.extension().and_then(|e| e.to_str()) != Some("md"))
-                .cloned()
-                .collect();
-            raw_pages.push(RawFile { relative, lang, content_path: dir_path, front, body, body_line, assets });
-        } else if bundle_dirs.iter().any(|b| b == dir) {
-            // A Markdown file next to a bundle's index is part of the bundle, not a page.
-            continue;
-        } else {
-            let content_path = if dir_path.is_empty() { stem.clone() } else { format!("{dir_path}/{stem}") };
-            raw_pages.push(RawFile { relative, lang, content_path, front, body, body_line, assets: vec![] });
         }
     }
 
-    let mut site = Site { root: root.to_path_buf(), config, pages: vec![], sections: vec![] };
+    // Reading and parsing is independent per file: done in parallel, results kept in file order.
+    let parsed: Vec<Result<Option<(String, RawFile)>, Diagnostics>> =
+        files.par_iter().map(|file| read_file(root, &content_root, &config, options, file)).collect();
+    let mut raw_sections = Vec::new();
+    let mut raw_pages = Vec::new();
+    for (file, result) in files.iter().zip(parsed) {
+        let (stem, mut raw) = match result {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => continue,
+            Err(e) => {
+                errors.extend(e);
+                continue;
+            }
+        };
+        let dir = file.parent().unwrap_or(&content_root);
+        if stem == "_index" {
+            raw_sections.push(raw);
+        } else if stem == "index" && !raw.content_path.is_empty() {
+            raw.assets = bundle_assets.get(dir).cloned().unwrap_or_default();
+            raw_pages.push(raw);
+        } else if bundle_dirs.contains(dir) {
+            // A Markdown file next to a bundle's index is part of the bundle, not a page.
+            continue;
+        } else {
+            raw.content_path = if raw.content_path.is_empty() { stem } else { format!("{}/{stem}", raw.content_path) };
+            raw_pages.push(raw);
+        }
+    }
+
+    let mut site = Site { root: root.to_path_buf(), config, pages: vec![], sections: vec![], translations: HashMap::new() };
     build_sections(&mut site, raw_sections, &raw_pages);
     build_pages(&mut site, raw_pages, &mut errors);
     check_url_collisions(&site, &mut errors);
     (site, errors)
+}
+
+/// Reads one Markdown file: its stem (`_index`, `index` or the page name) and contents, with
+/// `content_path` set to its folder. `None` for files that are not pages (not Markdown, drafts).
+fn read_file(
+    root: &Path,
+    content_root: &Path,
+    config: &SiteConfig,
+    options: &LoadOptions,
+    file: &Path,
+) -> Result<Option<(String, RawFile)>, Diagnostics> {
+    let relative = file.strip_prefix(root).unwrap_or(file).to_path_buf();
+    let Some((stem, suffix)) = file_stem_kind(file) else { return Ok(None) };
+    let lang = match suffix {
+        None => config.default_language.clone(),
+        Some(code) if config.language(&code).is_some() => code,
+        Some(code) => {
+            return Err(Diagnostic::whole_file(
+                &relative,
+                format!(
+                    "unknown language suffix `.{code}`: the site's languages are {} (add `{code}` to `languages` in site.yaml or rename the file)",
+                    config.language_codes().join(", ")
+                ),
+            )
+            .into());
+        }
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Diagnostic::whole_file(&relative, format!("cannot read as UTF-8 text: {e}")))?;
+    let (front, body, body_line) = split_front_matter(&text, &relative)?;
+    check_dates(&front, front_matter_text(&text), &relative)?;
+    if front.draft && !options.drafts {
+        return Ok(None);
+    }
+    let dir = file.parent().unwrap_or(content_root);
+    let content_path = path_to_slash(dir.strip_prefix(content_root).unwrap_or(Path::new("")));
+    Ok(Some((stem, RawFile { relative, lang, content_path, front, body, body_line, assets: vec![] })))
 }
 
 struct RawFile {
@@ -451,6 +466,11 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     });
     for (i, p) in site.pages.iter().enumerate() {
         site.sections[p.section].pages.push(i);
+        site.translations.entry(p.translation_key.clone()).or_default().push(i);
+    }
+    let order: HashMap<&str, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+    for group in site.translations.values_mut() {
+        group.sort_by_key(|&i| order.get(site.pages[i].lang.as_str()).copied().unwrap_or(usize::MAX));
     }
     let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
     for p in &site.pages {

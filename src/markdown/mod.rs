@@ -7,7 +7,7 @@ use crate::content::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_normalization::char::is_combining_mark;
 
 const MORE_MARKER: &str = "<!-- more -->";
 
@@ -201,10 +201,48 @@ fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Words by Unicode word boundaries (UAX #29), so Devanagari words with viramas and vowel signs
-/// and Arabic words count as one each and punctuation such as `।` counts as none.
+/// Words as runs of letters, digits and combining marks, so a Devanagari word with its viramas
+/// and vowel signs or an Arabic word with its harakat counts once, and punctuation such as `।`
+/// counts as none. Joiners (ZWJ/ZWNJ), apostrophes between letters and separators between
+/// digits stay inside a word, as in Unicode word segmentation (UAX #29), which this matches for
+/// space-separated scripts at a fraction of its cost.
 pub fn count_words_in(text: &str) -> usize {
-    text.unicode_words().count()
+    let mut words = 0;
+    let mut in_word = false;
+    let mut chars = text.chars().peekable();
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        let part_of_word = is_word_char(c)
+            || (in_word && matches!(c, '\'' | '’') && previous.is_alphabetic() && next.is_alphabetic())
+            || (in_word && matches!(c, '.' | ',') && previous.is_numeric() && next.is_numeric());
+        if part_of_word && !in_word {
+            words += 1;
+        }
+        in_word = part_of_word;
+        previous = c;
+    }
+    words
+}
+
+/// Letters, digits, combining marks and joiners; the scripts of the network's languages are
+/// decided by block without the general Unicode tables, which dominate word counting otherwise.
+fn is_word_char(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        // Latin-1 and Latin Extended letters (not × and ÷).
+        '\u{00C0}'..='\u{024F}' => c != '\u{00D7}' && c != '\u{00F7}',
+        // Devanagari, except the dandas and the abbreviation sign.
+        '\u{0900}'..='\u{097F}' => !matches!(c, '\u{0964}' | '\u{0965}' | '\u{0970}'),
+        // Arabic, except its signs and punctuation (comma, semicolon, question mark, percent,
+        // separators, full stop, end of ayah).
+        '\u{0600}'..='\u{06FF}' => !matches!(
+            c,
+            '\u{0600}'..='\u{060F}' | '\u{061B}'..='\u{061F}' | '\u{066A}'..='\u{066D}' | '\u{06D4}' | '\u{06DD}' | '\u{06DE}' | '\u{06E9}'
+        ),
+        '\u{200C}' | '\u{200D}' => true,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
 }
 
 fn count_words(events: &[Event]) -> usize {
@@ -249,6 +287,8 @@ mod tests {
     fn words_in_devanagari_and_arabic() {
         assert_eq!(count_words_in("WASME ने NGO के 2024 अंतर्राष्ट्रीय सम्मेलन में।"), 8);
         assert_eq!(count_words_in("نظمت شبكة وليلي ندوة"), 4);
+        assert_eq!(count_words_in("WASME's 66 votes, 3.5 percent; NGO-UNESCO"), 7);
+        assert_eq!(count_words_in("Noyabrın 14-də BMT-nin İqlim"), 6);
     }
 
     #[test]

@@ -22,6 +22,21 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+/// Prints a line for the person running the server; a closed terminal is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub const EVENTS_PATH: &str = "/__tessera/events";
 
 #[derive(Debug, Clone)]
@@ -60,14 +75,14 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     let session = match Session::start_live(&options.root, Some(&base_url), options.drafts) {
         Ok(s) => s,
         Err(errors) => {
-            eprintln!("{errors}");
+            say_err!("{errors}");
             return Ok(std::process::ExitCode::FAILURE);
         }
     };
     for w in &session.built.warnings {
-        eprintln!("{w}");
+        say_err!("{w}");
     }
-    println!(
+    say!(
         "built {} pages in {} ms; serving {} at {base_url}{}",
         session.built.site.pages.len(),
         started.elapsed().as_millis(),
@@ -193,9 +208,9 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                     // Edits made while indexing are not in this index yet.
                     let changed_since = shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
                     session.search_stale = changed_since;
-                    println!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis());
+                    say!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis());
                 }
-                Err(errors) => eprintln!("{errors}"),
+                Err(errors) => say_err!("{errors}"),
             }
         }
     });
@@ -258,7 +273,7 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
             if update.kind == "none" && !had_error {
                 return;
             }
-            println!(
+            say!(
                 "{}: {} update, {} outputs rendered, {} changed, {} removed in {:.1} ms",
                 names.join(", "),
                 update.kind,
@@ -273,8 +288,8 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
             let text = errors.to_string();
             let mut current = shared.error.write().unwrap_or_else(|e| e.into_inner());
             if current.as_deref() != Some(text.as_str()) {
-                eprintln!("{text}");
-                eprintln!("still serving the last good build");
+                say_err!("{text}");
+                say_err!("still serving the last good build");
             }
             *current = Some(text.clone());
             let _ = shared.events.send(live::error_event(&text));

@@ -1,0 +1,149 @@
+//! `tessera serve --watch` end to end in headless Chromium: an open article shows an edit of
+//! its Markdown without anyone touching the browser, a Sass edit changes the colour without a
+//! reload, a broken front matter shows the error overlay, and fixing it removes the overlay.
+
+mod common;
+use common::*;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `tessera serve --watch` on a free port; returns it with its origin.
+fn serve(root: &Path) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["serve", "--watch", "--port", "0", "--root", root.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tessera serve");
+    let mut first = String::new();
+    let mut log = BufReader::new(child.stdout.take().unwrap());
+    log.read_line(&mut first).unwrap();
+    // Keep reading what the server prints so it never writes into a closed pipe.
+    std::thread::spawn(move || for line in log.lines().map_while(Result::ok) { eprintln!("server: {line}") });
+    let origin = first.split(" at ").nth(1).and_then(|s| s.split('/').take(3).collect::<Vec<_>>().join("/").into()).unwrap_or_default();
+    assert!(origin.starts_with("http://127.0.0.1:"), "unexpected first line: {first}");
+    (Server(child), origin)
+}
+
+fn browser() -> (Browser, tempfile::TempDir) {
+    assert!(Path::new(CHROMIUM).exists(), "{CHROMIUM} not found: run `.ci/run install` (as root) first");
+    let profile = tempfile::tempdir().unwrap();
+    let args: Vec<&OsStr> = ["--disable-background-networking", "--no-first-run"].iter().map(OsStr::new).collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(CHROMIUM)))
+        .headless(true)
+        .sandbox(false)
+        .enable_gpu(false)
+        .user_data_dir(Some(profile.path().to_path_buf()))
+        .idle_browser_timeout(Duration::from_secs(120))
+        .args(args)
+        .build()
+        .unwrap();
+    (Browser::new(options).expect("start chromium"), profile)
+}
+
+fn eval(tab: &Tab, js: &str) -> serde_json::Value {
+    tab.evaluate(js, false).unwrap_or_else(|e| panic!("{js}: {e}")).value.unwrap_or(serde_json::Value::Null)
+}
+
+/// Polls `js` in the page until it is `true`.
+fn wait_until(tab: &Tab, js: &str, what: &str) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(15) {
+        if eval(tab, js) == serde_json::Value::Bool(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what} ({js})");
+}
+
+#[test]
+fn live_edits_reach_the_open_page() {
+    let (_tmp, root) = copy_fixture("localised");
+    // A stylesheet from Sass, linked the way themes link assets.
+    std::fs::create_dir_all(root.join("themes/mini/sass")).unwrap();
+    std::fs::write(root.join("themes/mini/sass/site.scss"), "$ink: rgb(1, 2, 3);\nmain { color: $ink; }\n").unwrap();
+    let base = root.join("themes/mini/templates/base.html");
+    std::fs::write(&base, read(&base).replace("</head>", "<link rel=\"stylesheet\" href=\"{{ asset_url(path='site.css') }}\">\n</head>")).unwrap();
+
+    let (_server, origin) = serve(&root);
+    let (browser, _profile) = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{origin}/news/summit/")).unwrap().wait_until_navigated().unwrap();
+    wait_until(&tab, "document.body.innerText.includes('Summit text in en.')", "the article");
+    wait_until(&tab, "getComputedStyle(document.querySelector('main')).color === 'rgb(1, 2, 3)'", "the first colour");
+
+    // 1. The Markdown changes; the page shows it by itself.
+    let article = root.join("content/news/summit.en.md");
+    std::fs::write(&article, read(&article).replace("Summit text in en.", "Freshly edited words.")).unwrap();
+    wait_until(&tab, "document.body.innerText.includes('Freshly edited words.')", "the edited text");
+
+    // 2. The Sass changes; the colour changes and the page is not reloaded.
+    wait_until(&tab, "document.readyState === 'complete'", "the reloaded page");
+    eval(&tab, "window.tesseraMarker = 42; true");
+    std::fs::write(root.join("themes/mini/sass/site.scss"), "$ink: rgb(200, 0, 0);\nmain { color: $ink; }\n").unwrap();
+    wait_until(&tab, "getComputedStyle(document.querySelector('main')).color === 'rgb(200, 0, 0)'", "the new colour");
+    assert_eq!(eval(&tab, "window.tesseraMarker"), serde_json::json!(42), "the page was reloaded for a stylesheet edit");
+
+    // 3. Broken YAML: the last good page stays, with an overlay naming the file and line.
+    let good = read(&article);
+    std::fs::write(&article, good.replace("title: Summit en", "title: [Summit en")).unwrap();
+    wait_until(&tab, "!!document.getElementById('tessera-error')", "the error overlay");
+    let overlay = eval(&tab, "document.getElementById('tessera-error').innerText");
+    assert!(overlay.as_str().unwrap().contains("content/news/summit.en.md:2"), "{overlay}");
+    assert!(eval(&tab, "document.body.innerText.includes('Freshly edited words.')") == serde_json::Value::Bool(true));
+
+    // 4. Fixed: the overlay goes.
+    std::fs::write(&article, good).unwrap();
+    wait_until(&tab, "!document.getElementById('tessera-error')", "the overlay to go");
+    wait_until(&tab, "document.body.innerText.includes('Freshly edited words.')", "the page after the fix");
+}
+
+#[test]
+fn serves_only_the_site_over_http() {
+    let (_tmp, root) = copy_fixture("localised");
+    let (_server, origin) = serve(&root);
+    let get = |path: &str| -> (u16, String) {
+        let addr = origin.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        use std::io::{Read, Write};
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, response)
+    };
+    let (status, body) = get("/ar/news/summit/");
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"<html lang="ar" dir="rtl">"#) && body.contains("data-tessera-live"));
+    assert_eq!(get("/../../etc/passwd").0, 400);
+    assert_eq!(get("/%2e%2e/%2e%2e/etc/passwd").0, 400);
+    assert_eq!(get("/site.yaml").0, 404);
+    assert_eq!(get("/content/news/summit.en.md").0, 404);
+    assert_eq!(get("/news").0, 301);
+    // Devanagari and Arabic URLs arrive percent-encoded.
+    let hi = root.join("content/news/कार्यशाला.hi.md");
+    std::fs::write(&hi, "---\ntitle: कार्यशाला\ndate: 2024-11-14\n---\nपाठ।\n").unwrap();
+    let started = Instant::now();
+    let path = "/hi/news/%E0%A4%95%E0%A4%BE%E0%A4%B0%E0%A5%8D%E0%A4%AF%E0%A4%B6%E0%A4%BE%E0%A4%B2%E0%A4%BE/";
+    while get(path).0 != 200 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(path).0, 200);
+}
