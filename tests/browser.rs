@@ -1,0 +1,317 @@
+//! The bundled site with the default theme, in a real browser: headless Chromium loads every
+//! kind of page in English, Hindi, Azerbaijani and Arabic and checks that nothing fails to load,
+//! that Arabic lays out right-to-left from one stylesheet, that search finds articles in every
+//! language, and that axe-core finds no accessibility violation. Needs Debian's chromium,
+//! fonts-noto-core and `npm ci` (axe-core): `.ci/run install` installs them.
+
+#[path = "browser/harness.rs"]
+mod harness;
+
+use harness::{LANGUAGES, Visit, harness, lang_prefix};
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Every kind of page the theme renders, as paths under a language's root.
+fn page_kinds(lang: &str) -> Vec<(&'static str, String)> {
+    let h = harness();
+    let root = lang_prefix(lang);
+    let article = h.first_article(lang);
+    let first_term = |taxonomy: &str| -> String {
+        let dir = h.out.join(&root).join(taxonomy);
+        let mut terms: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("no {taxonomy} pages in {}: {e}", dir.display()))
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir() && e.file_name() != "page")
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        terms.sort();
+        format!("{root}{taxonomy}/{}/", terms.first().unwrap_or_else(|| panic!("no term under {}", dir.display())))
+    };
+    let mut kinds = vec![
+        ("home", root.clone()),
+        ("news listing", format!("{root}news/")),
+        ("article", article.trim_start_matches('/').to_string()),
+        ("partners directory", format!("{root}partners/")),
+        ("partner", format!("{root}partners/wasme/")),
+        ("topics", format!("{root}topics/")),
+        ("topic", first_term("topics")),
+        ("countries", format!("{root}countries/")),
+        ("country", first_term("countries")),
+        ("about", format!("{root}about/")),
+        ("search", format!("{root}search/")),
+        ("not found", format!("{root}404.html")),
+    ];
+    if h.out.join(&root).join("news/page/2/index.html").exists() {
+        kinds.push(("news listing, page 2", format!("{root}news/page/2/")));
+    }
+    kinds
+}
+
+fn dir_of(lang: &str) -> &'static str {
+    if lang == "ar" { "rtl" } else { "ltr" }
+}
+
+#[test]
+fn every_page_type_loads_without_errors_in_every_language() {
+    // One thread per language: each visit waits mostly on the browser, not on this process.
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let threads: Vec<_> = LANGUAGES.iter().map(|&lang| scope.spawn(move || page_problems(lang))).collect();
+        threads.into_iter().flat_map(|t| t.join().expect("a language's visits panicked")).collect()
+    });
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Visits every kind of page in `lang`; returns what went wrong.
+fn page_problems(lang: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (kind, path) in page_kinds(lang) {
+        let visit = harness().open(&path);
+        // The search UI starts from a script: let it start before judging the page.
+        let search_ui_missing =
+            kind == "search" && !visit.holds_within("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+        let (html_lang, dir, h1): (String, String, String) =
+            visit.eval("[document.documentElement.lang, document.documentElement.dir, document.querySelector('main h1')?.textContent.trim() ?? '']");
+        let mut problems = visit.problems();
+        if search_ui_missing {
+            problems.push("the Pagefind search UI did not start".into());
+        }
+        if html_lang != lang || dir != dir_of(lang) {
+            problems.push(format!("<html lang=\"{html_lang}\" dir=\"{dir}\">, expected lang=\"{lang}\" dir=\"{}\"", dir_of(lang)));
+        }
+        if h1.is_empty() {
+            problems.push("no <h1> in <main>".into());
+        }
+        let (scroll_width, client_width, body_width): (f64, f64, f64) = visit.eval(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth, document.body.getBoundingClientRect().width]",
+        );
+        if scroll_width > client_width || body_width < client_width {
+            problems.push(format!("the page is {scroll_width}px wide, its body {body_width}px, in a {client_width}px viewport"));
+        }
+        let switcher_langs: Vec<String> = visit.eval("[...document.querySelectorAll('.languages li')].map(li => li.lang)");
+        if switcher_langs.len() < 2 || switcher_langs.iter().any(|l| l.is_empty()) {
+            problems.push(format!("language switcher items without lang: {switcher_langs:?}"));
+        }
+        for p in problems {
+            failures.push(format!("{lang} {kind} ({}): {p}", visit.url));
+        }
+    }
+    failures
+}
+
+#[derive(Deserialize, Debug)]
+struct Layout {
+    viewport: f64,
+    /// Left and right edges of the navigation items, in order.
+    nav: Vec<(f64, f64)>,
+    /// Computed `text-align` and `direction` of the first paragraph of body text.
+    text_align: String,
+    direction: String,
+    /// The paragraph's content box and its first word's box (left, right).
+    paragraph: (f64, f64),
+    first_word: (f64, f64),
+}
+
+const LAYOUT: &str = r#"(() => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; };
+  const p = document.querySelector('main .prose p') || document.querySelector('main .hero__text p');
+  const text = [...p.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  const range = document.createRange();
+  const start = text.textContent.search(/\S/);
+  range.setStart(text, start);
+  range.setEnd(text, start + text.textContent.slice(start).search(/\s|$/));
+  const style = getComputedStyle(p);
+  const r = p.getBoundingClientRect();
+  return {
+    viewport: document.documentElement.clientWidth,
+    nav: [...document.querySelectorAll('.site-nav li')].map(box),
+    text_align: style.textAlign,
+    direction: style.direction,
+    paragraph: [r.left + parseFloat(style.paddingLeft), r.right - parseFloat(style.paddingRight)],
+    first_word: box(range),
+  };
+})()"#;
+
+#[test]
+fn arabic_lays_out_right_to_left_and_english_left_to_right() {
+    for lang in ["ar", "en"] {
+        let article = harness().first_article(lang);
+        for path in [lang_prefix(lang), article.trim_start_matches('/').to_string()] {
+            let visit = harness().open(&path);
+            let l: Layout = visit.eval(LAYOUT);
+            let where_ = format!("{lang} {}: {l:?}", visit.url);
+            let (first, last) = (l.nav[0], *l.nav.last().unwrap());
+            if lang == "ar" {
+                assert_eq!(l.direction, "rtl", "{where_}");
+                assert!(["right", "start"].contains(&l.text_align.as_str()), "body text should align right: {where_}");
+                assert!(first.0 > last.0, "the first nav item should be right of the last: {where_}");
+                assert!(l.viewport - first.1 < first.0, "the first nav item should sit at the right edge: {where_}");
+                assert!(l.nav.iter().all(|b| b.1 <= first.1 + 0.5), "the first nav item should be the rightmost: {where_}");
+                assert!((l.paragraph.1 - l.first_word.1).abs() < 2.0, "a paragraph's first word should start at its right edge: {where_}");
+            } else {
+                assert_eq!(l.direction, "ltr", "{where_}");
+                assert!(["left", "start"].contains(&l.text_align.as_str()), "body text should align left: {where_}");
+                assert!(first.0 < last.0, "the first nav item should be left of the last: {where_}");
+                assert!(first.0 < l.viewport - first.1, "the first nav item should sit at the left edge: {where_}");
+                assert!(l.nav.iter().all(|b| b.0 >= first.0 - 0.5), "the first nav item should be the leftmost: {where_}");
+                assert!((l.first_word.0 - l.paragraph.0).abs() < 2.0, "a paragraph's first word should start at its left edge: {where_}");
+            }
+        }
+    }
+}
+
+#[test]
+fn arabic_and_english_fit_a_phone_screen() {
+    for lang in ["ar", "en"] {
+        let article = harness().first_article(lang);
+        for path in [lang_prefix(lang), article.trim_start_matches('/').to_string(), format!("{}partners/", lang_prefix(lang))] {
+            let visit = harness().open_at(&harness().origin, &path, (360, 740));
+            let (scroll_width, client_width, first_right, first_left): (f64, f64, f64, f64) = visit.eval(
+                "(() => { const r = document.querySelector('.site-nav li').getBoundingClientRect(); return [document.documentElement.scrollWidth, document.documentElement.clientWidth, r.right, r.left]; })()",
+            );
+            assert!(scroll_width <= client_width, "{}: {scroll_width}px of content in a {client_width}px wide phone screen", visit.url);
+            if lang == "ar" {
+                assert!(client_width - first_right < first_left, "{}: the first nav item should be at the right: {first_left}..{first_right}", visit.url);
+            } else {
+                assert!(first_left < client_width - first_right, "{}: the first nav item should be at the left: {first_left}..{first_right}", visit.url);
+            }
+            assert!(visit.problems().is_empty(), "{}: {:?}", visit.url, visit.problems());
+        }
+    }
+}
+
+#[test]
+fn a_site_made_by_tessera_new_loads_without_errors() {
+    let origin = harness().scaffolded_origin();
+    let mut failures = Vec::new();
+    for lang in LANGUAGES {
+        let root = lang_prefix(lang);
+        for path in [root.clone(), format!("{root}news/"), format!("{root}topics/"), format!("{root}partners/"), format!("{root}404.html")] {
+            let visit = harness().open_at(origin, &path, harness::VIEWPORT);
+            let (html_lang, h1): (String, String) =
+                visit.eval("[document.documentElement.lang, document.querySelector('main h1')?.textContent.trim() ?? '']");
+            let mut problems = visit.problems();
+            if html_lang != lang {
+                problems.push(format!("<html lang=\"{html_lang}\">"));
+            }
+            if h1.is_empty() {
+                problems.push("no <h1> in <main>".into());
+            }
+            failures.extend(problems.into_iter().map(|p| format!("{}: {p}", visit.url)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The longest word of an article's title, without punctuation: something only it is likely to
+/// contain.
+fn search_word(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\u{0900}'..='\u{097F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}'))
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn search_finds_articles_by_a_word_in_every_language() {
+    for lang in LANGUAGES {
+        let article = harness().first_article(lang);
+        let title: String = harness().open(&article).eval("document.querySelector('main h1').textContent");
+        let word = search_word(&title);
+        let visit = harness().open(&format!("{}search/", lang_prefix(lang)));
+        visit.wait_for("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+        let word_json = serde_json::to_string(&word).unwrap();
+        let _: bool = visit.eval(&format!(
+            "(() => {{ const i = document.querySelector('.pagefind-ui__search-input'); i.focus(); i.value = {word_json}; i.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()"
+        ));
+        visit.wait_for("document.querySelector('.pagefind-ui__result-link')", Duration::from_secs(15));
+        let links: Vec<String> = visit.eval("[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => new URL(a.href).pathname)");
+        let wanted = percent_decode(&article);
+        assert!(
+            links.iter().any(|l| percent_decode(l) == wanted),
+            "{lang}: searching for {word:?} (from the title {title:?}) should find {article}, found {links:?}"
+        );
+        assert!(visit.problems().is_empty(), "{lang} search: {:?}", visit.problems());
+        visit.screenshot(&screenshots().join(format!("{lang}-search.png")));
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[derive(Deserialize, Debug)]
+struct Violation {
+    id: String,
+    help: String,
+    nodes: Vec<String>,
+}
+
+#[test]
+fn axe_finds_no_accessibility_violations_in_english_and_arabic() {
+    let axe_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}; run `.ci/run install` (npm ci) first", axe_path.display()));
+    let mut failures = Vec::new();
+    for lang in ["en", "ar"] {
+        let root = lang_prefix(lang);
+        let article = harness().first_article(lang);
+        let pages = [
+            ("home", root.clone()),
+            ("news listing", format!("{root}news/")),
+            ("article", article.trim_start_matches('/').to_string()),
+            ("partner", format!("{root}partners/wasme/")),
+            ("search", format!("{root}search/")),
+        ];
+        for (kind, path) in pages {
+            let visit = harness().open(&path);
+            if kind == "search" {
+                visit.wait_for("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+            }
+            let _: bool = visit.eval(&format!("(() => {{ {axe}\n; return true; }})()"));
+            let violations: Vec<Violation> = visit.eval(
+                "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ' ' + (n.failureSummary || '')) })))",
+            );
+            for v in violations {
+                failures.push(format!("{lang} {kind} ({}): {} — {}\n    {}", visit.url, v.id, v.help, v.nodes.join("\n    ")));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "axe-core violations:\n{}", failures.join("\n"));
+}
+
+/// Where screenshots go for people to look at.
+fn screenshots() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
+#[test]
+fn screenshots_of_home_and_article_in_every_language() {
+    let dir = screenshots();
+    for lang in LANGUAGES {
+        let article = harness().first_article(lang);
+        for (name, path) in [("home", lang_prefix(lang)), ("article", article.trim_start_matches('/').to_string())] {
+            let visit: Visit = harness().open(&path);
+            let file = dir.join(format!("{lang}-{name}.png"));
+            visit.screenshot(&file);
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            assert!(size > 10_000, "{} is only {size} bytes: is the page blank?", file.display());
+        }
+    }
+}
+

@@ -1,0 +1,58 @@
+# UI strings of the network theme, Azerbaijani.
+
+og-locale = az_AZ
+
+skip-to-content = Məzmuna keç
+nav-label = Əsas
+nav-home = Ana səhifə
+nav-news = Xəbərlər
+nav-partners = Tərəfdaşlar
+nav-topics = Mövzular
+nav-about = Haqqımızda
+nav-search = Axtarış
+languages-label = Dillər
+not-translated = Bu səhifə hələ Azərbaycan dilinə tərcümə olunmayıb
+footer-about = { $site } kooperativlərin, QHT-lərin və ekspert qurumlarının xəbərlərini dörd dildə paylaşır.
+footer-nav-label = Bax
+
+taxonomy-topics = Mövzular
+taxonomy-partners = Tərəfdaşlar
+taxonomy-countries = Ölkələr
+term-title = { $term } haqqında məqalələr
+
+latest-news = Son xəbərlər
+all-news = Bütün xəbərlər
+all-articles = Bütün məqalələr
+no-articles = Hələ məqalə yoxdur.
+our-partners = Tərəfdaşlarımız
+article-count = { $count ->
+    [one] { $count } məqalə
+   *[other] { $count } məqalə
+}
+
+reading-time = { $minutes ->
+    [one] { $minutes } dəqiqəlik oxu
+   *[other] { $minutes } dəqiqəlik oxu
+}
+updated-on = Yeniləndi
+toc-title = Mündəricat
+source = Mənbə:
+share-label = Paylaş
+share-email = E-poçt
+opens-new-window = (yeni pəncərədə açılır)
+
+pagination-label = Səhifələr
+pagination-previous = Daha yeni
+pagination-next = Daha köhnə
+pagination-position = Səhifə { $current } / { $total }
+
+partner-website = Tərəfdaşın saytına keç
+partner-news = { $partner } haqqında xəbərlər
+
+search-label = Axtarılacaq sözlər
+search-placeholder = Məqalələrdə axtar
+search-needs-js = Axtarış üçün JavaScript lazımdır. Xəbərlərə mövzu, tərəfdaş və ya ölkə üzrə də baxa bilərsiniz.
+
+not-found-title = Səhifə tapılmadı
+not-found-text = Axtardığınız səhifə köçürülüb və ya heç vaxt mövcud olmayıb.
+not-found-home = Ana səhifəyə keç

@@ -1,0 +1,59 @@
+# UI strings of the network theme, English.
+
+# Open Graph locale of pages in this language.
+og-locale = en_GB
+
+skip-to-content = Skip to content
+nav-label = Main
+nav-home = Home
+nav-news = News
+nav-partners = Partners
+nav-topics = Topics
+nav-about = About
+nav-search = Search
+languages-label = Languages
+not-translated = This page is not translated into English yet
+footer-about = { $site } shares news from cooperatives, NGOs and expert institutions in four languages.
+footer-nav-label = Browse
+
+taxonomy-topics = Topics
+taxonomy-partners = Partners
+taxonomy-countries = Countries
+term-title = Articles about { $term }
+
+latest-news = Latest news
+all-news = All news
+all-articles = All articles
+no-articles = No articles yet.
+our-partners = Our partners
+article-count = { $count ->
+    [one] { $count } article
+   *[other] { $count } articles
+}
+
+reading-time = { $minutes ->
+    [one] { $minutes } min read
+   *[other] { $minutes } min read
+}
+updated-on = Updated
+toc-title = Contents
+source = Source:
+share-label = Share
+share-email = Email
+opens-new-window = (opens in a new window)
+
+pagination-label = Pages
+pagination-previous = Newer
+pagination-next = Older
+pagination-position = Page { $current } of { $total }
+
+partner-website = Visit the partner's website
+partner-news = News about { $partner }
+
+search-label = Words to search for
+search-placeholder = Search the articles
+search-needs-js = Search needs JavaScript. You can also browse the news by topic, partner or country.
+
+not-found-title = Page not found
+not-found-text = The page you are looking for has moved or never existed.
+not-found-home = Go to the home page

@@ -1,0 +1,24 @@
+// Starts Pagefind's search UI on the search page; the bundle path and the placeholder text come
+// from data attributes the template fills in, so this file needs no per-language copy.
+window.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("search");
+  if (!el || typeof PagefindUI === "undefined") return;
+  new PagefindUI({
+    element: "#search",
+    bundlePath: el.dataset.bundle,
+    showSubResults: true,
+    showImages: false,
+    resetStyles: false,
+    translations: { placeholder: el.dataset.placeholder },
+  });
+  // Tie the page's visible <label for="search-input"> to the input the UI creates.
+  var label = function () {
+    var input = el.querySelector("input[type=text], input[type=search]");
+    if (input && !input.id) input.id = "search-input";
+    return !!input;
+  };
+  if (!label()) {
+    new MutationObserver(function (_, observer) { if (label()) observer.disconnect(); })
+      .observe(el, { childList: true, subtree: true });
+  }
+});
