@@ -97,6 +97,10 @@ pub struct TaxonomyConfig {
     /// Write an Atom feed per term.
     #[serde(default)]
     pub feed: bool,
+    /// Write the taxonomy's list and term pages. `false` when content pages already live at
+    /// those URLs (e.g. a `partners/` section with a page per partner).
+    #[serde(default = "yes")]
+    pub render: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -168,6 +168,7 @@ impl Renderer {
     pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
         let all: Vec<usize> = (0..self.jobs.len()).collect();
         let (files, templates) = self.render_jobs(input, &all)?;
+        check_collisions(input.site, &self.jobs, &files)?;
         self.job_templates = templates;
         let mut readers = vec![Vec::new(); input.site.pages.len()];
         let reads = std::mem::take(&mut *self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()));
@@ -248,6 +249,44 @@ impl Renderer {
     }
 }
 
+/// Two jobs writing one file is an error naming both sources, never a silent overwrite.
+fn check_collisions(site: &Site, jobs: &[Job], files: &[(String, Vec<u8>)]) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let mut owners: HashMap<&str, usize> = HashMap::new();
+    for (j, (path, _)) in files.iter().enumerate() {
+        if let Some(first) = owners.insert(path, j) {
+            let (file, first_source) = job_source(site, &jobs[first]);
+            let (_, second_source) = job_source(site, &jobs[j]);
+            errors.push(Diagnostic::new(
+                file,
+                1,
+                1,
+                format!(
+                    "{first_source} and {second_source} both write {path}: change a slug, rename the section or the taxonomy, or set `render: false` on the taxonomy in site.yaml"
+                ),
+            ));
+        }
+    }
+    errors.into_result(())
+}
+
+/// The file behind a job and how to name it in an error.
+fn job_source(site: &Site, job: &Job) -> (PathBuf, String) {
+    let config = PathBuf::from(crate::config::CONFIG_FILE);
+    match job {
+        Job::Page(i) | Job::StandIn { page: i, .. } => (site.pages[*i].file.clone(), format!("the page {}", site.pages[*i].file.display())),
+        Job::Section(i, _) => {
+            let s = &site.sections[*i];
+            let file = s.file.clone().unwrap_or_else(|| PathBuf::from("content").join(&s.content_path));
+            (file.clone(), format!("the section {}", file.display()))
+        }
+        Job::TaxonomyList { taxonomy, .. } => (config, format!("the `{taxonomy}` taxonomy list")),
+        Job::TaxonomyTerm { taxonomy, term, .. } => (config, format!("the `{taxonomy}` taxonomy term `{term}`")),
+        Job::NotFound(lang) => (config, format!("the `{lang}` 404 page")),
+        Job::LanguageChooser => (config, "the language chooser".into()),
+    }
+}
+
 /// Pages a job reads through its own context (not through template functions).
 fn static_reads(site: &Site, shared: &Shared, job: &Job) -> Vec<usize> {
     let slice = |pages: &[usize], per_page: usize, number: usize| -> Vec<usize> {
@@ -284,6 +323,9 @@ pub fn jobs(site: &Site, taxonomies: &Taxonomies) -> Vec<Job> {
         jobs.extend((1..=count).map(|n| Job::Section(i, n)));
     }
     for ((lang, taxonomy), terms) in taxonomies {
+        if !site.config.taxonomy(taxonomy).is_some_and(|t| t.render) {
+            continue;
+        }
         jobs.push(Job::TaxonomyList { lang: lang.clone(), taxonomy: taxonomy.clone() });
         let per_page = site.config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(site.config.paginate_by).max(1);
         for (slug, term) in terms {

@@ -131,7 +131,7 @@ fn alternate_groups(site: &Site, taxonomies: &Taxonomies) -> Vec<Vec<Entry>> {
                 lastmod: page_updated(p),
             });
     }
-    for ((lang, taxonomy), terms) in taxonomies {
+    for ((lang, taxonomy), terms) in taxonomies.iter().filter(|((_, t), _)| config.taxonomy(t).is_some_and(|t| t.render)) {
         let list_url = format!("{}{}/", config.language_root(lang), slugify(taxonomy, lang));
         groups
             .entry((2, taxonomy.clone()))
