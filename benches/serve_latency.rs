@@ -15,7 +15,7 @@ fn main() {
     let edits: usize = std::env::var("EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    sitegen::tessera_site(&root, n);
+    sitegen::tessera_site(&root, n, true);
     let port = 20_000 + (std::process::id() % 10_000) as u16;
     let started = Instant::now();
     let mut server = Command::new(env!("CARGO_BIN_EXE_tessera"))

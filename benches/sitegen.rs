@@ -42,12 +42,13 @@ fn date(i: usize) -> String {
     format!("20{:02}-{:02}-{:02}", 10 + i % 15, 1 + i % 12, 1 + i % 28)
 }
 
-/// Writes `n` articles per language for tessera into `root`.
-pub fn tessera_site(root: &Path, n: usize) {
+/// Writes `n` articles per language for tessera into `root`; `search` adds the Pagefind index
+/// (Hugo builds none).
+pub fn tessera_site(root: &Path, n: usize, search: bool) {
     let news = root.join("content/news");
     std::fs::create_dir_all(&news).unwrap();
     std::fs::create_dir_all(root.join("templates")).unwrap();
-    let mut config = String::from("base_url: https://example.org/\ntitle: Bench\ndefault_language: en\npaginate_by: 10\ntaxonomies:\n  - name: tags\nlanguages:\n");
+    let mut config = format!("base_url: https://example.org/\ntitle: Bench\ndefault_language: en\npaginate_by: 10\nsearch: {search}\ntaxonomies:\n  - name: tags\nlanguages:\n");
     for (w, (code, name)) in LANGS.iter().enumerate() {
         let _ = writeln!(config, "  - {{code: {code}, name: {name}, weight: {w}}}");
         std::fs::write(root.join(format!("content/_index.{code}.md")), "---\ntitle: Home\n---\n").unwrap();

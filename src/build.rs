@@ -325,6 +325,19 @@ impl Session {
         update
     }
 
+    /// Runs `f` with the renderer and the current site as its input.
+    fn with_renderer<T>(&mut self, f: impl FnOnce(&mut render::Renderer, &RenderInput) -> T) -> T {
+        let direction = direction_of(&self.built.localizer);
+        let input = RenderInput {
+            site: &self.built.site,
+            pages: &self.pages_md,
+            sections: &self.sections_md,
+            templates: &self.built.templates,
+            direction: &direction,
+        };
+        f(&mut self.renderer, &input)
+    }
+
     /// Re-reads one edited page. `None` when the edit changes the page's place in the site
     /// (title, date, URL, taxonomies, translations…) or the file is new or gone.
     fn patch_page(&mut self, path: &Path) -> Result<Option<(usize, Vec<(String, Vec<u8>)>)>, Diagnostics> {
@@ -347,15 +360,7 @@ impl Session {
         })?;
         self.built.site.pages[i] = page;
         self.pages_md[i] = rendered;
-        let direction = direction_of(&self.built.localizer);
-        let input = RenderInput {
-            site: &self.built.site,
-            pages: &self.pages_md,
-            sections: &self.sections_md,
-            templates: &self.built.templates,
-            direction: &direction,
-        };
-        self.renderer.patch_page(&input, i, &self.pages_md[i]).map(|files| Some((i, files)))
+        self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(|files| Some((i, files)))
     }
 
     /// Recompiles the templates and renders again the outputs whose template changed or
@@ -372,17 +377,8 @@ impl Session {
         }
         let affected = templates_depending_on(&new, &changed);
         let tera = compile(&new, &self.built.localizer, &self.assets)?;
-        check_page_templates(&self.built.site, &new, &mut Diagnostics::default());
         self.built.templates = new;
-        let direction = direction_of(&self.built.localizer);
-        let input = RenderInput {
-            site: &self.built.site,
-            pages: &self.pages_md,
-            sections: &self.sections_md,
-            templates: &self.built.templates,
-            direction: &direction,
-        };
-        self.renderer.rerender(tera, &input, &|t, _| affected.contains(t)).map(Some)
+        self.with_renderer(|renderer, input| renderer.rerender(tera, input, &|t, _| affected.contains(t))).map(Some)
     }
 
     /// Reloads UI strings and renders again the outputs in languages whose strings (or whose
@@ -401,15 +397,7 @@ impl Session {
             })
             .map(|l| l.code.clone())
             .collect();
-        let direction = direction_of(&self.built.localizer);
-        let input = RenderInput {
-            site: &self.built.site,
-            pages: &self.pages_md,
-            sections: &self.sections_md,
-            templates: &self.built.templates,
-            direction: &direction,
-        };
-        self.renderer.rerender(tera, &input, &|_, l| l.is_empty() || affected.iter().any(|a| a == l))
+        self.with_renderer(|renderer, input| renderer.rerender(tera, input, &|_, l| l.is_empty() || affected.iter().any(|a| a == l)))
     }
 
     /// Builds everything again and compares with the previous output.

@@ -119,16 +119,7 @@ fn live_edits_reach_the_open_page() {
 fn serves_only_the_site_over_http() {
     let (_tmp, root) = copy_fixture("localised");
     let (_server, origin) = serve(&root);
-    let get = |path: &str| -> (u16, String) {
-        let addr = origin.trim_start_matches("http://");
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        use std::io::{Read, Write};
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        (status, response)
-    };
+    let get = |path: &str| get(&origin, path);
     let (status, body) = get("/ar/news/summit/");
     assert_eq!(status, 200);
     assert!(body.contains(r#"<html lang="ar" dir="rtl">"#) && body.contains("data-tessera-live"));
@@ -146,4 +137,86 @@ fn serves_only_the_site_over_http() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(get(path).0, 200);
+}
+
+/// GETs `path` from the server; (status, body).
+fn get(origin: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = origin.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response)
+}
+
+/// Polls `path` until its body contains `text`.
+fn wait_for_text(origin: &str, path: &str, text: &str, how: &str) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        let (status, body) = get(origin, path);
+        if status == 200 && body.contains(text) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{how}: {path} never showed {text:?}");
+}
+
+#[test]
+fn every_editor_save_style_is_picked_up() {
+    let (_tmp, root) = copy_fixture("localised");
+    let (_server, origin) = serve(&root);
+    let dir = root.join("content/news");
+    let page = dir.join("summit.en.md");
+    let original = read(&page);
+    let with = |text: &str| original.replace("Summit text in en.", text);
+
+    // Truncate, then write (most editors, `std::fs::write`).
+    std::fs::write(&page, with("Truncated and written.")).unwrap();
+    wait_for_text(&origin, "/news/summit/", "Truncated and written.", "truncate-then-write");
+
+    // In place, without truncating first: overwrite from the start, then cut the rest.
+    {
+        use std::io::{Seek, Write};
+        let text = with("Written in place.");
+        let mut f = std::fs::OpenOptions::new().write(true).open(&page).unwrap();
+        f.seek(std::io::SeekFrom::Start(0)).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f.set_len(text.len() as u64).unwrap();
+    }
+    wait_for_text(&origin, "/news/summit/", "Written in place.", "in-place write");
+
+    // Atomic: a temporary file renamed over the page.
+    let temp = dir.join(".summit.en.md.tmp");
+    std::fs::write(&temp, with("Renamed into place.")).unwrap();
+    std::fs::rename(&temp, &page).unwrap();
+    wait_for_text(&origin, "/news/summit/", "Renamed into place.", "temp file then rename");
+
+    // Vim: probe file 4913, swap file, the page renamed to a backup, a new file written, the
+    // backup removed.
+    std::fs::write(dir.join("4913"), "").unwrap();
+    std::fs::remove_file(dir.join("4913")).unwrap();
+    std::fs::write(dir.join(".summit.en.md.swp"), "swap").unwrap();
+    std::fs::rename(&page, dir.join("summit.en.md~")).unwrap();
+    std::fs::write(&page, with("Saved the vim way.")).unwrap();
+    std::fs::remove_file(dir.join("summit.en.md~")).unwrap();
+    std::fs::remove_file(dir.join(".summit.en.md.swp")).unwrap();
+    wait_for_text(&origin, "/news/summit/", "Saved the vim way.", "vim's rename dance");
+
+    // A new folder with a section and a page.
+    let events = root.join("content/events");
+    std::fs::create_dir(&events).unwrap();
+    std::fs::write(events.join("_index.en.md"), "---\ntitle: Events\n---\n").unwrap();
+    std::fs::write(events.join("forum.en.md"), "---\ntitle: Forum\ndate: 2024-11-14\n---\nA forum in a new folder.\n").unwrap();
+    wait_for_text(&origin, "/events/forum/", "A forum in a new folder.", "new folder");
+
+    // A deleted page's URL goes away.
+    std::fs::remove_file(events.join("forum.en.md")).unwrap();
+    let started = Instant::now();
+    while get(&origin, "/events/forum/").0 != 404 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(&origin, "/events/forum/").0, 404, "deleted page still served");
 }

@@ -104,8 +104,19 @@ pub fn write(output: &Output, out: &Path) -> Result<()> {
         return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
     }
     if let Some(old) = old {
-        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+        remove_tree(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
     }
+    Ok(())
+}
+
+/// Removes a folder tree tessera wrote, its top-level entries in parallel (a site has a folder
+/// per language and section, and removing tens of thousands of files one by one is slow).
+fn remove_tree(dir: &Path) -> Result<()> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| -> std::io::Result<()> {
+        if path.is_dir() && !path.is_symlink() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) }
+    })?;
+    std::fs::remove_dir(dir)?;
     Ok(())
 }
 
