@@ -179,7 +179,7 @@ fn prepare(
         }
     };
     let partners = partners::find(&format!("{title}\n{body}"), &config.partners);
-    let slug = write::slugify(&title);
+    let slug = write::slugify(&title, &lang);
     let page = Path::new("content")
         .join(&options.section)
         .join(format!("{slug}.{lang}.md"));

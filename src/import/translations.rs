@@ -195,7 +195,7 @@ fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> St
     if let Some(y) = year {
         parts.push(y.to_string());
     }
-    crate::import::write::slugify(&parts.join(" "))
+    crate::import::write::slugify(&parts.join(" "), "en")
 }
 
 #[cfg(test)]

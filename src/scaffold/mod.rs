@@ -35,6 +35,12 @@ const PAGES: &[(&str, &str)] = &[
     ("content/news/_index.hi.md", "---\ntitle: समाचार\n---\n"),
     ("content/news/_index.az.md", "---\ntitle: Xəbərlər\n---\n"),
     ("content/news/_index.ar.md", "---\ntitle: الأخبار\n---\n"),
+    ("content/search.en.md", "---\ntitle: Search\ntemplate: search.html\n---\n"),
+    ("content/search.hi.md", "---\ntitle: खोज\ntemplate: search.html\n---\n"),
+    ("content/search.az.md", "---\ntitle: Axtarış\ntemplate: search.html\n---\n"),
+    ("content/search.ar.md", "---\ntitle: بحث\ntemplate: search.html\n---\n"),
+    ("content/about.en.md", "---\ntitle: About\n---\nWho we are and how we work together.\n"),
+    ("content/about.ar.md", "---\ntitle: من نحن\n---\nمن نحن وكيف نعمل معاً.\n"),
     ("content/news/first-meeting.en.md", "---\ntitle: Our first meeting\ndate: 2024-12-22\ntaxonomies:\n  topics: [cooperation]\n---\nThe network met for the first time.\n"),
     ("content/news/first-meeting.ar.md", "---\ntitle: اجتماعنا الأول\ndate: 2024-12-22\ntaxonomies:\n  topics: [التعاون]\n---\nاجتمعت الشبكة لأول مرة.\n"),
 ];
