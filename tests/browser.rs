@@ -186,7 +186,7 @@ fn a_site_made_by_tessera_new_loads_without_errors() {
     let mut failures = Vec::new();
     for lang in LANGUAGES {
         let root = lang_prefix(lang);
-        for path in [root.clone(), format!("{root}news/"), format!("{root}topics/"), format!("{root}partners/"), format!("{root}404.html")] {
+        for path in [root.clone(), format!("{root}news/"), format!("{root}topics/"), format!("{root}partners/"), format!("{root}404.html"), format!("{root}search/"), format!("{root}about/")] {
             let visit = harness().open_at(origin, &path, harness::VIEWPORT);
             let (html_lang, h1): (String, String) =
                 visit.eval("[document.documentElement.lang, document.querySelector('main h1')?.textContent.trim() ?? '']");
