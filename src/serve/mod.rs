@@ -82,13 +82,7 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     for w in &session.built.warnings {
         say_err!("{w}");
     }
-    say!(
-        "built {} pages in {} ms; serving {} at {base_url}{}",
-        session.built.site.pages.len(),
-        started.elapsed().as_millis(),
-        options.root.display(),
-        if options.watch { " (watching for changes)" } else { "" }
-    );
+    let pages = session.built.site.pages.len();
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
         session: RwLock::new(session),
@@ -98,6 +92,13 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     });
     refresh_search_when_quiet(shared.clone());
     let _watcher = if options.watch { Some(watch(options.root.clone(), shared.clone())?) } else { None };
+    // Announced once edits are being watched, so an edit made right after this line counts.
+    say!(
+        "built {pages} pages in {} ms; serving {} at {base_url}{}",
+        started.elapsed().as_millis(),
+        options.root.display(),
+        if options.watch { " (watching for changes)" } else { "" }
+    );
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&base_url).spawn();
     }
