@@ -292,7 +292,7 @@ impl Session {
     }
 
     /// Puts generated files into the output, noting those whose bytes changed.
-    fn merge_files(&mut self, files: Vec<(String, Vec<u8>)>, update: &mut Update) {
+    fn merge_files(&mut self, files: render::Files, update: &mut Update) {
         for (path, bytes) in files {
             if self.built.output.files.get(&path) != Some(&bytes) {
                 update.changed.push(path.clone());
@@ -309,7 +309,7 @@ impl Session {
     }
 
     /// Puts a search bundle built from [`crate::search::pages`] of this site into the output.
-    pub fn replace_search(&mut self, fresh: Vec<(String, Vec<u8>)>) -> Update {
+    pub fn replace_search(&mut self, fresh: render::Files) -> Update {
         let mut update = Update { kind: "search", ..Update::default() };
         let bundle = format!("{}/", crate::search::BUNDLE_DIR);
         let old: Vec<String> = self.built.output.files.keys().filter(|p| p.starts_with(&bundle)).cloned().collect();
@@ -340,7 +340,7 @@ impl Session {
 
     /// Re-reads one edited page. `None` when the edit changes the page's place in the site
     /// (title, date, URL, taxonomies, translations…) or the file is new or gone.
-    fn patch_page(&mut self, path: &Path) -> Result<Option<(usize, Vec<(String, Vec<u8>)>)>, Diagnostics> {
+    fn patch_page(&mut self, path: &Path) -> Result<Option<(usize, render::Files)>, Diagnostics> {
         let Some(i) = self.built.site.pages.iter().position(|p| p.file == path) else { return Ok(None) };
         let Ok(text) = std::fs::read_to_string(self.root.join(path)) else { return Ok(None) };
         let (front, body, body_line) = content::split_front_matter(&text, path)?;
@@ -365,7 +365,7 @@ impl Session {
 
     /// Recompiles the templates and renders again the outputs whose template changed or
     /// extends, includes or imports one that did. `None` when templates were added or removed.
-    fn reload_templates(&mut self) -> Result<Option<Vec<(String, Vec<u8>)>>, Diagnostics> {
+    fn reload_templates(&mut self) -> Result<Option<render::Files>, Diagnostics> {
         let new = TemplateSources::load(&self.root, self.built.site.config.theme.as_deref())?;
         let old = &self.built.templates;
         if new.files.keys().ne(old.files.keys()) {
@@ -383,7 +383,7 @@ impl Session {
 
     /// Reloads UI strings and renders again the outputs in languages whose strings (or whose
     /// fallback languages' strings) changed.
-    fn reload_locales(&mut self, lang: Option<&str>) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    fn reload_locales(&mut self, lang: Option<&str>) -> Result<render::Files, Diagnostics> {
         let localizer = load_localizer(&self.root, &self.built.site.config)?;
         let tera = compile(&self.built.templates, &localizer, &self.assets)?;
         self.built.localizer = localizer;

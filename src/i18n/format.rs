@@ -76,11 +76,9 @@ pub(crate) fn numbering_index(numbering: Option<&str>) -> usize {
 /// UTC) or a local date-time (`2024-12-22T10:00:00`, `2024-12-22 10:00:00`).
 pub(crate) fn parse_date(input: &str) -> Result<chrono::NaiveDate, String> {
     let input = input.trim();
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(input, "%Y-%m-%d") {
+    // The formats front matter accepts, then local date-times.
+    if let Some(d) = crate::content::parse_date(input) {
         return Ok(d);
-    }
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(input) {
-        return Ok(dt.date_naive());
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     {

@@ -69,7 +69,7 @@ fn writer_ends_paragraphs(lines: &[String]) -> bool {
 }
 
 fn open_end(c: char) -> bool {
-    c.is_alphanumeric() || c == ',' || c == '،' || crate::import::text::is_mark(c)
+    c.is_alphanumeric() || c == ',' || c == '،' || unicode_normalization::char::is_combining_mark(c)
 }
 
 fn join_kind(prev: &str, next: &str, sentences: bool) -> Option<JoinKind> {

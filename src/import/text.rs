@@ -13,10 +13,6 @@ pub fn normalize(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn is_mark(c: char) -> bool {
-    unicode_normalization::char::is_combining_mark(c)
-}
-
 /// Words in the UAX #29 sense (`COP29-da` is `COP29`, `da`), digits made ASCII.
 pub fn words(text: &str) -> Vec<String> {
     text.unicode_words().map(ascii_digits).collect()

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub fn render(
     site: &Site,
     written: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+) -> Result<crate::render::Files, Diagnostics> {
     let config = &site.config;
     let mut errors = Diagnostics::default();
     let mut files: BTreeMap<String, (String, Vec<u8>)> = BTreeMap::new();

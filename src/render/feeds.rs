@@ -18,7 +18,7 @@ pub fn render(
     rendered: &[Rendered],
     taxonomies: &Taxonomies,
     select: &dyn Fn(&str, Option<(&str, &str)>) -> bool,
-) -> Vec<(String, Vec<u8>)> {
+) -> crate::render::Files {
     let config = &site.config;
     let mut feeds = Vec::new();
     for lang in config.language_codes().into_iter().filter(|l| select(l, None)) {

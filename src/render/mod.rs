@@ -33,6 +33,9 @@ pub struct Output {
     pub copies: BTreeMap<String, PathBuf>,
 }
 
+/// Generated files as (path in the output, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// What one render job produces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
@@ -199,7 +202,7 @@ impl Renderer {
 
     /// Replaces page `i`'s value (its content changed, not its place in the site) and renders
     /// again every output that read it.
-    pub fn patch_page(&mut self, input: &RenderInput, i: usize, rendered: &Rendered) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    pub fn patch_page(&mut self, input: &RenderInput, i: usize, rendered: &Rendered) -> Result<Files, Diagnostics> {
         let value = views::page_value(input.site, &input.site.pages[i], rendered);
         self.shared.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
         let jobs = self.readers[i].clone();
@@ -215,7 +218,7 @@ impl Renderer {
         mut tera: tera::Tera,
         input: &RenderInput,
         select: &dyn Fn(&str, &str) -> bool,
-    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    ) -> Result<Files, Diagnostics> {
         register_functions(&mut tera, input.site, &self.shared);
         self.tera = tera;
         let jobs: Vec<usize> =
@@ -230,7 +233,7 @@ impl Renderer {
         &self.shared.taxonomies
     }
 
-    fn render_jobs(&self, input: &RenderInput, jobs: &[usize]) -> Result<(Vec<(String, Vec<u8>)>, Vec<(String, String)>), Diagnostics> {
+    fn render_jobs(&self, input: &RenderInput, jobs: &[usize]) -> Result<(Files, Vec<(String, String)>), Diagnostics> {
         let results: Vec<Result<Rendering, Diagnostic>> =
             jobs.par_iter().map(|&j| render_job(&self.tera, input, &self.shared, j, &self.jobs[j])).collect();
         let mut files = Vec::with_capacity(results.len());
@@ -289,18 +292,15 @@ fn job_source(site: &Site, job: &Job) -> (PathBuf, String) {
 
 /// Pages a job reads through its own context (not through template functions).
 fn static_reads(site: &Site, shared: &Shared, job: &Job) -> Vec<usize> {
-    let slice = |pages: &[usize], per_page: usize, number: usize| -> Vec<usize> {
-        pages.iter().skip((number - 1) * per_page).take(per_page).copied().collect()
-    };
     match job {
         Job::Page(i) | Job::StandIn { page: i, .. } => vec![*i],
         Job::Section(i, n) => {
             let s = &site.sections[*i];
-            slice(&s.pages, s.front.paginate_by.unwrap_or(site.config.paginate_by).max(1), *n)
+            pager_slice(&s.pages, section_per_page(site, s), *n).to_vec()
         }
         Job::TaxonomyTerm { lang, taxonomy, term, number } => {
-            let per_page = site.config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(site.config.paginate_by).max(1);
-            slice(&shared.taxonomies[&(lang.clone(), taxonomy.clone())][term].pages, per_page, *number)
+            let pages = &shared.taxonomies[&(lang.clone(), taxonomy.clone())][term].pages;
+            pager_slice(pages, taxonomy_per_page(&site.config, taxonomy), *number).to_vec()
         }
         Job::TaxonomyList { .. } | Job::NotFound(_) | Job::LanguageChooser => vec![],
     }
@@ -318,7 +318,7 @@ struct Rendering {
 pub fn jobs(site: &Site, taxonomies: &Taxonomies) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for (i, s) in site.sections.iter().enumerate() {
-        let per_page = s.front.paginate_by.unwrap_or(site.config.paginate_by).max(1);
+        let per_page = section_per_page(site, s);
         let count = s.pages.len().div_ceil(per_page).max(1);
         jobs.extend((1..=count).map(|n| Job::Section(i, n)));
     }
@@ -327,7 +327,7 @@ pub fn jobs(site: &Site, taxonomies: &Taxonomies) -> Vec<Job> {
             continue;
         }
         jobs.push(Job::TaxonomyList { lang: lang.clone(), taxonomy: taxonomy.clone() });
-        let per_page = site.config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(site.config.paginate_by).max(1);
+        let per_page = taxonomy_per_page(&site.config, taxonomy);
         for (slug, term) in terms {
             let count = term.pages.len().div_ceil(per_page).max(1);
             jobs.extend((1..=count).map(|number| Job::TaxonomyTerm {
@@ -383,6 +383,22 @@ pub fn output_dir(config: &crate::config::SiteConfig, url: &str) -> String {
     url.strip_prefix(&config.base_path()).unwrap_or(url.trim_start_matches('/')).to_string()
 }
 
+/// Pages per listing page of a section: its own `paginate_by`, else the site's.
+fn section_per_page(site: &Site, section: &crate::content::Section) -> usize {
+    section.front.paginate_by.unwrap_or(site.config.paginate_by).max(1)
+}
+
+/// Pages per listing page of a taxonomy term: the taxonomy's `paginate_by`, else the site's.
+fn taxonomy_per_page(config: &crate::config::SiteConfig, taxonomy: &str) -> usize {
+    config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(config.paginate_by).max(1)
+}
+
+/// The pages shown on listing page `number` (1-based).
+fn pager_slice(pages: &[usize], per_page: usize, number: usize) -> &[usize] {
+    let start = ((number - 1) * per_page).min(pages.len());
+    &pages[start..(start + per_page).min(pages.len())]
+}
+
 /// URL of listing page `n` of a listing at `url`.
 fn pager_url(url: &str, n: usize) -> String {
     if n <= 1 { url.to_string() } else { format!("{url}page/{n}/") }
@@ -390,8 +406,7 @@ fn pager_url(url: &str, n: usize) -> String {
 
 fn paginator(shared: &Shared, url: &str, pages: &[usize], per_page: usize, number: usize) -> Value {
     let total = pages.len().div_ceil(per_page).max(1);
-    let slice: Vec<Value> =
-        pages.iter().skip((number - 1) * per_page).take(per_page).map(|&i| shared.page(i)).collect();
+    let slice: Vec<Value> = pager_slice(pages, per_page, number).iter().map(|&i| shared.page(i)).collect();
     map(vec![
         ("number", number.into()),
         ("total_pages", total.into()),
@@ -441,7 +456,7 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: u
             let template = section.front.template.clone().unwrap_or_else(|| default.into());
             let url = pager_url(&section.url, *number);
             let mut ctx = base_context(shared, input, &section.lang, &template, &url);
-            let per_page = section.front.paginate_by.unwrap_or(config.paginate_by).max(1);
+            let per_page = section_per_page(site, section);
             ctx.insert_value("section", shared.sections[*i].clone());
             ctx.insert_value("paginator", paginator(shared, &section.url, &section.pages, per_page, *number));
             ctx.insert_value("translations", shared.sections[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none));
@@ -474,7 +489,7 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: u
             let url = pager_url(&t.url, *number);
             let template = pick(tera, &[&format!("{taxonomy}/single.html"), "taxonomy_term.html"]);
             let mut ctx = base_context(shared, input, lang, &template, &url);
-            let per_page = config.taxonomy(taxonomy).and_then(|t| t.paginate_by).unwrap_or(config.paginate_by).max(1);
+            let per_page = taxonomy_per_page(config, taxonomy);
             ctx.insert_value(
                 "taxonomy",
                 map(vec![

@@ -17,7 +17,7 @@ struct Entry {
 }
 
 /// Every sitemap file and robots.txt as (path in the output, bytes).
-pub fn render(site: &Site, taxonomies: &Taxonomies) -> Vec<(String, Vec<u8>)> {
+pub fn render(site: &Site, taxonomies: &Taxonomies) -> crate::render::Files {
     let config = &site.config;
     let groups = alternate_groups(site, taxonomies);
     let mut files = Vec::new();

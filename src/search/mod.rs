@@ -15,7 +15,7 @@ pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Indexes every generated HTML page of `output` and returns the bundle's files as
 /// (path in the output, bytes).
-pub fn index(config: &SiteConfig, output: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+pub fn index(config: &SiteConfig, output: &Output) -> Result<crate::render::Files, Diagnostics> {
     index_pages(pages(config, output))
 }
 
@@ -37,12 +37,12 @@ pub fn pages(config: &SiteConfig, output: &Output) -> Vec<(String, String)> {
 }
 
 /// Builds the search bundle from (URL, HTML) pages.
-pub fn index_pages(pages: Vec<(String, String)>) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+pub fn index_pages(pages: Vec<(String, String)>) -> Result<crate::render::Files, Diagnostics> {
     // Pagefind is async. A thread of its own keeps its runtime apart from any runtime the caller
     // runs in (`tessera serve` builds from inside one).
     let result = std::thread::scope(|scope| {
         scope
-            .spawn(|| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+            .spawn(|| -> anyhow::Result<crate::render::Files> {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()?;
@@ -60,7 +60,7 @@ pub fn index_pages(pages: Vec<(String, String)>) -> Result<Vec<(String, Vec<u8>)
     })
 }
 
-async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<crate::render::Files> {
     let options = PagefindServiceConfig::builder()
         .keep_index_url(false)
         .build();
