@@ -12,7 +12,13 @@ use std::time::{Duration, Instant};
 fn time(mut cmd: Command) -> Duration {
     let started = Instant::now();
     let out = cmd.output().expect("run");
-    assert!(out.status.success(), "{:?} failed: {}{}", cmd, String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}{}",
+        cmd,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     started.elapsed()
 }
 
@@ -36,8 +42,13 @@ fn main() {
     let with_search = tmp.path().join("tessera-search");
     sitegen::tessera_site(&with_search, n, true);
     let tessera = env!("CARGO_BIN_EXE_tessera");
-    let hugo_version = Command::new("hugo").arg("version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    println!("{n} articles x 4 languages = {} pages; {} cores", n * 4, std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1));
+    let hugo_version =
+        Command::new("hugo").arg("version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    println!(
+        "{n} articles x 4 languages = {} pages; {} cores",
+        n * 4,
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
+    );
     // The file system is still busy with the previous run's deletions for a while; let it settle
     // so neither tool pays for the other's work.
     let pause = Duration::from_secs(std::env::var("PAUSE").ok().and_then(|v| v.parse().ok()).unwrap_or(15));
@@ -53,16 +64,31 @@ fn main() {
         let h = match &hugo_version {
             Ok(_) => {
                 let mut c = Command::new("hugo");
-                c.args(["--quiet", "--source", hs.to_str().unwrap(), "--destination", tmp.path().join("out-hugo").to_str().unwrap(), "--cleanDestinationDir"]);
+                c.args([
+                    "--quiet",
+                    "--source",
+                    hs.to_str().unwrap(),
+                    "--destination",
+                    tmp.path().join("out-hugo").to_str().unwrap(),
+                    "--cleanDestinationDir",
+                ]);
                 let h = time(c);
                 h_all.push(h);
                 Some(h)
             }
             Err(_) => None,
         };
-        println!("run {run}: tessera {:>8.0} ms   hugo {}", t.as_secs_f64() * 1000.0, h.map(|h| format!("{:>8.0} ms", h.as_secs_f64() * 1000.0)).unwrap_or_else(|| "not installed".into()));
+        println!(
+            "run {run}: tessera {:>8.0} ms   hugo {}",
+            t.as_secs_f64() * 1000.0,
+            h.map(|h| format!("{:>8.0} ms", h.as_secs_f64() * 1000.0)).unwrap_or_else(|| "not installed".into())
+        );
     }
-    println!("tessera wrote {} files, hugo {} files", count_files(&tmp.path().join("out-tessera")), count_files(&tmp.path().join("out-hugo")));
+    println!(
+        "tessera wrote {} files, hugo {} files",
+        count_files(&tmp.path().join("out-tessera")),
+        count_files(&tmp.path().join("out-hugo"))
+    );
     // Rendering only, nothing written: separates the generators' own work from the file
     // system's (creating and deleting ~48,000 files and folders dominates, and varies, on disks
     // that have just deleted as many).
@@ -76,7 +102,11 @@ fn main() {
             let mut c = Command::new("hugo");
             c.args(["--quiet", "--renderToMemory", "--source", hs.to_str().unwrap()]);
             let h = time(c);
-            println!("in memory, run {run}: tessera check {:>8.0} ms   hugo --renderToMemory {:>8.0} ms", t.as_secs_f64() * 1000.0, h.as_secs_f64() * 1000.0);
+            println!(
+                "in memory, run {run}: tessera check {:>8.0} ms   hugo --renderToMemory {:>8.0} ms",
+                t.as_secs_f64() * 1000.0,
+                h.as_secs_f64() * 1000.0
+            );
             t_mem.push(t);
             h_mem.push(h);
         }
@@ -85,7 +115,11 @@ fn main() {
     let mut c = Command::new(tessera);
     c.args(["build", "--root", with_search.to_str().unwrap(), "--output", tmp.path().join("out-search").to_str().unwrap()]);
     let s = time(c);
-    println!("tessera with the search index: {:.0} ms ({} files)", s.as_secs_f64() * 1000.0, count_files(&tmp.path().join("out-search")));
+    println!(
+        "tessera with the search index: {:.0} ms ({} files)",
+        s.as_secs_f64() * 1000.0,
+        count_files(&tmp.path().join("out-search"))
+    );
     let median = |v: &mut Vec<Duration>| -> Duration {
         v.sort();
         v[v.len() / 2]
@@ -109,6 +143,11 @@ fn main() {
     }
     if !h_mem.is_empty() {
         let (t, h) = (median(&mut t_mem), median(&mut h_mem));
-        println!("in memory, median of {runs}: tessera {:.0} ms, hugo {:.0} ms; tessera/hugo = {:.2}", ms(t), ms(h), ms(t) / ms(h));
+        println!(
+            "in memory, median of {runs}: tessera {:.0} ms, hugo {:.0} ms; tessera/hugo = {:.2}",
+            ms(t),
+            ms(h),
+            ms(t) / ms(h)
+        );
     }
 }

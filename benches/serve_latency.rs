@@ -65,7 +65,13 @@ fn main() {
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let p = |q: f64| ms(latencies[((latencies.len() as f64 - 1.0) * q).round() as usize]);
-    println!("edit -> reload sent over {edits} one-word edits: p50 {:.1} ms, p95 {:.1} ms, min {:.1} ms, max {:.1} ms", p(0.5), p(0.95), ms(latencies[0]), ms(*latencies.last().unwrap()));
+    println!(
+        "edit -> reload sent over {edits} one-word edits: p50 {:.1} ms, p95 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        p(0.5),
+        p(0.95),
+        ms(latencies[0]),
+        ms(*latencies.last().unwrap())
+    );
 }
 
 fn wait_for(events: &mut BufReader<TcpStream>, wanted: &str) {

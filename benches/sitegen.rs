@@ -9,7 +9,18 @@ use std::path::Path;
 pub const LANGS: [(&str, &str); 4] = [("en", "English"), ("hi", "हिन्दी"), ("az", "Azərbaycan dili"), ("ar", "العربية")];
 
 const WORDS: [&[&str]; 4] = [
-    &["network", "partners", "cooperation", "conference", "sustainable", "development", "innovation", "members", "regional", "experts"],
+    &[
+        "network",
+        "partners",
+        "cooperation",
+        "conference",
+        "sustainable",
+        "development",
+        "innovation",
+        "members",
+        "regional",
+        "experts",
+    ],
     &["नेटवर्क", "साझेदार", "सहयोग", "सम्मेलन", "सतत", "विकास", "नवाचार", "सदस्य", "क्षेत्रीय", "विशेषज्ञ"],
     &["şəbəkə", "tərəfdaşlar", "əməkdaşlıq", "konfrans", "davamlı", "inkişaf", "innovasiya", "üzvlər", "regional", "ekspertlər"],
     &["الشبكة", "الشركاء", "التعاون", "المؤتمر", "المستدامة", "التنمية", "الابتكار", "الأعضاء", "الجهوية", "الخبراء"],
@@ -48,7 +59,9 @@ pub fn tessera_site(root: &Path, n: usize, search: bool) {
     let news = root.join("content/news");
     std::fs::create_dir_all(&news).unwrap();
     std::fs::create_dir_all(root.join("templates")).unwrap();
-    let mut config = format!("base_url: https://example.org/\ntitle: Bench\ndefault_language: en\npaginate_by: 10\nsearch: {search}\ntaxonomies:\n  - name: tags\nlanguages:\n");
+    let mut config = format!(
+        "base_url: https://example.org/\ntitle: Bench\ndefault_language: en\npaginate_by: 10\nsearch: {search}\ntaxonomies:\n  - name: tags\nlanguages:\n"
+    );
     for (w, (code, name)) in LANGS.iter().enumerate() {
         let _ = writeln!(config, "  - {{code: {code}, name: {name}, weight: {w}}}");
         std::fs::write(root.join(format!("content/_index.{code}.md")), "---\ntitle: Home\n---\n").unwrap();
@@ -68,13 +81,25 @@ pub fn tessera_site(root: &Path, n: usize, search: bool) {
         }
     }
     let t = |name: &str, text: &str| std::fs::write(root.join("templates").join(name), text).unwrap();
-    t("base.html", "<!doctype html>\n<html lang=\"{{ lang }}\" dir=\"{{ dir }}\"><head><meta charset=\"utf-8\"><title>{% block title %}{{ config.title }}{% endblock %}</title>\n{% for tr in translations %}{% if tr.exists %}<link rel=\"alternate\" hreflang=\"{{ tr.code }}\" href=\"{{ tr.permalink }}\">{% endif %}{% endfor %}</head>\n<body><nav>{% for tr in translations %}{% if tr.exists %}<a href=\"{{ tr.url }}\">{{ tr.name }}</a> {% endif %}{% endfor %}</nav><main>{% block content %}{% endblock %}</main></body></html>\n");
-    t("page.html", "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<article><h1>{{ page.title }}</h1><time>{{ page.date }}</time><p>{{ page.reading_time }} min</p>{{ page.content | safe }}</article>{% endblock %}");
+    t(
+        "base.html",
+        "<!doctype html>\n<html lang=\"{{ lang }}\" dir=\"{{ dir }}\"><head><meta charset=\"utf-8\"><title>{% block title %}{{ config.title }}{% endblock %}</title>\n{% for tr in translations %}{% if tr.exists %}<link rel=\"alternate\" hreflang=\"{{ tr.code }}\" href=\"{{ tr.permalink }}\">{% endif %}{% endfor %}</head>\n<body><nav>{% for tr in translations %}{% if tr.exists %}<a href=\"{{ tr.url }}\">{{ tr.name }}</a> {% endif %}{% endfor %}</nav><main>{% block content %}{% endblock %}</main></body></html>\n",
+    );
+    t(
+        "page.html",
+        "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<article><h1>{{ page.title }}</h1><time>{{ page.date }}</time><p>{{ page.reading_time }} min</p>{{ page.content | safe }}</article>{% endblock %}",
+    );
     let list = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a> {{ p.summary | safe }}</li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">next</a>{% endif %}{% endblock %}";
     t("section.html", list);
     t("index.html", list);
-    t("taxonomy_list.html", "{% extends \"base.html\" %}{% block content %}<ul>{% for t in terms %}<li><a href=\"{{ t.url }}\">{{ t.name }}</a></li>{% endfor %}</ul>{% endblock %}");
-    t("taxonomy_term.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">next</a>{% endif %}{% endblock %}");
+    t(
+        "taxonomy_list.html",
+        "{% extends \"base.html\" %}{% block content %}<ul>{% for t in terms %}<li><a href=\"{{ t.url }}\">{{ t.name }}</a></li>{% endfor %}</ul>{% endblock %}",
+    );
+    t(
+        "taxonomy_term.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">next</a>{% endif %}{% endblock %}",
+    );
 }
 
 /// Writes the same articles for Hugo into `root`.
@@ -83,7 +108,9 @@ pub fn hugo_site(root: &Path, n: usize) {
     std::fs::create_dir_all(&news).unwrap();
     let layouts = root.join("layouts/_default");
     std::fs::create_dir_all(&layouts).unwrap();
-    let mut config = String::from("baseURL = 'https://example.org/'\ntitle = 'Bench'\ndefaultContentLanguage = 'en'\npagination.pagerSize = 10\npaginate = 10\ndisableKinds = ['RSS', 'sitemap', 'robotsTXT']\n[taxonomies]\n  tag = 'tags'\n[languages]\n");
+    let mut config = String::from(
+        "baseURL = 'https://example.org/'\ntitle = 'Bench'\ndefaultContentLanguage = 'en'\npagination.pagerSize = 10\npaginate = 10\ndisableKinds = ['RSS', 'sitemap', 'robotsTXT']\n[taxonomies]\n  tag = 'tags'\n[languages]\n",
+    );
     for (w, (code, name)) in LANGS.iter().enumerate() {
         let _ = writeln!(config, "  [languages.{code}]\n    languageName = '{name}'\n    weight = {}", w + 1);
         std::fs::write(root.join(format!("content/_index.{code}.md")), "---\ntitle: Home\n---\n").unwrap();
@@ -103,9 +130,18 @@ pub fn hugo_site(root: &Path, n: usize) {
         }
     }
     let t = |name: &str, text: &str| std::fs::write(layouts.join(name), text).unwrap();
-    t("baseof.html", "<!doctype html>\n<html lang=\"{{ .Site.Language.Lang }}\" dir=\"{{ .Site.Language.LanguageDirection | default \"ltr\" }}\"><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ .Site.Title }}{{ end }}</title>\n{{ range .AllTranslations }}<link rel=\"alternate\" hreflang=\"{{ .Language.Lang }}\" href=\"{{ .Permalink }}\">{{ end }}</head>\n<body><nav>{{ range .AllTranslations }}<a href=\"{{ .RelPermalink }}\">{{ .Language.LanguageName }}</a> {{ end }}</nav><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n");
-    t("single.html", "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}</time><p>{{ .ReadingTime }} min</p>{{ .Content }}</article>{{ end }}");
+    t(
+        "baseof.html",
+        "<!doctype html>\n<html lang=\"{{ .Site.Language.Lang }}\" dir=\"{{ .Site.Language.LanguageDirection | default \"ltr\" }}\"><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ .Site.Title }}{{ end }}</title>\n{{ range .AllTranslations }}<link rel=\"alternate\" hreflang=\"{{ .Language.Lang }}\" href=\"{{ .Permalink }}\">{{ end }}</head>\n<body><nav>{{ range .AllTranslations }}<a href=\"{{ .RelPermalink }}\">{{ .Language.LanguageName }}</a> {{ end }}</nav><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n",
+    );
+    t(
+        "single.html",
+        "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}</time><p>{{ .ReadingTime }} min</p>{{ .Content }}</article>{{ end }}",
+    );
     let list = "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>{{ if $p.HasNext }}<a href=\"{{ $p.Next.URL }}\">next</a>{{ end }}{{ end }}";
     t("list.html", list);
-    t("terms.html", "{{ define \"main\" }}<ul>{{ range .Data.Terms }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a></li>{{ end }}</ul>{{ end }}");
+    t(
+        "terms.html",
+        "{{ define \"main\" }}<ul>{{ range .Data.Terms }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a></li>{{ end }}</ul>{{ end }}",
+    );
 }

@@ -4,6 +4,7 @@
 use crate::config::SiteConfig;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Localizer;
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::render::{self, Output, RenderInput, templates::TemplateSources};
 use rayon::prelude::*;
@@ -11,7 +12,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use crate::i18n::Localizer;
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
@@ -125,11 +125,13 @@ impl Session {
         }
         let links = Links::new(&site);
         let (pages_md, sections_md) = render_markdown(&site, &links, &mut errors);
-        let (Some(templates), Some(tera), Some(localizer)) = (templates, compiled.filter(|_| errors.is_empty()), localizer) else {
+        let (Some(templates), Some(tera), Some(localizer)) = (templates, compiled.filter(|_| errors.is_empty()), localizer)
+        else {
             return Err(errors.sorted());
         };
         let direction = direction_of(&localizer);
-        let input = RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, direction: &direction };
+        let input =
+            RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, direction: &direction };
         let mut renderer = render::Renderer::new(tera, &input)?;
         let mut output = renderer.render_all(&input)?;
         copy_static(root, &site.config, &mut output);
@@ -268,7 +270,10 @@ impl Session {
             pages.iter().any(|p| {
                 p.lang == lang
                     && term.is_none_or(|(taxonomy, slug)| {
-                        p.front.taxonomies.get(taxonomy).is_some_and(|terms| terms.iter().any(|t| content::slug::slugify(t, lang) == slug))
+                        p.front
+                            .taxonomies
+                            .get(taxonomy)
+                            .is_some_and(|terms| terms.iter().any(|t| content::slug::slugify(t, lang) == slug))
                     })
             })
         };
@@ -352,12 +357,16 @@ impl Session {
         page.title = page.front.title.clone().unwrap_or_else(|| old.title.clone());
         page.date = page.front.date.as_deref().and_then(content::parse_date);
         page.updated = page.front.updated.as_deref().and_then(content::parse_date);
-        if !same_place(old, &page) || page.front.date.is_some() != page.date.is_some() || page.front.updated.is_some() != page.updated.is_some() {
+        if !same_place(old, &page)
+            || page.front.date.is_some() != page.date.is_some()
+            || page.front.updated.is_some() != page.updated.is_some()
+        {
             return Ok(None);
         }
-        let rendered = markdown::render(&page.body, &page.lang, &self.built.site.config.markdown, &self.links).map_err(|errs| {
-            Diagnostics(errs.into_iter().map(|e| Diagnostic::new(path, body_line + e.line - 1, 1, e.message)).collect())
-        })?;
+        let rendered =
+            markdown::render(&page.body, &page.lang, &self.built.site.config.markdown, &self.links).map_err(|errs| {
+                Diagnostics(errs.into_iter().map(|e| Diagnostic::new(path, body_line + e.line - 1, 1, e.message)).collect())
+            })?;
         self.built.site.pages[i] = page;
         self.pages_md[i] = rendered;
         self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(|files| Some((i, files)))
@@ -371,7 +380,8 @@ impl Session {
         if new.files.keys().ne(old.files.keys()) {
             return Ok(None);
         }
-        let changed: Vec<&String> = new.files.iter().filter(|(n, (_, t))| old.files.get(*n).map(|(_, o)| o) != Some(t)).map(|(n, _)| n).collect();
+        let changed: Vec<&String> =
+            new.files.iter().filter(|(n, (_, t))| old.files.get(*n).map(|(_, o)| o) != Some(t)).map(|(n, _)| n).collect();
         if changed.iter().any(|n| new.files[*n].1.contains("{% component")) {
             return Ok(None);
         }
@@ -393,11 +403,15 @@ impl Session {
             .iter()
             .filter(|l| match lang {
                 None => true,
-                Some(changed) => l.code == changed || l.fallback.iter().any(|f| f == changed) || changed == config.default_language,
+                Some(changed) => {
+                    l.code == changed || l.fallback.iter().any(|f| f == changed) || changed == config.default_language
+                }
             })
             .map(|l| l.code.clone())
             .collect();
-        self.with_renderer(|renderer, input| renderer.rerender(tera, input, &|_, l| l.is_empty() || affected.iter().any(|a| a == l)))
+        self.with_renderer(|renderer, input| {
+            renderer.rerender(tera, input, &|_, l| l.is_empty() || affected.iter().any(|a| a == l))
+        })
     }
 
     /// Builds everything again and compares with the previous output.
@@ -468,12 +482,20 @@ fn classify(path: &Path, theme: Option<&str>, live: bool) -> Edit {
         // CSS and JS get fingerprinted names that templates print: every page may change,
         // unless serving live, where names stay put.
         _ if (parts.first() == Some(&"static") || in_theme("static")) && (name.ends_with(".css") || name.ends_with(".js")) => {
-            if live { Edit::Assets } else { Edit::Full }
+            if live {
+                Edit::Assets
+            } else {
+                Edit::Full
+            }
         }
         ["static", ..] => Edit::Static,
         _ if in_theme("static") => Edit::Static,
         _ if parts.first() == Some(&"sass") || in_theme("sass") => {
-            if live { Edit::Assets } else { Edit::Full }
+            if live {
+                Edit::Assets
+            } else {
+                Edit::Full
+            }
         }
         _ => Edit::Ignored,
     }
@@ -508,7 +530,9 @@ fn templates_depending_on(sources: &TemplateSources, changed: &[&String]) -> std
     loop {
         let before = affected.len();
         for (name, (_, text)) in &sources.files {
-            if !affected.contains(name) && affected.iter().any(|a| text.contains(&format!("\"{a}\"")) || text.contains(&format!("'{a}'"))) {
+            if !affected.contains(name)
+                && affected.iter().any(|a| text.contains(&format!("\"{a}\"")) || text.contains(&format!("'{a}'")))
+            {
                 affected.insert(name.clone());
             }
         }
@@ -524,7 +548,11 @@ fn load_localizer(root: &Path, config: &SiteConfig) -> Result<Arc<Localizer>, Di
 }
 
 /// Compiles the templates with every function and filter they may call.
-fn compile(templates: &TemplateSources, localizer: &Arc<Localizer>, assets: &render::assets::Assets) -> Result<tera::Tera, Diagnostics> {
+fn compile(
+    templates: &TemplateSources,
+    localizer: &Arc<Localizer>,
+    assets: &render::assets::Assets,
+) -> Result<tera::Tera, Diagnostics> {
     templates.compile(&|tera| {
         render::register_placeholders(tera);
         assets.register(tera);
@@ -577,7 +605,8 @@ struct Links {
 
 impl Links {
     fn new(site: &Site) -> Links {
-        let mut links = Links { by_path: HashMap::new(), key_of_path: HashMap::new(), by_key: HashMap::new(), any_by_path: HashMap::new() };
+        let mut links =
+            Links { by_path: HashMap::new(), key_of_path: HashMap::new(), by_key: HashMap::new(), any_by_path: HashMap::new() };
         for p in &site.pages {
             links.by_path.insert((p.content_path.clone(), p.lang.clone()), p.url.clone());
             links.key_of_path.insert(p.content_path.clone(), p.translation_key.clone());
@@ -585,8 +614,14 @@ impl Links {
             links.any_by_path.entry(p.content_path.clone()).or_insert_with(|| p.url.clone());
         }
         for s in &site.sections {
-            links.by_path.insert((format!("{}/_index", s.content_path).trim_start_matches('/').to_string(), s.lang.clone()), s.url.clone());
-            links.any_by_path.entry(format!("{}/_index", s.content_path).trim_start_matches('/').to_string()).or_insert_with(|| s.url.clone());
+            links.by_path.insert(
+                (format!("{}/_index", s.content_path).trim_start_matches('/').to_string(), s.lang.clone()),
+                s.url.clone(),
+            );
+            links
+                .any_by_path
+                .entry(format!("{}/_index", s.content_path).trim_start_matches('/').to_string())
+                .or_insert_with(|| s.url.clone());
         }
         links
     }
@@ -605,9 +640,8 @@ impl LinkResolver for Links {
 fn render_markdown(site: &Site, links: &Links, errors: &mut Diagnostics) -> (Vec<Rendered>, Vec<Rendered>) {
     let md = &site.config.markdown;
     let one = |file: &Path, body: &str, body_line: usize, lang: &str| -> Result<Rendered, Vec<Diagnostic>> {
-        markdown::render(body, lang, md, links).map_err(|errs| {
-            errs.into_iter().map(|e| Diagnostic::new(file, body_line + e.line - 1, 1, e.message)).collect()
-        })
+        markdown::render(body, lang, md, links)
+            .map_err(|errs| errs.into_iter().map(|e| Diagnostic::new(file, body_line + e.line - 1, 1, e.message)).collect())
     };
     let pages: Vec<_> = site.pages.par_iter().map(|p| one(&p.file, &p.body, p.body_line, &p.lang)).collect();
     let sections: Vec<_> = site
@@ -731,6 +765,11 @@ fn untranslated_pages(site: &Site) -> String {
 
 pub fn new_site(dir: &Path) -> anyhow::Result<ExitCode> {
     crate::scaffold::new_site(dir)?;
-    println!("created a site in {}: run `tessera build --root {}` or `tessera serve --watch --root {}`", dir.display(), dir.display(), dir.display());
+    println!(
+        "created a site in {}: run `tessera build --root {}` or `tessera serve --watch --root {}`",
+        dir.display(),
+        dir.display(),
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

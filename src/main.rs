@@ -94,7 +94,9 @@ fn main() -> ExitCode {
             tessera::serve::serve(&tessera::serve::ServeOptions { root: cli.root, bind, port, watch, open, drafts })
         }
         Command::New { dir } => build::new_site(&dir),
-        Command::Import { inputs, section, lang, dry_run, force } => run_import(&cli.root, ImportOptions { inputs, section, lang, dry_run, force }),
+        Command::Import { inputs, section, lang, dry_run, force } => {
+            run_import(&cli.root, ImportOptions { inputs, section, lang, dry_run, force })
+        }
     };
     match result {
         Ok(code) => code,

@@ -68,8 +68,8 @@ fn page_problems(lang: &str) -> Vec<String> {
     for (kind, path) in page_kinds(lang) {
         let visit = harness().open(&path);
         // The search UI starts from a script: let it start before judging the page.
-        let search_ui_missing =
-            kind == "search" && !visit.holds_within("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+        let search_ui_missing = kind == "search"
+            && !visit.holds_within("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
         let (html_lang, dir, h1): (String, String, String) =
             visit.eval("[document.documentElement.lang, document.documentElement.dir, document.querySelector('main h1')?.textContent.trim() ?? '']");
         let mut problems = visit.problems();
@@ -77,7 +77,8 @@ fn page_problems(lang: &str) -> Vec<String> {
             problems.push("the Pagefind search UI did not start".into());
         }
         if html_lang != lang || dir != dir_of(lang) {
-            problems.push(format!("<html lang=\"{html_lang}\" dir=\"{dir}\">, expected lang=\"{lang}\" dir=\"{}\"", dir_of(lang)));
+            problems
+                .push(format!("<html lang=\"{html_lang}\" dir=\"{dir}\">, expected lang=\"{lang}\" dir=\"{}\"", dir_of(lang)));
         }
         if h1.is_empty() {
             problems.push("no <h1> in <main>".into());
@@ -147,14 +148,20 @@ fn arabic_lays_out_right_to_left_and_english_left_to_right() {
                 assert!(first.0 > last.0, "the first nav item should be right of the last: {where_}");
                 assert!(l.viewport - first.1 < first.0, "the first nav item should sit at the right edge: {where_}");
                 assert!(l.nav.iter().all(|b| b.1 <= first.1 + 0.5), "the first nav item should be the rightmost: {where_}");
-                assert!((l.paragraph.1 - l.first_word.1).abs() < 2.0, "a paragraph's first word should start at its right edge: {where_}");
+                assert!(
+                    (l.paragraph.1 - l.first_word.1).abs() < 2.0,
+                    "a paragraph's first word should start at its right edge: {where_}"
+                );
             } else {
                 assert_eq!(l.direction, "ltr", "{where_}");
                 assert!(["left", "start"].contains(&l.text_align.as_str()), "body text should align left: {where_}");
                 assert!(first.0 < last.0, "the first nav item should be left of the last: {where_}");
                 assert!(first.0 < l.viewport - first.1, "the first nav item should sit at the left edge: {where_}");
                 assert!(l.nav.iter().all(|b| b.0 >= first.0 - 0.5), "the first nav item should be the leftmost: {where_}");
-                assert!((l.first_word.0 - l.paragraph.0).abs() < 2.0, "a paragraph's first word should start at its left edge: {where_}");
+                assert!(
+                    (l.first_word.0 - l.paragraph.0).abs() < 2.0,
+                    "a paragraph's first word should start at its left edge: {where_}"
+                );
             }
         }
     }
@@ -169,11 +176,23 @@ fn arabic_and_english_fit_a_phone_screen() {
             let (scroll_width, client_width, first_right, first_left): (f64, f64, f64, f64) = visit.eval(
                 "(() => { const r = document.querySelector('.site-nav li').getBoundingClientRect(); return [document.documentElement.scrollWidth, document.documentElement.clientWidth, r.right, r.left]; })()",
             );
-            assert!(scroll_width <= client_width, "{}: {scroll_width}px of content in a {client_width}px wide phone screen", visit.url);
+            assert!(
+                scroll_width <= client_width,
+                "{}: {scroll_width}px of content in a {client_width}px wide phone screen",
+                visit.url
+            );
             if lang == "ar" {
-                assert!(client_width - first_right < first_left, "{}: the first nav item should be at the right: {first_left}..{first_right}", visit.url);
+                assert!(
+                    client_width - first_right < first_left,
+                    "{}: the first nav item should be at the right: {first_left}..{first_right}",
+                    visit.url
+                );
             } else {
-                assert!(first_left < client_width - first_right, "{}: the first nav item should be at the left: {first_left}..{first_right}", visit.url);
+                assert!(
+                    first_left < client_width - first_right,
+                    "{}: the first nav item should be at the left: {first_left}..{first_right}",
+                    visit.url
+                );
             }
             assert!(visit.problems().is_empty(), "{}: {:?}", visit.url, visit.problems());
         }
@@ -186,7 +205,15 @@ fn a_site_made_by_tessera_new_loads_without_errors() {
     let mut failures = Vec::new();
     for lang in LANGUAGES {
         let root = lang_prefix(lang);
-        for path in [root.clone(), format!("{root}news/"), format!("{root}topics/"), format!("{root}partners/"), format!("{root}404.html"), format!("{root}search/"), format!("{root}about/")] {
+        for path in [
+            root.clone(),
+            format!("{root}news/"),
+            format!("{root}topics/"),
+            format!("{root}partners/"),
+            format!("{root}404.html"),
+            format!("{root}search/"),
+            format!("{root}about/"),
+        ] {
             let visit = harness().open_at(origin, &path, harness::VIEWPORT);
             let (html_lang, h1): (String, String) =
                 visit.eval("[document.documentElement.lang, document.querySelector('main h1')?.textContent.trim() ?? '']");
@@ -207,7 +234,9 @@ fn a_site_made_by_tessera_new_loads_without_errors() {
 /// contain.
 fn search_word(title: &str) -> String {
     title
-        .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\u{0900}'..='\u{097F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}'))
+        .split(|c: char| {
+            !c.is_alphanumeric() && !matches!(c, '\u{0900}'..='\u{097F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}')
+        })
         .max_by_key(|w| w.chars().count())
         .unwrap_or_default()
         .to_string()
@@ -226,7 +255,8 @@ fn search_finds_articles_by_a_word_in_every_language() {
             "(() => {{ const i = document.querySelector('.pagefind-ui__search-input'); i.focus(); i.value = {word_json}; i.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()"
         ));
         visit.wait_for("document.querySelector('.pagefind-ui__result-link')", Duration::from_secs(15));
-        let links: Vec<String> = visit.eval("[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => new URL(a.href).pathname)");
+        let links: Vec<String> =
+            visit.eval("[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => new URL(a.href).pathname)");
         let wanted = percent_decode(&article);
         assert!(
             links.iter().any(|l| percent_decode(l) == wanted),
@@ -314,4 +344,3 @@ fn screenshots_of_home_and_article_in_every_language() {
         }
     }
 }
-

@@ -85,7 +85,8 @@ fn drafts_are_left_out_unless_asked_for() {
     let (_tmp, root) = copy_fixture("multilingual");
     build(&root, &[]);
     assert!(!root.join("public/news/secret/index.html").exists());
-    let listing: String = ["public/news/index.html", "public/news/page/2/index.html"].iter().map(|p| read(root.join(p))).collect();
+    let listing: String =
+        ["public/news/index.html", "public/news/page/2/index.html"].iter().map(|p| read(root.join(p))).collect();
     assert!(!listing.contains("Secret draft"));
     build(&root, &["--drafts"]);
     assert!(root.join("public/news/secret/index.html").is_file());
@@ -108,7 +109,12 @@ fn base_url_with_a_path_prefixes_every_url() {
         if file.path().extension().is_some_and(|e| e == "html") {
             let html = read(file.path());
             for cap in html.split("href=\"/").skip(1) {
-                assert!(cap.starts_with("network/"), "unprefixed link in {}: /{}", file.path().display(), &cap[..cap.find('"').unwrap()]);
+                assert!(
+                    cap.starts_with("network/"),
+                    "unprefixed link in {}: /{}",
+                    file.path().display(),
+                    &cap[..cap.find('"').unwrap()]
+                );
             }
         }
     }
@@ -126,7 +132,10 @@ fn broken_site_reports_every_error_and_keeps_previous_output() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("content/news/summit.az.md:3:"), "bad YAML with its line: {err}");
-    assert!(err.contains("content/news/clash.en.md:1") && err.contains("content/news/report.en.md"), "collision names both files: {err}");
+    assert!(
+        err.contains("content/news/clash.en.md:1") && err.contains("content/news/report.en.md"),
+        "collision names both files: {err}"
+    );
     assert_eq!(before, snapshot(&root.join("public")), "previous output changed");
 }
 

@@ -9,7 +9,9 @@ fn article(out: &Path, needle_in_url: &str) -> String {
     let file = walkdir::WalkDir::new(out)
         .into_iter()
         .filter_map(Result::ok)
-        .find(|e| e.path().strip_prefix(out).unwrap().to_string_lossy().starts_with(needle_in_url) && e.file_name() == "index.html")
+        .find(|e| {
+            e.path().strip_prefix(out).unwrap().to_string_lossy().starts_with(needle_in_url) && e.file_name() == "index.html"
+        })
         .unwrap_or_else(|| panic!("no page whose path contains {needle_in_url}"));
     read(file.path())
 }

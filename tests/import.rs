@@ -23,11 +23,7 @@ fn articles_dir() -> PathBuf {
 /// A fresh copy of the fixture site.
 fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(FIXTURES).join("import-site/site.yaml"),
-        dir.path().join("site.yaml"),
-    )
-    .unwrap();
+    std::fs::copy(Path::new(FIXTURES).join("import-site/site.yaml"), dir.path().join("site.yaml")).unwrap();
     dir
 }
 
@@ -87,11 +83,7 @@ fn pages(root: &Path) -> Vec<Page> {
             let rest = text.strip_prefix("---\n").expect("front matter first");
             let end = rest.find("\n---\n").expect("front matter closed");
             let front: Value = tessera::yaml::parse(&rest[..end + 1], &path, 2).unwrap();
-            Page {
-                path,
-                front,
-                body: rest[end + 5..].to_string(),
-            }
+            Page { path, front, body: rest[end + 5..].to_string() }
         })
         .collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -123,20 +115,8 @@ fn import_all() -> (tempfile::TempDir, Run, Vec<Page>) {
 fn five_articles_become_five_pages_in_their_languages() {
     let (_site, _run, pages) = import_all();
     assert_eq!(pages.len(), 5);
-    let langs: Vec<(&str, &str)> = ["000", "001", "002", "003", "004"]
-        .iter()
-        .map(|n| (*n, page(&pages, n).lang()))
-        .collect();
-    assert_eq!(
-        langs,
-        [
-            ("000", "hi"),
-            ("001", "en"),
-            ("002", "az"),
-            ("003", "ar"),
-            ("004", "ar")
-        ]
-    );
+    let langs: Vec<(&str, &str)> = ["000", "001", "002", "003", "004"].iter().map(|n| (*n, page(&pages, n).lang())).collect();
+    assert_eq!(langs, [("000", "hi"), ("001", "en"), ("002", "az"), ("003", "ar"), ("004", "ar")]);
 }
 
 #[test]
@@ -151,10 +131,7 @@ fn a_title_line_is_the_title_and_a_lead_paragraph_gives_a_provisional_title_for_
         };
         assert_eq!(p.str("/title"), Some(expected.as_str()), "{name}");
         assert!(!p.list("/review").contains(&"title".to_string()), "{name}");
-        assert!(
-            !p.body.contains(&expected),
-            "{name}: the title is not repeated in the body"
-        );
+        assert!(!p.body.contains(&expected), "{name}: the title is not repeated in the body");
     }
     for name in ["001", "003"] {
         let p = page(&pages, name);
@@ -164,10 +141,7 @@ fn a_title_line_is_the_title_and_a_lead_paragraph_gives_a_provisional_title_for_
         let text = std::fs::read_to_string(article(name)).unwrap();
         assert!(text.contains(title), "{name}: {title}");
     }
-    assert_eq!(
-        page(&pages, "001").str("/title"),
-        Some("The 2024 International Conference of NGOs (ICNGO)")
-    );
+    assert_eq!(page(&pages, "001").str("/title"), Some("The 2024 International Conference of NGOs (ICNGO)"));
 }
 
 #[test]
@@ -220,12 +194,7 @@ fn boilerplate_lines_are_removed_and_reported() {
     assert!(!p.body.contains("شارك المقال"));
     let removed = p.front.pointer("/extra/import/removed").unwrap().as_array().unwrap();
     assert_eq!(removed.len(), 6);
-    assert!(
-        run.stdout
-            .contains("removed:     [share-bar] شارك المقال شارك غرد إرسال"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("removed:     [share-bar] شارك المقال شارك غرد إرسال"), "{}", run.stdout);
     assert_eq!(run.stdout.matches("[ad-placeholder] مساحة اعلانية").count(), 5);
     assert!(p.body.trim_end().ends_with("على أرض الواقع."));
 }
@@ -238,16 +207,10 @@ fn page_breaks_are_repaired_and_real_hyphens_stay() {
     assert!(p.body.contains("Efiopiyanın aidiyyəti nazirliklərinin rəhbərləri"));
     assert!(!p.body.contains("Sa-\n") && !p.body.contains("na-\n"));
     let cut = p.body.lines().find(|l| l.contains("İkinci sessiya")).unwrap();
-    assert!(
-        cut.contains("Sessiyada BMT-nin, İslam Ölkələrinin"),
-        "one paragraph: {cut}"
-    );
+    assert!(cut.contains("Sessiyada BMT-nin, İslam Ölkələrinin"), "one paragraph: {cut}");
     assert!(p.body.contains("BMT-nin") && p.body.contains("ICESCO-nun") && p.body.contains("Alischa-bana"));
     assert!(run.stdout.contains("\"Sa-\" + \"lim\" -> \"Salim\""));
-    assert!(
-        run.stdout
-            .contains("\"na-\" + \"zirliklərinin\" -> \"nazirliklərinin\"")
-    );
+    assert!(run.stdout.contains("\"na-\" + \"zirliklərinin\" -> \"nazirliklərinin\""));
     let en = page(&pages, "001");
     assert!(en.body.contains("NGO-UNESCO") && en.body.contains("cross-border"));
 }
@@ -259,10 +222,7 @@ fn bullets_numbers_and_short_lines_become_lists_and_subheadings() {
     assert!(en.body.contains("\n## Historic Win for WASME\n"));
     assert!(en.body.contains("\n## Looking Ahead\n"));
     assert!(en.body.contains("\n- Advocacy for MSMEs: Highlighting"));
-    assert!(
-        en.body.contains("\n- Focus on Sustainability:"),
-        "list items stay together"
-    );
+    assert!(en.body.contains("\n- Focus on Sustainability:"), "list items stay together");
     assert!(en.body.contains("\n1. International Chamber of Commerce (ICC)"));
     assert!(en.body.contains("\n2. Franco-British Chamber of Commerce"));
     let hi = page(&pages, "000");
@@ -286,20 +246,10 @@ fn the_same_story_in_hindi_and_english_shares_a_translation_key_with_evidence() 
         assert_eq!(page(&pages, name).str("/translation_key"), None, "{name}");
     }
     let numbers = en.list("/extra/import/translation/numbers");
-    assert!(
-        numbers.contains(&"66".into()) && numbers.contains(&"34".into()),
-        "{numbers:?}"
-    );
+    assert!(numbers.contains(&"66".into()) && numbers.contains(&"34".into()), "{numbers:?}");
     let names = en.list("/extra/import/translation/names");
-    assert!(
-        names.contains(&"WASME".into()) && names.contains(&"ICNGO".into()),
-        "{names:?}"
-    );
-    assert!(
-        run.stdout.contains(&format!("translation: {key} with content/news/")),
-        "{}",
-        run.stdout
-    );
+    assert!(names.contains(&"WASME".into()) && names.contains(&"ICNGO".into()), "{names:?}");
+    assert!(run.stdout.contains(&format!("translation: {key} with content/news/")), "{}", run.stdout);
 }
 
 #[test]
@@ -309,23 +259,13 @@ fn translations_group_across_separate_runs() {
     let run = import(site.path(), &[&article("001")]);
     assert!(run.ok);
     let pages_now = pages(site.path());
-    let key = page(&pages_now, "001")
-        .str("/translation_key")
-        .expect("grouped with the existing page")
-        .to_string();
+    let key = page(&pages_now, "001").str("/translation_key").expect("grouped with the existing page").to_string();
     // The Hindi page is the editor's now: it is named, not changed.
     assert_eq!(page(&pages_now, "000").str("/translation_key"), None);
-    assert!(
-        run.stdout.contains(&format!("add `translation_key: {key}`")),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains(&format!("add `translation_key: {key}`")), "{}", run.stdout);
     let run = import(site.path(), &[&article("001"), &"--force"]);
     assert!(run.ok);
-    assert_eq!(
-        page(&pages(site.path()), "000").str("/translation_key"),
-        Some(key.as_str())
-    );
+    assert_eq!(page(&pages(site.path()), "000").str("/translation_key"), Some(key.as_str()));
 }
 
 #[test]
@@ -349,18 +289,11 @@ fn partners_are_tagged_from_the_registry() {
 #[test]
 fn reimport_without_force_changes_nothing_and_edited_pages_are_kept() {
     let (site, _run, pages_before) = import_all();
-    let snapshot: Vec<(PathBuf, Vec<u8>)> = pages_before
-        .iter()
-        .map(|p| (p.path.clone(), std::fs::read(&p.path).unwrap()))
-        .collect();
+    let snapshot: Vec<(PathBuf, Vec<u8>)> =
+        pages_before.iter().map(|p| (p.path.clone(), std::fs::read(&p.path).unwrap())).collect();
     let run = import(site.path(), &[&articles_dir()]);
     assert!(run.ok);
-    assert_eq!(
-        run.stdout.matches("page:        unchanged").count(),
-        5,
-        "{}",
-        run.stdout
-    );
+    assert_eq!(run.stdout.matches("page:        unchanged").count(), 5, "{}", run.stdout);
     for (path, bytes) in &snapshot {
         assert_eq!(&std::fs::read(path).unwrap(), bytes, "{}", path.display());
     }
@@ -382,12 +315,7 @@ fn dry_run_writes_nothing() {
     let site = site();
     let run = import(site.path(), &[&articles_dir(), &"--dry-run"]);
     assert!(run.ok);
-    assert_eq!(
-        run.stdout.matches("would write content/news/").count(),
-        5,
-        "{}",
-        run.stdout
-    );
+    assert_eq!(run.stdout.matches("would write content/news/").count(), 5, "{}", run.stdout);
     assert!(!site.path().join("content").exists());
 }
 
@@ -417,12 +345,7 @@ fn a_site_extends_the_shipped_boilerplate_rules() {
     .unwrap();
     let run = import(site.path(), &[&article("001")]);
     assert!(run.ok, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("removed:     [wasme-closing] WASME extends its gratitude"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("removed:     [wasme-closing] WASME extends its gratitude"), "{}", run.stdout);
     assert!(!page(&pages(site.path()), "001").body.contains("extends its gratitude"));
 }
 

@@ -140,7 +140,12 @@ fn assert_same_as_fresh_build(session: &Session, root: &Path) {
     let right: Vec<&String> = fresh.output.files.keys().collect();
     assert_eq!(left, right, "different sets of files");
     for (path, bytes) in &fresh.output.files {
-        assert!(served.files[path] == *bytes, "{path} differs:\n--- incremental\n{}\n--- fresh\n{}", String::from_utf8_lossy(&served.files[path]), String::from_utf8_lossy(bytes));
+        assert!(
+            served.files[path] == *bytes,
+            "{path} differs:\n--- incremental\n{}\n--- fresh\n{}",
+            String::from_utf8_lossy(&served.files[path]),
+            String::from_utf8_lossy(bytes)
+        );
     }
     assert_eq!(served.copies, fresh.output.copies);
 }
@@ -192,7 +197,10 @@ fn a_locale_edit_renders_only_that_language() {
     std::fs::write(&p, read(&p).replace("site-title = الشبكة", "site-title = شبكتنا")).unwrap();
     let update = session.update(&[p]).unwrap();
     assert_eq!(update.kind, "locales");
-    assert!(!update.changed.is_empty() && update.changed.iter().all(|p| p.starts_with("ar/") || p.starts_with("pagefind/")), "{update:?}");
+    assert!(
+        !update.changed.is_empty() && update.changed.iter().all(|p| p.starts_with("ar/") || p.starts_with("pagefind/")),
+        "{update:?}"
+    );
     assert_same_as_fresh_build(&session, &root);
 }
 

@@ -42,10 +42,7 @@ fn only_arabic_pages_are_right_to_left() {
 fn plural_forms_follow_cldr_categories() {
     let (_tmp, root) = built("hide");
     let ar = read(root.join("public/ar/news/summit/index.html"));
-    assert_eq!(
-        between(&ar, "<li>", "</li>"),
-        ["لا مقالات", "مقال واحد", "مقالان", "3 مقالات", "11 مقالًا", "100 مقال"]
-    );
+    assert_eq!(between(&ar, "<li>", "</li>"), ["لا مقالات", "مقال واحد", "مقالان", "3 مقالات", "11 مقالًا", "100 مقال"]);
     let hi = read(root.join("public/hi/news/summit/index.html"));
     // CLDR: Hindi 0 and 1 are `one`, 2 is `other`.
     assert_eq!(&between(&hi, "<li>", "</li>")[..3], ["0 लेख (एक)", "1 लेख (एक)", "2 लेख (अनेक)"]);
@@ -69,7 +66,8 @@ fn long_dates_are_cldr_dates_in_each_language() {
 #[test]
 fn no_bidi_isolation_marks_anywhere() {
     let (_tmp, root) = built("fallback");
-    for file in walkdir::WalkDir::new(root.join("public")).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+    for file in walkdir::WalkDir::new(root.join("public")).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
+    {
         let text = String::from_utf8_lossy(&std::fs::read(file.path()).unwrap()).into_owned();
         assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'), "{}", file.path().display());
     }
@@ -170,7 +168,8 @@ fn site_strings_override_theme_strings() {
 #[test]
 fn default_language_in_subdir_sends_visitors_to_their_language() {
     let (_tmp, root) = copy_fixture("localised");
-    let config = read(root.join("site.yaml")).replace("default_language: en", "default_language: en\ndefault_language_in_subdir: true");
+    let config =
+        read(root.join("site.yaml")).replace("default_language: en", "default_language: en\ndefault_language_in_subdir: true");
     std::fs::write(root.join("site.yaml"), config).unwrap();
     build(&root, &[]);
     let index = read(root.join("public/index.html"));

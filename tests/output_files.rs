@@ -24,23 +24,15 @@ fn built() -> (tempfile::TempDir, PathBuf) {
 
 /// The output file an absolute URL of the site points at (`…/` means its `index.html`).
 fn file_of_url(public: &Path, url: &str) -> PathBuf {
-    let path = url
-        .strip_prefix(ORIGIN)
-        .unwrap_or_else(|| panic!("{url} is not on {ORIGIN}"));
+    let path = url.strip_prefix(ORIGIN).unwrap_or_else(|| panic!("{url} is not on {ORIGIN}"));
     file_of_path(public, path)
 }
 
 fn file_of_path(public: &Path, path: &str) -> PathBuf {
     let path = path.split(['#', '?']).next().unwrap_or("");
-    let inside = path
-        .strip_prefix(BASE_PATH)
-        .unwrap_or_else(|| panic!("{path} is not under {BASE_PATH}"));
+    let inside = path.strip_prefix(BASE_PATH).unwrap_or_else(|| panic!("{path} is not under {BASE_PATH}"));
     let file = public.join(inside);
-    if path.ends_with('/') {
-        file.join("index.html")
-    } else {
-        file
-    }
+    if path.ends_with('/') { file.join("index.html") } else { file }
 }
 
 fn html_files(public: &Path) -> Vec<PathBuf> {
@@ -73,96 +65,49 @@ fn atom_feeds_per_language_with_absolute_entry_links() {
         ("ar/atom.xml", "ar", format!("{SITE}ar/")),
     ] {
         let text = read(public.join(file));
-        let doc =
-            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{file} is not XML: {e}"));
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{file} is not XML: {e}"));
         let feed = doc.root_element();
         assert_eq!(feed.tag_name().namespace(), Some(ATOM), "{file}");
         assert_eq!(feed.tag_name().name(), "feed", "{file}");
-        assert_eq!(
-            feed.attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
-            Some(lang),
-            "{file}"
-        );
+        assert_eq!(feed.attribute(("http://www.w3.org/XML/1998/namespace", "lang")), Some(lang), "{file}");
         let self_link = feed
             .children()
             .find(|n| n.has_tag_name((ATOM, "link")) && n.attribute("rel") == Some("self"))
             .and_then(|n| n.attribute("href"));
         assert_eq!(self_link, Some(format!("{SITE}{file}").as_str()));
-        let entries: Vec<_> = feed
-            .children()
-            .filter(|n| n.has_tag_name((ATOM, "entry")))
-            .collect();
+        let entries: Vec<_> = feed.children().filter(|n| n.has_tag_name((ATOM, "entry"))).collect();
         assert!(!entries.is_empty(), "{file} has no entries");
         for entry in entries {
             let child = |name: &str| entry.children().find(|n| n.has_tag_name((ATOM, name)));
-            let href = child("link")
-                .and_then(|l| l.attribute("href"))
-                .expect("entry link");
-            assert!(
-                href.starts_with(&entry_prefix),
-                "{file}: {href} is not a {lang} page"
-            );
-            assert!(
-                file_of_url(&public, href).is_file(),
-                "{file}: {href} has no page"
-            );
+            let href = child("link").and_then(|l| l.attribute("href")).expect("entry link");
+            assert!(href.starts_with(&entry_prefix), "{file}: {href} is not a {lang} page");
+            assert!(file_of_url(&public, href).is_file(), "{file}: {href} has no page");
             for date in ["updated", "published"] {
-                let text = child(date)
-                    .and_then(|n| n.text())
-                    .unwrap_or_else(|| panic!("{file}: entry without {date}"));
-                assert!(
-                    chrono::DateTime::parse_from_rfc3339(text).is_ok(),
-                    "{file}: {date} {text}"
-                );
+                let text = child(date).and_then(|n| n.text()).unwrap_or_else(|| panic!("{file}: entry without {date}"));
+                assert!(chrono::DateTime::parse_from_rfc3339(text).is_ok(), "{file}: {date} {text}");
             }
-            assert!(
-                child("title")
-                    .and_then(|n| n.text())
-                    .is_some_and(|t| !t.is_empty())
-            );
+            assert!(child("title").and_then(|n| n.text()).is_some_and(|t| !t.is_empty()));
         }
     }
     // The newest entry keeps the time and offset of its front matter date.
     let en = read(public.join("atom.xml"));
-    assert!(
-        en.contains("<published>2024-12-22T10:30:00+01:00</published>"),
-        "{en}"
-    );
-    assert!(
-        en.contains("<updated>2024-12-28T00:00:00Z</updated>"),
-        "{en}"
-    );
+    assert!(en.contains("<published>2024-12-22T10:30:00+01:00</published>"), "{en}");
+    assert!(en.contains("<updated>2024-12-28T00:00:00Z</updated>"), "{en}");
 }
 
 #[test]
 fn term_feeds_only_for_taxonomies_that_ask() {
     let (_tmp, public) = built();
-    for file in [
-        "partners/wasme/atom.xml",
-        "hi/partners/wasme/atom.xml",
-        "ar/partners/wasme/atom.xml",
-    ] {
+    for file in ["partners/wasme/atom.xml", "hi/partners/wasme/atom.xml", "ar/partners/wasme/atom.xml"] {
         let text = read(public.join(file));
         let doc = roxmltree::Document::parse(&text).unwrap();
-        let entries = doc
-            .root_element()
-            .children()
-            .filter(|n| n.has_tag_name((ATOM, "entry")))
-            .count();
+        let entries = doc.root_element().children().filter(|n| n.has_tag_name((ATOM, "entry"))).count();
         assert_eq!(entries, 1, "{file}");
     }
-    assert!(
-        !public.join("tags/conference/atom.xml").exists(),
-        "tags has no `feed: true`"
-    );
+    assert!(!public.join("tags/conference/atom.xml").exists(), "tags has no `feed: true`");
     // A term page links its own feed when there is one, else its language's.
-    assert!(
-        read(public.join("ar/partners/wasme/index.html"))
-            .contains(r#"href="/network/ar/partners/wasme/atom.xml""#)
-    );
-    assert!(
-        read(public.join("tags/conference/index.html")).contains(r#"href="/network/atom.xml""#)
-    );
+    assert!(read(public.join("ar/partners/wasme/index.html")).contains(r#"href="/network/ar/partners/wasme/atom.xml""#));
+    assert!(read(public.join("tags/conference/index.html")).contains(r#"href="/network/atom.xml""#));
 }
 
 #[derive(Debug)]
@@ -176,48 +121,22 @@ fn sitemap_urls(public: &Path) -> BTreeMap<String, SitemapUrl> {
     let index = read(public.join("sitemap.xml"));
     let doc = roxmltree::Document::parse(&index).unwrap();
     assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
-    let locs: Vec<String> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name((SITEMAP, "loc")))
-        .map(|n| n.text().unwrap().to_string())
-        .collect();
-    let expected: Vec<String> = ["en", "hi", "az", "ar"]
-        .iter()
-        .map(|l| format!("{SITE}sitemap-{l}.xml"))
-        .collect();
+    let locs: Vec<String> =
+        doc.descendants().filter(|n| n.has_tag_name((SITEMAP, "loc"))).map(|n| n.text().unwrap().to_string()).collect();
+    let expected: Vec<String> = ["en", "hi", "az", "ar"].iter().map(|l| format!("{SITE}sitemap-{l}.xml")).collect();
     assert_eq!(locs, expected);
     let mut urls = BTreeMap::new();
     for (loc, lang) in locs.iter().zip(["en", "hi", "az", "ar"]) {
         let text = read(file_of_url(public, loc));
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{loc}: {e}"));
-        for url in doc
-            .root_element()
-            .children()
-            .filter(|n| n.has_tag_name((SITEMAP, "url")))
-        {
-            let loc = url
-                .children()
-                .find(|n| n.has_tag_name((SITEMAP, "loc")))
-                .and_then(|n| n.text())
-                .unwrap()
-                .to_string();
+        for url in doc.root_element().children().filter(|n| n.has_tag_name((SITEMAP, "url"))) {
+            let loc = url.children().find(|n| n.has_tag_name((SITEMAP, "loc"))).and_then(|n| n.text()).unwrap().to_string();
             let alternates = url
                 .children()
                 .filter(|n| n.has_tag_name((XHTML, "link")))
-                .map(|n| {
-                    (
-                        n.attribute("hreflang").unwrap().to_string(),
-                        n.attribute("href").unwrap().to_string(),
-                    )
-                })
+                .map(|n| (n.attribute("hreflang").unwrap().to_string(), n.attribute("href").unwrap().to_string()))
                 .collect();
-            let previous = urls.insert(
-                loc.clone(),
-                SitemapUrl {
-                    lang: lang.to_string(),
-                    alternates,
-                },
-            );
+            let previous = urls.insert(loc.clone(), SitemapUrl { lang: lang.to_string(), alternates });
             assert!(previous.is_none(), "{loc} is listed twice");
         }
     }
@@ -230,63 +149,31 @@ fn sitemaps_have_reciprocal_hreflang_with_x_default() {
     let urls = sitemap_urls(&public);
     assert!(urls.len() > 20, "{urls:#?}");
     for (loc, url) in &urls {
-        assert!(
-            file_of_url(&public, loc).is_file(),
-            "{loc} is in a sitemap but not in the output"
-        );
-        assert_eq!(
-            url.alternates.get(&url.lang),
-            Some(loc),
-            "{loc} does not list itself"
-        );
-        assert!(
-            url.alternates.contains_key("x-default"),
-            "{loc} has no x-default"
-        );
+        assert!(file_of_url(&public, loc).is_file(), "{loc} is in a sitemap but not in the output");
+        assert_eq!(url.alternates.get(&url.lang), Some(loc), "{loc} does not list itself");
+        assert!(url.alternates.contains_key("x-default"), "{loc} has no x-default");
         for (hreflang, href) in url.alternates.iter().filter(|(h, _)| *h != "x-default") {
-            let other = urls
-                .get(href)
-                .unwrap_or_else(|| panic!("{loc} names {href}, which no sitemap lists"));
+            let other = urls.get(href).unwrap_or_else(|| panic!("{loc} names {href}, which no sitemap lists"));
             assert_eq!(&other.lang, hreflang, "{href}");
-            assert_eq!(
-                other.alternates, url.alternates,
-                "{loc} and {href} disagree on their alternates"
-            );
+            assert_eq!(other.alternates, url.alternates, "{loc} and {href} disagree on their alternates");
         }
     }
     // x-default is the default language's version, else the first language that has the page.
     let summit = &urls[&format!("{SITE}hi/news/summit/")];
-    assert_eq!(
-        summit.alternates["x-default"],
-        format!("{SITE}news/summit/")
-    );
+    assert_eq!(summit.alternates["x-default"], format!("{SITE}news/summit/"));
     assert_eq!(summit.alternates.len(), 5);
     let monsoon = &urls[&format!("{SITE}hi/news/monsoon/")];
-    assert_eq!(
-        monsoon.alternates.keys().collect::<Vec<_>>(),
-        ["hi", "x-default"]
-    );
-    assert_eq!(
-        monsoon.alternates["x-default"],
-        format!("{SITE}hi/news/monsoon/")
-    );
+    assert_eq!(monsoon.alternates.keys().collect::<Vec<_>>(), ["hi", "x-default"]);
+    assert_eq!(monsoon.alternates["x-default"], format!("{SITE}hi/news/monsoon/"));
     // Drafts and aliases are not in it.
-    assert!(
-        urls.keys()
-            .all(|u| !u.contains("secret") && !u.contains("paris-summit"))
-    );
+    assert!(urls.keys().all(|u| !u.contains("secret") && !u.contains("paris-summit")));
 }
 
 #[test]
 fn robots_txt_points_at_the_sitemap_index() {
     let (_tmp, public) = built();
     let robots = read(public.join("robots.txt"));
-    assert!(
-        robots
-            .lines()
-            .any(|l| l == format!("Sitemap: {SITE}sitemap.xml")),
-        "{robots}"
-    );
+    assert!(robots.lines().any(|l| l == format!("Sitemap: {SITE}sitemap.xml")), "{robots}");
     assert!(robots.contains("User-agent: *"), "{robots}");
 }
 
@@ -296,20 +183,9 @@ fn aliases_redirect_to_the_page() {
     let target = format!("{SITE}news/summit/");
     for file in ["2024/paris-summit/index.html", "old-summit.html"] {
         let html = read(public.join(file));
-        assert!(
-            html.contains(&format!(
-                r#"<meta http-equiv="refresh" content="0; url={target}">"#
-            )),
-            "{file}: {html}"
-        );
-        assert!(
-            html.contains(&format!(r#"<link rel="canonical" href="{target}">"#)),
-            "{file}: {html}"
-        );
-        assert!(
-            html.contains(&format!(r#"<a href="{target}">"#)),
-            "{file}: {html}"
-        );
+        assert!(html.contains(&format!(r#"<meta http-equiv="refresh" content="0; url={target}">"#)), "{file}: {html}");
+        assert!(html.contains(&format!(r#"<link rel="canonical" href="{target}">"#)), "{file}: {html}");
+        assert!(html.contains(&format!(r#"<a href="{target}">"#)), "{file}: {html}");
     }
 }
 
@@ -322,21 +198,14 @@ fn an_alias_over_an_existing_page_is_an_error() {
     let out = tessera(&["build", "--root", root.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(
-        err.contains("report.en.md") && err.contains("/news/summit/"),
-        "{err}"
-    );
+    assert!(err.contains("report.en.md") && err.contains("/news/summit/"), "{err}");
 }
 
 /// The JSON-LD of a page, parsed.
 fn jsonld(html: &str) -> serde_json::Value {
-    let start = html
-        .find(r#"<script type="application/ld+json">"#)
-        .expect("a JSON-LD script")
-        + 35;
+    let start = html.find(r#"<script type="application/ld+json">"#).expect("a JSON-LD script") + 35;
     let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end])
-        .unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{}", &html[start..end]))
+    serde_json::from_str(&html[start..end]).unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{}", &html[start..end]))
 }
 
 #[test]
@@ -349,10 +218,7 @@ fn news_articles_carry_json_ld_and_open_graph_locales() {
     assert_eq!(article["headline"], "Summit in Paris");
     // The description has `<`, `>` and `&`: escaped in the script, intact once parsed.
     assert_eq!(article["description"], "Partners <met> in Paris & voted.");
-    assert!(
-        !html.contains("<met>"),
-        "raw markup from front matter reached the page"
-    );
+    assert!(!html.contains("<met>"), "raw markup from front matter reached the page");
     assert_eq!(article["datePublished"], "2024-12-22T10:30:00+01:00");
     assert_eq!(article["dateModified"], "2024-12-28T00:00:00Z");
     assert_eq!(article["inLanguage"], "en");
@@ -362,17 +228,9 @@ fn news_articles_carry_json_ld_and_open_graph_locales() {
     assert_eq!(article["publisher"]["name"], "Network");
     assert_eq!(article["about"][0]["name"], "WASME");
     assert_eq!(article["about"][0]["url"], "https://wasme.example.org/");
-    assert!(
-        html.contains(r#"<meta property="og:locale" content="en_US">"#),
-        "{html}"
-    );
+    assert!(html.contains(r#"<meta property="og:locale" content="en_US">"#), "{html}");
     for alt in ["hi_IN", "az_AZ", "ar_EG"] {
-        assert!(
-            html.contains(&format!(
-                r#"<meta property="og:locale:alternate" content="{alt}">"#
-            )),
-            "{alt}"
-        );
+        assert!(html.contains(&format!(r#"<meta property="og:locale:alternate" content="{alt}">"#)), "{alt}");
     }
 
     let ar = jsonld(&read(public.join("ar/news/summit/index.html")));
@@ -383,10 +241,7 @@ fn news_articles_carry_json_ld_and_open_graph_locales() {
     assert_eq!(ar["publisher"]["url"], format!("{SITE}ar/"));
     let hi = read(public.join("hi/news/monsoon/index.html"));
     assert!(hi.contains(r#"<meta property="og:locale" content="hi_IN">"#));
-    assert!(
-        !hi.contains("og:locale:alternate"),
-        "the page exists only in Hindi"
-    );
+    assert!(!hi.contains("og:locale:alternate"), "the page exists only in Hindi");
 }
 
 #[test]
@@ -395,28 +250,17 @@ fn every_internal_link_and_asset_resolves() {
     let mut checked = 0;
     for file in html_files(&public) {
         let html = read(&file);
-        for url in attribute_values(&html, "href")
-            .into_iter()
-            .chain(attribute_values(&html, "src"))
-        {
+        for url in attribute_values(&html, "href").into_iter().chain(attribute_values(&html, "src")) {
             let url = url.replace("&amp;", "&");
             let path = match url.strip_prefix(ORIGIN) {
                 Some(p) => p.to_string(),
                 None => url.clone(),
             };
             if !path.starts_with(BASE_PATH) {
-                assert!(
-                    !path.starts_with('/'),
-                    "{}: {url} is outside the base path",
-                    file.display()
-                );
+                assert!(!path.starts_with('/'), "{}: {url} is outside the base path", file.display());
                 continue;
             }
-            assert!(
-                file_of_path(&public, &path).is_file(),
-                "{}: {url} resolves to no file",
-                file.display()
-            );
+            assert!(file_of_path(&public, &path).is_file(), "{}: {url} resolves to no file", file.display());
             checked += 1;
         }
     }
@@ -429,49 +273,26 @@ fn stylesheets_and_scripts_get_content_hashed_names() {
     build(&root, &[]);
     let css_href = |root: &Path| -> String {
         let html = read(root.join("public/index.html"));
-        attribute_values(&html, "href")
-            .into_iter()
-            .find(|h| h.starts_with("/network/main."))
-            .expect("main.css link")
-            .to_string()
+        attribute_values(&html, "href").into_iter().find(|h| h.starts_with("/network/main.")).expect("main.css link").to_string()
     };
     let first = css_href(&root);
-    let hash = first
-        .strip_prefix("/network/main.")
-        .and_then(|r| r.strip_suffix(".css"))
-        .unwrap();
-    assert!(
-        hash.len() == 12 && hash.chars().all(|c| c.is_ascii_hexdigit()),
-        "{first}"
-    );
+    let hash = first.strip_prefix("/network/main.").and_then(|r| r.strip_suffix(".css")).unwrap();
+    assert!(hash.len() == 12 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{first}");
     // Compiled from the theme's Sass, compressed, with the partial's variable.
     let css = read(file_of_path(&root.join("public"), &first));
     assert!(css.contains("body{color:#123456}"), "{css}");
     // The site's own Sass and the theme's static script too.
     let html = read(root.join("public/index.html"));
-    assert!(
-        attribute_values(&html, "href")
-            .iter()
-            .any(|h| h.starts_with("/network/print.") && h.ends_with(".css"))
-    );
+    assert!(attribute_values(&html, "href").iter().any(|h| h.starts_with("/network/print.") && h.ends_with(".css")));
     assert!(
         attribute_values(&html, "src")
             .iter()
-            .any(|h| h.starts_with("/network/js/menu.")
-                && h.ends_with(".js")
-                && *h != "/network/js/menu.js")
+            .any(|h| h.starts_with("/network/js/menu.") && h.ends_with(".js") && *h != "/network/js/menu.js")
     );
-    assert!(
-        !root.join("public/main.css").exists(),
-        "Sass output is only written under its hashed name"
-    );
+    assert!(!root.join("public/main.css").exists(), "Sass output is only written under its hashed name");
 
     // Changing the stylesheet changes its name, so browsers never keep a stale copy.
-    std::fs::write(
-        root.join("themes/tiny/sass/_colors.scss"),
-        "$ink: #654321;\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("themes/tiny/sass/_colors.scss"), "$ink: #654321;\n").unwrap();
     build(&root, &[]);
     let second = css_href(&root);
     assert_ne!(first, second);
@@ -486,76 +307,44 @@ fn a_missing_asset_or_broken_sass_is_reported_with_its_file() {
     let out = tessera(&["build", "--root", root.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(
-        err.contains("print.scss") && err.contains("Undefined variable"),
-        "{err}"
-    );
+    assert!(err.contains("print.scss") && err.contains("Undefined variable"), "{err}");
 
     let (_tmp, root) = copy_fixture("outputs");
     let base = root.join("themes/tiny/templates/base.html");
-    std::fs::write(
-        &base,
-        read(&base).replace("asset_url(path='main.css')", "asset_url(path='mian.css')"),
-    )
-    .unwrap();
+    std::fs::write(&base, read(&base).replace("asset_url(path='main.css')", "asset_url(path='mian.css')")).unwrap();
     let out = tessera(&["build", "--root", root.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(
-        err.contains("base.html") && err.contains("mian.css"),
-        "{err}"
-    );
+    assert!(err.contains("base.html") && err.contains("mian.css"), "{err}");
 }
 
 /// Decompressed Pagefind file (gzip, then a `pagefind_dcd` signature).
 fn pagefind_file(path: &Path) -> Vec<u8> {
     let mut bytes = Vec::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_end(&mut bytes)
-        .unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut bytes).unwrap();
     assert!(bytes.starts_with(b"pagefind_dcd"), "{}", path.display());
     bytes
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[test]
 fn search_index_per_language_finds_words_in_every_script() {
     let (_tmp, public) = built();
-    let entry: serde_json::Value =
-        serde_json::from_str(&read(public.join("pagefind/pagefind-entry.json"))).unwrap();
-    let languages: BTreeSet<&str> = entry["languages"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let entry: serde_json::Value = serde_json::from_str(&read(public.join("pagefind/pagefind-entry.json"))).unwrap();
+    let languages: BTreeSet<&str> = entry["languages"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(languages, BTreeSet::from(["ar", "az", "en", "hi"]));
     // The UI loads without Node.js from files in the bundle.
-    for file in [
-        "pagefind.js",
-        "pagefind-ui.js",
-        "pagefind-ui.css",
-        "pagefind-worker.js",
-        "wasm.hi.pagefind",
-        "wasm.ar.pagefind",
-    ] {
-        assert!(
-            public.join("pagefind").join(file).is_file(),
-            "missing pagefind/{file}"
-        );
+    for file in ["pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-worker.js", "wasm.hi.pagefind", "wasm.ar.pagefind"]
+    {
+        assert!(public.join("pagefind").join(file).is_file(), "missing pagefind/{file}");
     }
     // Each language's words sit in index chunks its metadata names; Devanagari words are whole.
-    for (lang, word, elsewhere) in [
-        ("en", "irrig", "सिंचाई"),
-        ("hi", "सिंचाई", "irrig"),
-        ("az", "suvarma", "باريس"),
-        ("ar", "باريس", "suvarma"),
-    ] {
+    for (lang, word, elsewhere) in
+        [("en", "irrig", "सिंचाई"), ("hi", "सिंचाई", "irrig"), ("az", "suvarma", "باريس"), ("ar", "باريس", "suvarma")]
+    {
         let hash = entry["languages"][lang]["hash"].as_str().unwrap();
         let meta = pagefind_file(&public.join(format!("pagefind/pagefind.{hash}.pf_meta")));
         let chunks: Vec<Vec<u8>> = std::fs::read_dir(public.join("pagefind/index"))
@@ -565,32 +354,13 @@ fn search_index_per_language_finds_words_in_every_script() {
             .map(|p| pagefind_file(&p))
             .collect();
         assert!(!chunks.is_empty(), "{lang}: no index chunks");
-        assert!(
-            chunks.iter().any(|c| contains(c, word)),
-            "{lang}: `{word}` is not indexed"
-        );
-        assert!(
-            !chunks.iter().any(|c| contains(c, elsewhere)),
-            "{lang}: `{elsewhere}` leaked into this language"
-        );
+        assert!(chunks.iter().any(|c| contains(c, word)), "{lang}: `{word}` is not indexed");
+        assert!(!chunks.iter().any(|c| contains(c, elsewhere)), "{lang}: `{elsewhere}` leaked into this language");
     }
     // Only article bodies (data-pagefind-body) are indexed: navigation and redirects are not.
-    let fragments: Vec<Vec<u8>> = std::fs::read_dir(public.join("pagefind/fragment"))
-        .unwrap()
-        .map(|e| pagefind_file(&e.unwrap().path()))
-        .collect();
-    assert!(
-        fragments
-            .iter()
-            .any(|f| contains(f, "/network/hi/news/summit/")),
-        "URLs carry the base path"
-    );
-    assert!(
-        !fragments.iter().any(|f| contains(f, "Azərbaycanca")),
-        "the language switcher was indexed"
-    );
-    assert!(
-        !fragments.iter().any(|f| contains(f, "paris-summit")),
-        "an alias page was indexed"
-    );
+    let fragments: Vec<Vec<u8>> =
+        std::fs::read_dir(public.join("pagefind/fragment")).unwrap().map(|e| pagefind_file(&e.unwrap().path())).collect();
+    assert!(fragments.iter().any(|f| contains(f, "/network/hi/news/summit/")), "URLs carry the base path");
+    assert!(!fragments.iter().any(|f| contains(f, "Azərbaycanca")), "the language switcher was indexed");
+    assert!(!fragments.iter().any(|f| contains(f, "paris-summit")), "an alias page was indexed");
 }

@@ -34,8 +34,13 @@ fn serve(root: &Path) -> (Server, String) {
     let mut log = BufReader::new(child.stdout.take().unwrap());
     log.read_line(&mut first).unwrap();
     // Keep reading what the server prints so it never writes into a closed pipe.
-    std::thread::spawn(move || for line in log.lines().map_while(Result::ok) { eprintln!("server: {line}") });
-    let origin = first.split(" at ").nth(1).and_then(|s| s.split('/').take(3).collect::<Vec<_>>().join("/").into()).unwrap_or_default();
+    std::thread::spawn(move || {
+        for line in log.lines().map_while(Result::ok) {
+            eprintln!("server: {line}")
+        }
+    });
+    let origin =
+        first.split(" at ").nth(1).and_then(|s| s.split('/').take(3).collect::<Vec<_>>().join("/").into()).unwrap_or_default();
     assert!(origin.starts_with("http://127.0.0.1:"), "unexpected first line: {first}");
     (Server(child), origin)
 }
@@ -80,7 +85,11 @@ fn live_edits_reach_the_open_page() {
     std::fs::create_dir_all(root.join("themes/mini/sass")).unwrap();
     std::fs::write(root.join("themes/mini/sass/site.scss"), "$ink: rgb(1, 2, 3);\nmain { color: $ink; }\n").unwrap();
     let base = root.join("themes/mini/templates/base.html");
-    std::fs::write(&base, read(&base).replace("</head>", "<link rel=\"stylesheet\" href=\"{{ asset_url(path='site.css') }}\">\n</head>")).unwrap();
+    std::fs::write(
+        &base,
+        read(&base).replace("</head>", "<link rel=\"stylesheet\" href=\"{{ asset_url(path='site.css') }}\">\n</head>"),
+    )
+    .unwrap();
 
     let (_server, origin) = serve(&root);
     let (browser, _profile) = browser();

@@ -155,12 +155,7 @@ pub struct PartnerConfig {
 impl PartnerConfig {
     /// Display name in `lang`, else in English, else the key.
     pub fn display_name(&self, lang: &str) -> &str {
-        self.names
-            .get(lang)
-            .or_else(|| self.names.get("en"))
-            .and_then(|n| n.first())
-            .map(String::as_str)
-            .unwrap_or(&self.key)
+        self.names.get(lang).or_else(|| self.names.get("en")).and_then(|n| n.first()).map(String::as_str).unwrap_or(&self.key)
     }
 }
 
@@ -168,9 +163,8 @@ impl SiteConfig {
     /// Reads and validates `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
         let file = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&file).map_err(|e| {
-            Diagnostic::whole_file(&file, format!("cannot read the site configuration: {e}"))
-        })?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| Diagnostic::whole_file(&file, format!("cannot read the site configuration: {e}")))?;
         Self::parse(&text, &file)
     }
 
@@ -280,9 +274,10 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = parse("base_url: https://x.org/\ndefault_language: en\nlanguages:\n  - code: en\n    name: English\ncolour: red\n")
-            .unwrap_err()
-            .to_string();
+        let err =
+            parse("base_url: https://x.org/\ndefault_language: en\nlanguages:\n  - code: en\n    name: English\ncolour: red\n")
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("site.yaml:6"), "{err}");
         assert!(err.contains("colour"), "{err}");
     }

@@ -7,8 +7,8 @@ pub mod slug;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -152,11 +152,8 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         }
     }
 
-    let bundle_dirs: HashSet<&Path> = files
-        .iter()
-        .filter(|f| file_stem_kind(f).is_some_and(|(stem, _)| stem == "index"))
-        .filter_map(|f| f.parent())
-        .collect();
+    let bundle_dirs: HashSet<&Path> =
+        files.iter().filter(|f| file_stem_kind(f).is_some_and(|(stem, _)| stem == "index")).filter_map(|f| f.parent()).collect();
     let mut bundle_assets: HashMap<&Path, Vec<PathBuf>> = HashMap::new();
     for f in &files {
         if let Some(dir) = f.parent().filter(|d| bundle_dirs.contains(d)) {
@@ -501,11 +498,7 @@ fn check_url_collisions(site: &Site, errors: &mut Diagnostics) {
                 &p.file,
                 1,
                 1,
-                format!(
-                    "this page and {} both map to the URL {}: change the `slug` of one of them",
-                    other.display(),
-                    p.url
-                ),
+                format!("this page and {} both map to the URL {}: change the `slug` of one of them", other.display(), p.url),
             )),
             None => {
                 owners.insert(&p.url, &p.file);

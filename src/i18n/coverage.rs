@@ -40,18 +40,11 @@ impl Coverage {
     /// en unused: old-banner
     /// ```
     pub fn table(&self) -> String {
-        let width =
-            self.languages.iter().map(|l| l.language.chars().count()).max().unwrap_or(0).max(8);
+        let width = self.languages.iter().map(|l| l.language.chars().count()).max().unwrap_or(0).max(8);
         let mut out = format!("{:<width$}  present  missing  unused\n", "language");
         for l in &self.languages {
-            let _ = writeln!(
-                out,
-                "{:<width$}  {:>7}  {:>7}  {:>6}",
-                l.language,
-                l.present.len(),
-                l.missing.len(),
-                l.unused.len()
-            );
+            let _ =
+                writeln!(out, "{:<width$}  {:>7}  {:>7}  {:>6}", l.language, l.present.len(), l.missing.len(), l.unused.len());
         }
         let mut details = String::new();
         for l in &self.languages {
@@ -77,9 +70,7 @@ impl Coverage {
 /// Finds literal `t(key="...")` calls (any quote style, `key` anywhere among the arguments) in
 /// template sources: key -> names of the templates that use it. Keys built at render time
 /// (`t(key=name)`) cannot be seen here.
-pub fn keys_used_by_templates(
-    templates: &[(String, String)],
-) -> BTreeMap<String, BTreeSet<String>> {
+pub fn keys_used_by_templates(templates: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
     let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, source) in templates {
         for key in literal_t_keys(source) {
@@ -164,22 +155,15 @@ mod tests {
     use super::*;
 
     fn scan(templates: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
-        let owned: Vec<(String, String)> =
-            templates.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        let owned: Vec<(String, String)> = templates.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
         keys_used_by_templates(&owned)
     }
 
     #[test]
     fn finds_literal_keys_in_any_position() {
         let used = scan(&[
-            (
-                "page.html",
-                r#"{{ t(key="read-more") }} {{ t( key = 'posted-on', date=page.date) }}"#,
-            ),
-            (
-                "list.html",
-                r#"{{ t(count=pages | length, key="items-count") }}{{ t(key="read-more") }}"#,
-            ),
+            ("page.html", r#"{{ t(key="read-more") }} {{ t( key = 'posted-on', date=page.date) }}"#),
+            ("list.html", r#"{{ t(count=pages | length, key="items-count") }}{{ t(key="read-more") }}"#),
             ("base.html", "{{ t(key=`nav.home`) }}"),
         ]);
         let keys: Vec<&str> = used.keys().map(String::as_str).collect();

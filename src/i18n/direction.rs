@@ -10,11 +10,7 @@ pub(crate) fn cldr_direction(code: &str) -> Direction {
         return Direction::Ltr;
     };
     // The extended likely-subtags data covers every CLDR language, not just the common ones.
-    if LocaleDirectionality::new_extended().is_right_to_left(&langid) {
-        Direction::Rtl
-    } else {
-        Direction::Ltr
-    }
+    if LocaleDirectionality::new_extended().is_right_to_left(&langid) { Direction::Rtl } else { Direction::Ltr }
 }
 
 /// The configured direction, else CLDR's.

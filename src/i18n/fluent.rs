@@ -31,19 +31,13 @@ pub(crate) struct Formatted {
 impl LanguageStrings {
     /// Loads `<dir>/*.ftl` (recursively, sorted) for each of `layers`, highest priority first.
     /// `numbering` is an index from `format::numbering_index`.
-    pub(crate) fn load(
-        code: &str,
-        numbering: usize,
-        layers: &[PathBuf],
-        diagnostics: &mut Diagnostics,
-    ) -> LanguageStrings {
+    pub(crate) fn load(code: &str, numbering: usize, layers: &[PathBuf], diagnostics: &mut Diagnostics) -> LanguageStrings {
         let langid: unic_langid::LanguageIdentifier = code.parse().unwrap_or_default();
         let mut bundle = Bundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
         bundle.set_formatter(Some(number_hook(numbering)));
         bundle.add_builtins().expect("a new bundle has no functions to clash with NUMBER");
-        let mut strings =
-            LanguageStrings { bundle, message_ids: BTreeSet::new(), referenced: BTreeSet::new() };
+        let mut strings = LanguageStrings { bundle, message_ids: BTreeSet::new(), referenced: BTreeSet::new() };
         for layer in layers {
             strings.add_layer(layer, diagnostics);
         }
@@ -75,12 +69,7 @@ impl LanguageStrings {
                     for error in errors {
                         let at = error_offset(resource.source(), error.pos.start);
                         let (line, col) = line_col(resource.source(), at);
-                        diagnostics.push(Diagnostic::new(
-                            &file,
-                            line,
-                            col,
-                            format!("Fluent syntax error: {error}"),
-                        ));
+                        diagnostics.push(Diagnostic::new(&file, line, col, format!("Fluent syntax error: {error}")));
                     }
                     continue;
                 }
@@ -92,8 +81,7 @@ impl LanguageStrings {
                     ast::Entry::Term(t) => (t.id.name, "-"),
                     _ => continue,
                 };
-                let line = offset_in(resource.source(), id)
-                    .map_or(0, |o| line_col(resource.source(), o).0);
+                let line = offset_in(resource.source(), id).map_or(0, |o| line_col(resource.source(), o).0);
                 let full_id = format!("{prefix}{id}");
                 if let Some((first_file, first_line)) = first_seen.get(&full_id) {
                     duplicate = true;
@@ -155,11 +143,7 @@ impl LanguageStrings {
     }
 
     /// Formats `key` with `args`, or `None` when this language does not define it.
-    pub(crate) fn format(
-        &self,
-        key: &str,
-        args: &[(&str, serde_json::Value)],
-    ) -> Option<Formatted> {
+    pub(crate) fn format(&self, key: &str, args: &[(&str, serde_json::Value)]) -> Option<Formatted> {
         let (id, attribute) = split_key(key);
         let message = self.bundle.get_message(id)?;
         let pattern = match attribute {
@@ -172,10 +156,7 @@ impl LanguageStrings {
         }
         let mut errors = Vec::new();
         let text = self.bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-        Some(Formatted {
-            text: strip_isolation(&text),
-            errors: errors.iter().map(|e| e.to_string()).collect(),
-        })
+        Some(Formatted { text: strip_isolation(&text), errors: errors.iter().map(|e| e.to_string()).collect() })
     }
 }
 
@@ -204,11 +185,7 @@ fn fluent_value(value: &serde_json::Value) -> FluentValue<'static> {
 /// Removes FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, which tessera never emits even
 /// when a translator or an argument carries them.
 pub(crate) fn strip_isolation(text: &str) -> String {
-    if text.contains(['\u{2068}', '\u{2069}']) {
-        text.replace(['\u{2068}', '\u{2069}'], "")
-    } else {
-        text.to_string()
-    }
+    if text.contains(['\u{2068}', '\u{2069}']) { text.replace(['\u{2068}', '\u{2069}'], "") } else { text.to_string() }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `source`.
@@ -267,12 +244,8 @@ fn collect_in_inline(inline: &ast::InlineExpression<&str>, out: &mut BTreeSet<St
         ast::InlineExpression::MessageReference { id, .. } => {
             out.insert(id.name.to_string());
         }
-        ast::InlineExpression::FunctionReference { arguments, .. } => {
-            collect_in_arguments(arguments, out)
-        }
-        ast::InlineExpression::TermReference { arguments: Some(arguments), .. } => {
-            collect_in_arguments(arguments, out)
-        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => collect_in_arguments(arguments, out),
+        ast::InlineExpression::TermReference { arguments: Some(arguments), .. } => collect_in_arguments(arguments, out),
         ast::InlineExpression::Placeable { expression } => collect_in_expression(expression, out),
         _ => {}
     }
@@ -292,11 +265,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn strings(
-        code: &str,
-        numbering: Option<&str>,
-        files: &[(&str, &str)],
-    ) -> (LanguageStrings, Diagnostics) {
+    fn strings(code: &str, numbering: Option<&str>, files: &[(&str, &str)]) -> (LanguageStrings, Diagnostics) {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).unwrap();
@@ -324,14 +293,8 @@ mod tests {
 
     #[test]
     fn attributes_and_message_references() {
-        let (s, d) = strings(
-            "en",
-            None,
-            &[(
-                "main.ftl",
-                "brand = Tessera\nabout = About { brand }\n    .title = All about { brand }\n",
-            )],
-        );
+        let (s, d) =
+            strings("en", None, &[("main.ftl", "brand = Tessera\nabout = About { brand }\n    .title = All about { brand }\n")]);
         assert!(d.is_empty());
         assert_eq!(fmt(&s, "about", &[]), "About Tessera");
         assert_eq!(fmt(&s, "about.title", &[]), "All about Tessera");
@@ -356,8 +319,7 @@ mod tests {
         assert_eq!(fmt(&hi, "plain", &[("n", json!(1234567))]), "1234567");
         let (ar, _) = strings("ar", Some("arab"), &[("main.ftl", ftl)]);
         assert_eq!(fmt(&ar, "count", &[("n", json!(1234567))]), "١٬٢٣٤٬٥٦٧ items");
-        let (en, _) =
-            strings("en", None, &[("main.ftl", "r = { NUMBER($n, maximumFractionDigits: 1) }\n")]);
+        let (en, _) = strings("en", None, &[("main.ftl", "r = { NUMBER($n, maximumFractionDigits: 1) }\n")]);
         assert_eq!(fmt(&en, "r", &[("n", json!(12345.678))]), "12,345.7");
         assert_eq!(fmt(&en, "r", &[("n", json!(2))]), "2");
         let (az, _) = strings("az", None, &[("main.ftl", ftl)]);

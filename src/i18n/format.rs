@@ -46,20 +46,16 @@ impl DateLength {
 /// Decimal numbering systems a language may select with `numbering_system:`. Index 0 means "the
 /// locale's CLDR default"; the index is baked into the Fluent number hook (see [`number_hook`]).
 pub(crate) const NUMBERING_SYSTEMS: &[&str] = &[
-    "", "latn", "arab", "arabext", "beng", "deva", "gujr", "guru", "knda", "khmr", "laoo", "mlym",
-    "mymr", "orya", "tamldec", "telu", "thai", "tibt", "hanidec", "olck",
+    "", "latn", "arab", "arabext", "beng", "deva", "gujr", "guru", "knda", "khmr", "laoo", "mlym", "mymr", "orya", "tamldec",
+    "telu", "thai", "tibt", "hanidec", "olck",
 ];
 
 /// The ICU locale for a language code, with `-u-nu-<numbering>` when one is configured.
 pub(crate) fn icu_locale(code: &str, numbering: Option<&str>) -> Result<Locale, String> {
-    let mut locale: Locale =
-        code.parse().map_err(|e| format!("`{code}` is not a BCP 47 language code ({e})"))?;
+    let mut locale: Locale = code.parse().map_err(|e| format!("`{code}` is not a BCP 47 language code ({e})"))?;
     if let Some(nu) = numbering.filter(|nu| !nu.is_empty()) {
         if !NUMBERING_SYSTEMS.contains(&nu) {
-            return Err(format!(
-                "numbering system `{nu}` is not supported; use one of {}",
-                NUMBERING_SYSTEMS[1..].join(", ")
-            ));
+            return Err(format!("numbering system `{nu}` is not supported; use one of {}", NUMBERING_SYSTEMS[1..].join(", ")));
         }
         let value = Value::try_from_str(nu).map_err(|e| format!("numbering system `{nu}`: {e}"))?;
         locale.extensions.unicode.keywords.set(key!("nu"), value);
@@ -80,29 +76,21 @@ pub(crate) fn parse_date(input: &str) -> Result<chrono::NaiveDate, String> {
     if let Some(d) = crate::content::parse_date(input) {
         return Ok(d);
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-    {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(input, fmt) {
             return Ok(dt.date());
         }
     }
-    Err(format!(
-        "`{input}` is not a date; expected `YYYY-MM-DD` or RFC 3339 such as `2024-12-22T10:00:00+05:30`"
-    ))
+    Err(format!("`{input}` is not a date; expected `YYYY-MM-DD` or RFC 3339 such as `2024-12-22T10:00:00+05:30`"))
 }
 
 /// A Gregorian date in `locale`'s CLDR pattern for `length`.
-pub(crate) fn format_date(
-    locale: &Locale,
-    input: &str,
-    length: DateLength,
-) -> Result<String, String> {
+pub(crate) fn format_date(locale: &Locale, input: &str, length: DateLength) -> Result<String, String> {
     use chrono::Datelike;
     let date = parse_date(input)?;
     let month = u8::try_from(date.month()).expect("chrono months are 1..=12");
     let day = u8::try_from(date.day()).expect("chrono days are 1..=31");
-    let icu_date = Date::try_new_gregorian(date.year(), month, day)
-        .map_err(|e| format!("`{input}` is out of range: {e}"))?;
+    let icu_date = Date::try_new_gregorian(date.year(), month, day).map_err(|e| format!("`{input}` is out of range: {e}"))?;
     let fields = match length {
         DateLength::Long => YMD::long(),
         DateLength::Medium => YMD::medium(),
@@ -184,9 +172,7 @@ fn fluent_number<const NU: usize>(value: &FluentValue, intls: &IntlLangMemoizer)
     match value {
         FluentValue::Number(number) => {
             // Copy the locale out so the memoizer's lock is not held while formatting.
-            let locale = intls
-                .with_try_get::<FluentNumbers, _, _>((NU,), |numbers| numbers.locale.clone())
-                .ok()?;
+            let locale = intls.with_try_get::<FluentNumbers, _, _>((NU,), |numbers| numbers.locale.clone()).ok()?;
             format_fluent_number(&locale, number)
         }
         _ => None,
@@ -236,8 +222,7 @@ mod tests {
     // Expected strings are CLDR's (as shipped in icu 2.4's compiled data), written out by hand.
     #[test]
     fn long_dates_in_four_languages() {
-        let long =
-            |code: &str| format_date(&loc(code, None), "2024-12-22", DateLength::Long).unwrap();
+        let long = |code: &str| format_date(&loc(code, None), "2024-12-22", DateLength::Long).unwrap();
         assert_eq!(long("en"), "December 22, 2024");
         // CLDR 48 `hi` yMMMMd is `d MMMM, y` (with a comma).
         assert_eq!(long("hi"), "22 दिसंबर, 2024");
@@ -256,35 +241,17 @@ mod tests {
 
     #[test]
     fn medium_and_short_dates() {
-        assert_eq!(
-            format_date(&loc("en", None), "2024-12-22", DateLength::Medium).unwrap(),
-            "Dec 22, 2024"
-        );
-        assert_eq!(
-            format_date(&loc("en", None), "2024-12-22", DateLength::Short).unwrap(),
-            "12/22/24"
-        );
-        assert_eq!(
-            format_date(&loc("az", None), "2024-12-22", DateLength::Short).unwrap(),
-            "22.12.24"
-        );
+        assert_eq!(format_date(&loc("en", None), "2024-12-22", DateLength::Medium).unwrap(), "Dec 22, 2024");
+        assert_eq!(format_date(&loc("en", None), "2024-12-22", DateLength::Short).unwrap(), "12/22/24");
+        assert_eq!(format_date(&loc("az", None), "2024-12-22", DateLength::Short).unwrap(), "22.12.24");
     }
 
     #[test]
     fn rfc3339_keeps_the_date_as_written() {
         let en = loc("en", None);
-        assert_eq!(
-            format_date(&en, "2024-12-22T23:30:00+05:30", DateLength::Long).unwrap(),
-            "December 22, 2024"
-        );
-        assert_eq!(
-            format_date(&en, "2024-12-22T00:10:00Z", DateLength::Long).unwrap(),
-            "December 22, 2024"
-        );
-        assert_eq!(
-            format_date(&en, "2024-12-22 08:00:00", DateLength::Long).unwrap(),
-            "December 22, 2024"
-        );
+        assert_eq!(format_date(&en, "2024-12-22T23:30:00+05:30", DateLength::Long).unwrap(), "December 22, 2024");
+        assert_eq!(format_date(&en, "2024-12-22T00:10:00Z", DateLength::Long).unwrap(), "December 22, 2024");
+        assert_eq!(format_date(&en, "2024-12-22 08:00:00", DateLength::Long).unwrap(), "December 22, 2024");
         let err = format_date(&en, "22/12/2024", DateLength::Long).unwrap_err();
         assert!(err.contains("`22/12/2024` is not a date"), "{err}");
     }
@@ -307,10 +274,8 @@ mod tests {
 
     #[test]
     fn every_listed_numbering_system_formats_digits() {
-        let without_digits: Vec<_> = NUMBERING_SYSTEMS[2..]
-            .iter()
-            .filter(|nu| format_number(&loc("en", Some(nu)), 7.0) == "7")
-            .collect();
+        let without_digits: Vec<_> =
+            NUMBERING_SYSTEMS[2..].iter().filter(|nu| format_number(&loc("en", Some(nu)), 7.0) == "7").collect();
         assert!(without_digits.is_empty(), "no ICU4X digits for {without_digits:?}");
     }
 }

@@ -48,11 +48,7 @@ impl Localizer {
     /// site's message wins per id) for every configured language. Fluent syntax errors,
     /// duplicate ids, unknown fallback languages and unsupported numbering systems are all
     /// reported together.
-    pub fn load(
-        site_root: &Path,
-        theme_dir: Option<&Path>,
-        config: &SiteConfig,
-    ) -> Result<Localizer, Diagnostics> {
+    pub fn load(site_root: &Path, theme_dir: Option<&Path>, config: &SiteConfig) -> Result<Localizer, Diagnostics> {
         let mut diagnostics = Diagnostics::default();
         let config_file = site_root.join(CONFIG_FILE);
         let index_of = |code: &str| config.languages.iter().position(|l| l.code == code);
@@ -64,10 +60,7 @@ impl Localizer {
             let locale = match format::icu_locale(&lang.code, numbering) {
                 Ok(locale) => locale,
                 Err(e) => {
-                    diagnostics.push(Diagnostic::whole_file(
-                        &config_file,
-                        format!("language `{}`: {e}", lang.code),
-                    ));
+                    diagnostics.push(Diagnostic::whole_file(&config_file, format!("language `{}`: {e}", lang.code)));
                     icu::locale::Locale::UNKNOWN
                 }
             };
@@ -78,10 +71,7 @@ impl Localizer {
                     Some(_) => {}
                     None => diagnostics.push(Diagnostic::whole_file(
                         &config_file,
-                        format!(
-                            "language `{}` falls back to `{fallback}`, which is not one of the site's languages",
-                            lang.code
-                        ),
+                        format!("language `{}` falls back to `{fallback}`, which is not one of the site's languages", lang.code),
                     )),
                 }
             }
@@ -92,12 +82,7 @@ impl Localizer {
             if let Some(theme) = theme_dir {
                 layers.push(theme.join("locales").join(&lang.code));
             }
-            let strings = LanguageStrings::load(
-                &lang.code,
-                format::numbering_index(numbering),
-                &layers,
-                &mut diagnostics,
-            );
+            let strings = LanguageStrings::load(&lang.code, format::numbering_index(numbering), &layers, &mut diagnostics);
             languages.push(Language {
                 code: lang.code.clone(),
                 locale,
@@ -116,13 +101,7 @@ impl Localizer {
     /// Resolves `key` (`id` or `id.attribute`) in `lang`, then its fallbacks, then the default
     /// language. `args` become Fluent variables. Never emits U+2068/U+2069. A key found nowhere
     /// records one warning per (key, language) naming `template`, and comes back as the key.
-    pub fn translate(
-        &self,
-        lang: &str,
-        key: &str,
-        args: &[(&str, serde_json::Value)],
-        template: &str,
-    ) -> String {
+    pub fn translate(&self, lang: &str, key: &str, args: &[(&str, serde_json::Value)], template: &str) -> String {
         let chain: &[usize] = match self.language(lang) {
             Some(language) => &language.chain,
             None => self.default.as_slice(),
@@ -180,12 +159,7 @@ impl Localizer {
 
     /// A Gregorian date (`YYYY-MM-DD` or RFC 3339) in CLDR's `length` pattern for `lang`, with
     /// the language's numbering system.
-    pub fn format_date(
-        &self,
-        lang: &str,
-        date: &str,
-        length: DateLength,
-    ) -> Result<String, String> {
+    pub fn format_date(&self, lang: &str, date: &str, length: DateLength) -> Result<String, String> {
         format::format_date(&self.locale(lang)?, date, length)
     }
 
@@ -200,31 +174,21 @@ impl Localizer {
     /// Per language: the messages it defines, those it lacks (used by templates or defined in
     /// the default language), and those no template uses.
     pub fn coverage(&self, used_keys: &BTreeSet<String>) -> Coverage {
-        let default_ids: BTreeSet<String> = self
-            .default
-            .map(|d| self.languages[d].strings.message_ids().clone())
-            .unwrap_or_default();
-        let referenced: BTreeSet<&String> =
-            self.languages.iter().flat_map(|l| l.strings.referenced().iter()).collect();
+        let default_ids: BTreeSet<String> =
+            self.default.map(|d| self.languages[d].strings.message_ids().clone()).unwrap_or_default();
+        let referenced: BTreeSet<&String> = self.languages.iter().flat_map(|l| l.strings.referenced().iter()).collect();
         let languages = self
             .languages
             .iter()
             .map(|language| {
                 let strings = &language.strings;
                 let present = strings.message_ids().clone();
-                let missing = used_keys
-                    .iter()
-                    .chain(&default_ids)
-                    .filter(|k| !strings.has(k))
-                    .cloned()
-                    .collect();
+                let missing = used_keys.iter().chain(&default_ids).filter(|k| !strings.has(k)).cloned().collect();
                 let unused = present
                     .iter()
                     .filter(|id| {
                         !referenced.contains(id)
-                            && !used_keys.iter().any(|k| {
-                                k == *id || k.split_once('.').is_some_and(|(m, _)| m == *id)
-                            })
+                            && !used_keys.iter().any(|k| k == *id || k.split_once('.').is_some_and(|(m, _)| m == *id))
                     })
                     .cloned()
                     .collect();

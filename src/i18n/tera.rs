@@ -21,16 +21,14 @@ pub fn register(tera: &mut Tera, localizer: Arc<Localizer>) {
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let key: String = kwargs.must_get::<&str>("key")?.to_string();
         let lang = language(&kwargs, state, "t")?;
-        let template =
-            state.get::<String>("template_name")?.unwrap_or_else(|| "(unknown)".to_string());
+        let template = state.get::<String>("template_name")?.unwrap_or_else(|| "(unknown)".to_string());
         let mut args = Vec::new();
         for (name, value) in kwargs.iter() {
             let Some(name) = name.as_str() else { continue };
             if name == "key" || name == "lang" {
                 continue;
             }
-            let json = serde_json::to_value(value)
-                .map_err(|e| Error::message(format!("t(): argument `{name}`: {e}")))?;
+            let json = serde_json::to_value(value).map_err(|e| Error::message(format!("t(): argument `{name}`: {e}")))?;
             args.push((name, json));
         }
         Ok(l.translate(&lang, &key, &args, &template))
@@ -43,33 +41,22 @@ pub fn register(tera: &mut Tera, localizer: Arc<Localizer>) {
     });
 
     let l = localizer.clone();
-    tera.register_filter(
-        "date",
-        move |value: &Value, kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let lang = language(&kwargs, state, "date")?;
-            let length = match kwargs.get::<&str>("length")? {
-                None => DateLength::Long,
-                Some(name) => DateLength::parse(name).ok_or_else(|| {
-                    Error::message(format!(
-                        "date: `length` is `{name}`; use `long`, `medium` or `short`"
-                    ))
-                })?,
-            };
-            let text = value.as_str().ok_or_else(|| {
-                Error::message(format!("date: expected a date string, got {}", value.name()))
-            })?;
-            l.format_date(&lang, text, length).map_err(|e| Error::message(format!("date: {e}")))
-        },
-    );
+    tera.register_filter("date", move |value: &Value, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let lang = language(&kwargs, state, "date")?;
+        let length = match kwargs.get::<&str>("length")? {
+            None => DateLength::Long,
+            Some(name) => DateLength::parse(name)
+                .ok_or_else(|| Error::message(format!("date: `length` is `{name}`; use `long`, `medium` or `short`")))?,
+        };
+        let text = value.as_str().ok_or_else(|| Error::message(format!("date: expected a date string, got {}", value.name())))?;
+        l.format_date(&lang, text, length).map_err(|e| Error::message(format!("date: {e}")))
+    });
 
     let l = localizer;
-    tera.register_filter(
-        "number",
-        move |value: f64, kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let lang = language(&kwargs, state, "number")?;
-            Ok(l.format_number(&lang, value))
-        },
-    );
+    tera.register_filter("number", move |value: f64, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let lang = language(&kwargs, state, "number")?;
+        Ok(l.format_number(&lang, value))
+    });
 }
 
 /// `lang=` when given, else the context's `lang`.
@@ -77,9 +64,7 @@ fn language(kwargs: &Kwargs, state: &State, what: &str) -> TeraResult<String> {
     if let Some(lang) = kwargs.get::<&str>("lang")? {
         return Ok(lang.to_string());
     }
-    state.get::<String>("lang")?.ok_or_else(|| {
-        Error::message(format!("{what}: no `lang` in the context; pass `lang=\"…\"`"))
-    })
+    state.get::<String>("lang")?.ok_or_else(|| Error::message(format!("{what}: no `lang` in the context; pass `lang=\"…\"`")))
 }
 
 /// Registers `t`, `dir`, `date` and `number` with no localizer behind them, so templates still

@@ -157,15 +157,9 @@ fn syntax_error_names_file_line_and_column() {
     let site = tempfile::tempdir().unwrap();
     let dir = site.path().join("locales/en");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("main.ftl"),
-        "hello = Hello\ngoodbye = Goodbye\nbroken = { $name\nafter = After\n",
-    )
-    .unwrap();
-    let config =
-        config("base_url: /\ndefault_language: en\nlanguages: [{ code: en, name: English }]\n");
-    let errors =
-        Localizer::load(site.path(), None, &config).err().expect("a syntax error fails the load");
+    std::fs::write(dir.join("main.ftl"), "hello = Hello\ngoodbye = Goodbye\nbroken = { $name\nafter = After\n").unwrap();
+    let config = config("base_url: /\ndefault_language: en\nlanguages: [{ code: en, name: English }]\n");
+    let errors = Localizer::load(site.path(), None, &config).err().expect("a syntax error fails the load");
     assert_eq!(errors.0.len(), 1, "{errors}");
     let error = &errors.0[0];
     assert_eq!(error.file, dir.join("main.ftl"));
@@ -218,10 +212,7 @@ fn dates_and_numbers_per_language() {
     assert_eq!(l.format_date("hi", "2024-12-22", DateLength::Long).unwrap(), "22 दिसंबर, 2024");
     assert_eq!(l.format_date("az", "2024-12-22", DateLength::Long).unwrap(), "22 dekabr 2024");
     // The fixture gives ar `numbering_system: arab`.
-    assert_eq!(
-        l.format_date("ar", "2024-12-22T09:00:00+03:00", DateLength::Long).unwrap(),
-        "٢٢ ديسمبر ٢٠٢٤"
-    );
+    assert_eq!(l.format_date("ar", "2024-12-22T09:00:00+03:00", DateLength::Long).unwrap(), "٢٢ ديسمبر ٢٠٢٤");
     assert_eq!(l.format_number("hi", 1234567.0), "12,34,567");
     assert_eq!(l.format_number("ar", 1234567.0), "١٬٢٣٤٬٥٦٧");
     assert_eq!(l.format_number("az", 0.5), "0,5");
@@ -230,14 +221,12 @@ fn dates_and_numbers_per_language() {
 #[test]
 fn coverage_per_language() {
     let l = fixture();
-    let used: BTreeSet<String> =
-        ["site-title", "pages", "read-more", "footer-note", "members", "posted-on", "theme-only"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+    let used: BTreeSet<String> = ["site-title", "pages", "read-more", "footer-note", "members", "posted-on", "theme-only"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let coverage = l.coverage(&used);
-    let by_lang =
-        |code: &str| coverage.languages.iter().find(|c| c.language == code).unwrap().clone();
+    let by_lang = |code: &str| coverage.languages.iter().find(|c| c.language == code).unwrap().clone();
     let keys = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>();
 
     let en = by_lang("en");
@@ -246,20 +235,12 @@ fn coverage_per_language() {
     assert_eq!(keys(&en.unused), ["old-banner", "plural-category"]);
 
     let az = by_lang("az");
-    assert_eq!(
-        keys(&az.missing),
-        ["members", "old-banner", "posted-on", "read-more", "site-title", "theme-only"]
-    );
+    assert_eq!(keys(&az.missing), ["members", "old-banner", "posted-on", "read-more", "site-title", "theme-only"]);
     assert_eq!(keys(&az.present), ["footer-note", "pages", "plural-category"]);
     assert!(coverage.has_missing());
     let table = coverage.table();
     assert!(table.starts_with("language  present  missing  unused\nen "), "{table}");
-    assert!(
-        table.contains(
-            "az missing: members, old-banner, posted-on, read-more, site-title, theme-only"
-        ),
-        "{table}"
-    );
+    assert!(table.contains("az missing: members, old-banner, posted-on, read-more, site-title, theme-only"), "{table}");
 }
 
 #[test]
@@ -281,14 +262,8 @@ fn tera_functions_and_filters() {
         ctx.insert("big", &1234567);
         tera.render("page.html", &ctx).unwrap()
     };
-    assert_eq!(
-        render("ar"),
-        r#"<html dir="rtl">٣ صفحات|Ortaklık Ağı|٢٢ ديسمبر ٢٠٢٤|12/22/24|١٬٢٣٤٬٥٦٧|nope"#
-    );
-    assert_eq!(
-        render("hi"),
-        r#"<html dir="ltr">3 पृष्ठ|Ortaklık Ağı|22 दिसंबर, 2024|12/22/24|12,34,567|nope"#
-    );
+    assert_eq!(render("ar"), r#"<html dir="rtl">٣ صفحات|Ortaklık Ağı|٢٢ ديسمبر ٢٠٢٤|12/22/24|١٬٢٣٤٬٥٦٧|nope"#);
+    assert_eq!(render("hi"), r#"<html dir="ltr">3 पृष्ठ|Ortaklık Ağı|22 दिसंबर, 2024|12/22/24|12,34,567|nope"#);
     assert_eq!(
         localizer.warnings(),
         [
@@ -303,8 +278,7 @@ fn tera_errors_are_readable() {
     let mut tera = ::tera::Tera::default();
     register(&mut tera, Arc::new(fixture()));
     tera.add_raw_template("a.html", r#"{{ t(key="pages") }}"#).unwrap();
-    tera.add_raw_template("b.html", r#"{{ "2024-12-22" | date(length="huge", lang="en") }}"#)
-        .unwrap();
+    tera.add_raw_template("b.html", r#"{{ "2024-12-22" | date(length="huge", lang="en") }}"#).unwrap();
     let ctx = ::tera::Context::new();
     let a = format!("{:?}", tera.render("a.html", &ctx).unwrap_err());
     assert!(a.contains("no `lang` in the context"), "{a}");
@@ -320,10 +294,7 @@ fn shared_across_threads() {
             let l = l.clone();
             scope.spawn(move || {
                 for _ in 0..50 {
-                    assert_eq!(
-                        t(&l, "hi", "members", &[("count", json!(100000 + n))]),
-                        format!("1,00,00{n} सदस्य")
-                    );
+                    assert_eq!(t(&l, "hi", "members", &[("count", json!(100000 + n))]), format!("1,00,00{n} सदस्य"));
                     assert_eq!(t(&l, "az", "missing-everywhere", &[]), "missing-everywhere");
                 }
             });

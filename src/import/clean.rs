@@ -93,25 +93,16 @@ impl Rules {
             let mut patterns = Vec::new();
             for p in &spec.patterns {
                 let re = Regex::new(p).with_context(|| {
-                    format!(
-                        "{}: rule `{}`: `{p}` is not a valid regular expression",
-                        file.display(),
-                        spec.name
-                    )
+                    format!("{}: rule `{}`: `{p}` is not a valid regular expression", file.display(), spec.name)
                 })?;
                 patterns.push(re);
             }
             let lines = spec.lines.iter().map(|l| fold(l)).collect();
-            self.rules.push(Rule {
-                name: spec.name,
-                kind: spec.kind,
-                lines,
-                patterns,
-            });
+            self.rules.push(Rule { name: spec.name, kind: spec.kind, lines, patterns });
         }
         for p in &parsed.credits {
-            let re = Regex::new(p)
-                .with_context(|| format!("{}: credit `{p}` is not a valid regular expression", file.display()))?;
+            let re =
+                Regex::new(p).with_context(|| format!("{}: credit `{p}` is not a valid regular expression", file.display()))?;
             self.credits.push(re);
         }
         Ok(())
@@ -119,9 +110,7 @@ impl Rules {
 
     fn matching(&self, line: &str) -> Option<&Rule> {
         let folded = fold(line);
-        self.rules
-            .iter()
-            .find(|r| r.lines.contains(&folded) || r.patterns.iter().any(|p| p.is_match(line)))
+        self.rules.iter().find(|r| r.lines.contains(&folded) || r.patterns.iter().any(|p| p.is_match(line)))
     }
 
     fn is_credit(&self, line: &str) -> bool {
@@ -177,16 +166,10 @@ pub fn clean(lines: &[String], rules: &Rules) -> Cleaned {
             if rule.kind == RuleKind::Disclaimer {
                 cleaned.disclaimers.push(trimmed.to_string());
             }
-            cleaned.removed.push(Removed {
-                rule: rule.name.clone(),
-                line: trimmed.to_string(),
-            });
+            cleaned.removed.push(Removed { rule: rule.name.clone(), line: trimmed.to_string() });
             cleaned.lines.push(String::new());
         } else if is_short(trimmed) && counts.get(&fold(trimmed)).copied().unwrap_or(0) >= REPEAT_MIN {
-            cleaned.removed.push(Removed {
-                rule: REPEATED_LINE.into(),
-                line: trimmed.to_string(),
-            });
+            cleaned.removed.push(Removed { rule: REPEATED_LINE.into(), line: trimmed.to_string() });
             cleaned.lines.push(String::new());
         } else if Some(i) == first && rules.is_credit(trimmed) {
             cleaned.source = Some(trimmed.to_string());
@@ -209,18 +192,11 @@ mod tests {
     #[test]
     fn arabic_ad_slots_and_share_bar_are_removed_with_their_rule() {
         let rules = Rules::load(Path::new("/nonexistent"), "ar").unwrap();
-        let c = clean(
-            &lines("مساحة اعلانية\nعنوان\nنص المقال.\nشارك المقال شارك غرد إرسال\nمساحة إعلانية"),
-            &rules,
-        );
+        let c = clean(&lines("مساحة اعلانية\nعنوان\nنص المقال.\nشارك المقال شارك غرد إرسال\nمساحة إعلانية"), &rules);
         let removed: Vec<_> = c.removed.iter().map(|r| (r.rule.as_str(), r.line.as_str())).collect();
         assert_eq!(
             removed,
-            [
-                ("ad-placeholder", "مساحة اعلانية"),
-                ("share-bar", "شارك المقال شارك غرد إرسال"),
-                ("ad-placeholder", "مساحة إعلانية")
-            ]
+            [("ad-placeholder", "مساحة اعلانية"), ("share-bar", "شارك المقال شارك غرد إرسال"), ("ad-placeholder", "مساحة إعلانية")]
         );
         assert_eq!(c.lines.iter().filter(|l| !l.is_empty()).count(), 2);
     }
@@ -228,10 +204,7 @@ mod tests {
     #[test]
     fn a_short_line_repeated_three_times_is_not_content() {
         let rules = Rules::default();
-        let c = clean(
-            &lines("Click here\nA paragraph.\nClick here\nAnother one.\nClick here"),
-            &rules,
-        );
+        let c = clean(&lines("Click here\nA paragraph.\nClick here\nAnother one.\nClick here"), &rules);
         assert_eq!(c.removed.len(), 3);
         assert!(c.removed.iter().all(|r| r.rule == REPEATED_LINE));
     }
@@ -239,10 +212,7 @@ mod tests {
     #[test]
     fn leading_agency_credit_becomes_source_and_disclaimers_are_kept_aside() {
         let rules = Rules::load(Path::new("/nonexistent"), "en").unwrap();
-        let c = clean(
-            &lines("PNN\n\nNew Delhi, January 27: Text.\n\nDisclaimer: auto-published."),
-            &rules,
-        );
+        let c = clean(&lines("PNN\n\nNew Delhi, January 27: Text.\n\nDisclaimer: auto-published."), &rules);
         assert_eq!(c.source.as_deref(), Some("PNN"));
         assert_eq!(c.disclaimers, ["Disclaimer: auto-published."]);
     }

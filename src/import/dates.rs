@@ -80,9 +80,7 @@ fn month_of(word: &str, lang: &str) -> Option<u32> {
         return Some(*m);
     }
     if lang == "az"
-        && let Some((_, m)) = AZ_MONTH_STEMS
-            .iter()
-            .find(|(s, _)| w.starts_with(s) && (s.len() > 3 || w == *s))
+        && let Some((_, m)) = AZ_MONTH_STEMS.iter().find(|(s, _)| w.starts_with(s) && (s.len() > 3 || w == *s))
     {
         return Some(*m);
     }
@@ -105,15 +103,11 @@ fn weekday_of(word: &str) -> Option<Weekday> {
 }
 
 fn day_of(word: &str) -> Option<u32> {
-    word.parse::<u32>()
-        .ok()
-        .filter(|d| (1..=31).contains(d) && word.len() <= 2)
+    word.parse::<u32>().ok().filter(|d| (1..=31).contains(d) && word.len() <= 2)
 }
 
 fn year_of(word: &str) -> Option<i32> {
-    word.parse::<i32>()
-        .ok()
-        .filter(|y| (1900..=2100).contains(y) && word.len() == 4)
+    word.parse::<i32>().ok().filter(|y| (1900..=2100).contains(y) && word.len() == 4)
 }
 
 /// A day and month the text names.
@@ -140,53 +134,27 @@ pub fn mentions(text: &str, lang: &str) -> Vec<Mention> {
         // `22 December`, `7 أكتوبر`
         if let Some(day) = i.checked_sub(1).and_then(is_day) {
             let start = i - 1;
-            let range =
-                start.checked_sub(1).and_then(is_day).is_some() || start.checked_sub(2).and_then(is_day).is_some();
+            let range = start.checked_sub(1).and_then(is_day).is_some() || start.checked_sub(2).and_then(is_day).is_some();
             let year = w.get(i + 1).and_then(|x| year_of(x));
             let weekday = start.checked_sub(1).and_then(|j| weekday_of(&w[j]));
             let from = if range {
-                if start.checked_sub(1).and_then(is_day).is_some() {
-                    start - 1
-                } else {
-                    start - 2
-                }
+                if start.checked_sub(1).and_then(is_day).is_some() { start - 1 } else { start - 2 }
             } else if weekday.is_some() {
                 start - 1
             } else {
                 start
             };
-            let from = if from > 0 && matches!(w[from - 1].as_str(), "يوم" | "اليوم") {
-                from - 1
-            } else {
-                from
-            };
+            let from = if from > 0 && matches!(w[from - 1].as_str(), "يوم" | "اليوم") { from - 1 } else { from };
             let to = if year.is_some() { i + 1 } else { i };
-            found.push(Mention {
-                at: start,
-                month,
-                day,
-                year,
-                weekday,
-                range,
-                text: w[from..=to].join(" "),
-            });
+            found.push(Mention { at: start, month, day, year, weekday, range, text: w[from..=to].join(" ") });
         } else if let Some(day) = is_day(i + 1) {
             // `January 27`, `Noyabrın 14-də`, `Friday, October 7, 2022`
             let year = w.get(i + 2).and_then(|x| year_of(x));
-            let range =
-                is_day(i + 2).is_some() || (w.get(i + 2).is_some() && is_day(i + 3).is_some() && year.is_none());
+            let range = is_day(i + 2).is_some() || (w.get(i + 2).is_some() && is_day(i + 3).is_some() && year.is_none());
             let weekday = i.checked_sub(1).and_then(|j| weekday_of(&w[j]));
             let from = if weekday.is_some() { i - 1 } else { i };
             let to = if year.is_some() { i + 2 } else { i + 1 };
-            found.push(Mention {
-                at: i,
-                month,
-                day,
-                year,
-                weekday,
-                range,
-                text: w[from..=to].join(" "),
-            });
+            found.push(Mention { at: i, month, day, year, weekday, range, text: w[from..=to].join(" ") });
         }
     }
     found
@@ -226,17 +194,10 @@ pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
         .map(|s| {
             // A bilingual dateline (`New Delhi नई दिल्ली`): keep the words in the article's script.
             let all: Vec<&str> = s.split_whitespace().collect();
-            let own: Vec<&str> = all
-                .iter()
-                .copied()
-                .filter(|w| text::is_latin_word(w) == lead_is_latin)
-                .collect();
+            let own: Vec<&str> = all.iter().copied().filter(|w| text::is_latin_word(w) == lead_is_latin).collect();
             if own.is_empty() { all.join(" ") } else { own.join(" ") }
         });
-    Some(Dateline {
-        text: prefix.to_string(),
-        place,
-    })
+    Some(Dateline { text: prefix.to_string(), place })
 }
 
 fn strip_brackets(s: &str) -> String {
@@ -251,10 +212,7 @@ pub fn arabic_place(lead: &str) -> Option<Place> {
     )
     .expect("constant regex");
     let caps = re.captures(lead)?;
-    Some(Place {
-        name: caps[1].to_string(),
-        evidence: caps[0].trim().to_string(),
-    })
+    Some(Place { name: caps[1].to_string(), evidence: caps[0].trim().to_string() })
 }
 
 fn dmy(d: NaiveDate) -> String {
@@ -267,25 +225,15 @@ fn dmy(d: NaiveDate) -> String {
 pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &str, today: NaiveDate) -> DateFinding {
     let anchor = match dateline {
         Some(d) => mentions(&d.text, lang).into_iter().next(),
-        None => mentions(lead, lang)
-            .into_iter()
-            .find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
+        None => mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
     };
     let reported = mentions(body, lang);
     let Some(anchor) = anchor else {
         let mut evidence = "no dateline date and no dated lead sentence; date left out".to_string();
         if let Some(m) = reported.first() {
-            evidence.push_str(&format!(
-                " (the text reports \"{}\", which dates the event, not the article)",
-                m.text
-            ));
+            evidence.push_str(&format!(" (the text reports \"{}\", which dates the event, not the article)", m.text));
         }
-        return DateFinding {
-            date: None,
-            candidates: vec![],
-            evidence,
-            review: true,
-        };
+        return DateFinding { date: None, candidates: vec![], evidence, review: true };
     };
     let what = if dateline.is_some() { "dateline" } else { "lead" };
     if let Some(year) = anchor.year
@@ -314,11 +262,7 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
             .filter_map(|y| NaiveDate::from_ymd_opt(y, anchor.month, anchor.day))
             .filter(|d| d.weekday() == weekday && *d <= today && floor.is_none_or(|f| *d >= f))
             .collect();
-        let list = candidates
-            .iter()
-            .map(|d| d.year().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = candidates.iter().map(|d| d.year().to_string()).collect::<Vec<_>>().join(", ");
         let Some(date) = candidates.last().copied() else {
             return DateFinding {
                 date: None,
@@ -331,10 +275,7 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
             };
         };
         let evidence = if candidates.len() == 1 {
-            format!(
-                "{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR} until today)",
-                anchor.text
-            )
+            format!("{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR} until today)", anchor.text)
         } else {
             format!(
                 "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR} until today); chose the most recent, {}",
@@ -343,12 +284,7 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
             )
         };
         let candidates = if candidates.len() > 1 { candidates } else { vec![] };
-        return DateFinding {
-            date: Some(date),
-            candidates,
-            evidence,
-            review: true,
-        };
+        return DateFinding { date: Some(date), candidates, evidence, review: true };
     }
 
     if let (Some(floor), Some(year)) = (floor, latest_year) {
@@ -363,12 +299,7 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
                 anchor.text,
                 dmy(date)
             );
-            return DateFinding {
-                date: Some(date),
-                candidates: vec![],
-                evidence,
-                review: true,
-            };
+            return DateFinding { date: Some(date), candidates: vec![], evidence, review: true };
         }
     }
     DateFinding {
@@ -402,21 +333,9 @@ mod tests {
 
     #[test]
     fn a_clause_before_a_colon_is_no_dateline() {
-        assert_eq!(
-            dateline(
-                "Among its recommendations, WASME proposed: more training for small firms now.",
-                "en"
-            ),
-            None
-        );
-        assert_eq!(
-            dateline("WASME proposed: more training for small firms and more.", "en"),
-            None
-        );
-        assert_eq!(
-            dateline("قال الوزير: إن التعاونيات تلعب دورا كبيرا في التنمية", "ar"),
-            None
-        );
+        assert_eq!(dateline("Among its recommendations, WASME proposed: more training for small firms now.", "en"), None);
+        assert_eq!(dateline("WASME proposed: more training for small firms and more.", "en"), None);
+        assert_eq!(dateline("قال الوزير: إن التعاونيات تلعب دورا كبيرا في التنمية", "ar"), None);
         assert!(dateline("Baku, 14 November: The forum opened today with many guests.", "en").is_some());
     }
 

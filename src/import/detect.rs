@@ -35,17 +35,9 @@ const MIN_CONFIDENCE: f64 = 0.5;
 
 pub fn detect(text: &str, site_languages: &[&str], given: Option<&str>) -> Result<Detection, String> {
     if let Some(code) = given {
-        return Ok(Detection {
-            code: code.to_string(),
-            confidence: 1.0,
-            reliable: true,
-            given: true,
-        });
+        return Ok(Detection { code: code.to_string(), confidence: 1.0, reliable: true, given: true });
     }
-    let known: Vec<(&str, Lang)> = site_languages
-        .iter()
-        .filter_map(|c| whatlang_lang(c).map(|l| (*c, l)))
-        .collect();
+    let known: Vec<(&str, Lang)> = site_languages.iter().filter_map(|c| whatlang_lang(c).map(|l| (*c, l))).collect();
     if known.is_empty() {
         return Err(format!(
             "none of the site's languages ({}) can be detected; give the language with --lang",
@@ -56,23 +48,11 @@ pub fn detect(text: &str, site_languages: &[&str], given: Option<&str>) -> Resul
     let info = detector
         .detect(text)
         .ok_or_else(|| "the language could not be detected (too little text?); give it with --lang".to_string())?;
-    let code = known
-        .iter()
-        .find(|(_, l)| *l == info.lang())
-        .map(|(c, _)| c.to_string())
-        .ok_or_else(|| {
-            format!(
-                "detected {} which is not a site language; give the language with --lang",
-                info.lang().eng_name()
-            )
-        })?;
+    let code = known.iter().find(|(_, l)| *l == info.lang()).map(|(c, _)| c.to_string()).ok_or_else(|| {
+        format!("detected {} which is not a site language; give the language with --lang", info.lang().eng_name())
+    })?;
     let confidence = (info.confidence() * 100.0).round() / 100.0;
-    Ok(Detection {
-        code,
-        confidence,
-        reliable: info.is_reliable() && confidence >= MIN_CONFIDENCE,
-        given: false,
-    })
+    Ok(Detection { code, confidence, reliable: info.is_reliable() && confidence >= MIN_CONFIDENCE, given: false })
 }
 
 #[cfg(test)]
@@ -81,7 +61,12 @@ mod tests {
 
     #[test]
     fn detection_is_restricted_to_the_site_languages() {
-        let d = detect("Noyabrın 14-də BMT-nin İqlim Dəyişmələri üzrə Çərçivə Konvensiyasının Tərəflər Konfransının sessiyası keçirilib.", &["en", "hi", "az", "ar"], None).unwrap();
+        let d = detect(
+            "Noyabrın 14-də BMT-nin İqlim Dəyişmələri üzrə Çərçivə Konvensiyasının Tərəflər Konfransının sessiyası keçirilib.",
+            &["en", "hi", "az", "ar"],
+            None,
+        )
+        .unwrap();
         assert_eq!(d.code, "az");
         let d = detect("نظمت الشبكة ندوة تعلن من خلالها عن انطلاقها رسمياً", &["en", "ar"], None).unwrap();
         assert_eq!(d.code, "ar");

@@ -129,10 +129,7 @@ fn prepare(
     // Title: a short opening line without final punctuation; otherwise the lead paragraph
     // opens the article and the title is derived from it (and marked for review).
     let mut body_lines = cleaned.lines.clone();
-    let first = body_lines
-        .iter()
-        .position(|l| !l.trim().is_empty())
-        .ok_or("the article is empty after cleaning")?;
+    let first = body_lines.iter().position(|l| !l.trim().is_empty()).ok_or("the article is empty after cleaning")?;
     let more_follows = body_lines[first + 1..].iter().any(|l| !l.trim().is_empty());
     let stated_title = (more_follows && structure::is_title_like(&body_lines[first], structure::TITLE_MAX_WORDS))
         .then(|| std::mem::take(&mut body_lines[first]).trim().to_string());
@@ -150,14 +147,10 @@ fn prepare(
 
     let dateline = dates::dateline(lead, &lang);
     let place = match &dateline {
-        Some(d) => d.place.clone().map(|name| dates::Place {
-            name,
-            evidence: format!("dateline \"{}\"", d.text),
-        }),
-        None if lang == "ar" => dates::arabic_place(lead).map(|p| dates::Place {
-            evidence: format!("lead \"{}\"", p.evidence),
-            ..p
-        }),
+        Some(d) => d.place.clone().map(|name| dates::Place { name, evidence: format!("dateline \"{}\"", d.text) }),
+        None if lang == "ar" => {
+            dates::arabic_place(lead).map(|p| dates::Place { evidence: format!("lead \"{}\"", p.evidence), ..p })
+        }
         None => None,
     };
     let date = dates::article_date(lead, dateline.as_ref(), &body, &lang, today);
@@ -169,20 +162,12 @@ fn prepare(
             if t.is_empty() {
                 return Err("no title line and no lead paragraph to derive one from".into());
             }
-            (
-                t,
-                Some(
-                    "the text opens with a lead paragraph, not a title line; this title is its first clause"
-                        .to_string(),
-                ),
-            )
+            (t, Some("the text opens with a lead paragraph, not a title line; this title is its first clause".to_string()))
         }
     };
     let partners = partners::find(&format!("{title}\n{body}"), &config.partners);
     let slug = write::slugify(&title, &lang);
-    let page = Path::new("content")
-        .join(&options.section)
-        .join(format!("{slug}.{lang}.md"));
+    let page = Path::new("content").join(&options.section).join(format!("{slug}.{lang}.md"));
     Ok(Article {
         file: file.to_string(),
         detection,
@@ -212,10 +197,7 @@ struct Membership {
 fn front_matter(article: &Article, membership: Option<&Membership>) -> write::FrontMatter {
     let mut taxonomies = BTreeMap::new();
     if !article.partners.is_empty() {
-        taxonomies.insert(
-            "partners".to_string(),
-            article.partners.iter().map(|p| p.key.clone()).collect(),
-        );
+        taxonomies.insert("partners".to_string(), article.partners.iter().map(|p| p.key.clone()).collect());
     }
     write::FrontMatter {
         title: article.title.clone(),
@@ -236,19 +218,11 @@ fn front_matter(article: &Article, membership: Option<&Membership>) -> write::Fr
                 title_evidence: article.title_evidence.clone(),
                 place_evidence: article.place.as_ref().map(|p| p.evidence.clone()),
                 date_evidence: article.date.evidence.clone(),
-                date_candidates: article
-                    .date
-                    .candidates
-                    .iter()
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .collect(),
+                date_candidates: article.date.candidates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect(),
                 removed: article
                     .removed
                     .iter()
-                    .map(|r| write::RemovedLine {
-                        rule: r.rule.clone(),
-                        line: r.line.clone(),
-                    })
+                    .map(|r| write::RemovedLine { rule: r.rule.clone(), line: r.line.clone() })
                     .collect(),
                 disclaimers: article.disclaimers.clone(),
                 page_breaks: article.joins.iter().map(|j| j.describe()).collect(),
@@ -263,26 +237,16 @@ fn front_matter(article: &Article, membership: Option<&Membership>) -> write::Fr
 }
 
 fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn report(out: &mut dyn Write, a: &Article, m: Option<&Membership>) -> std::io::Result<()> {
     writeln!(out, "{}", a.file)?;
     let d = &a.detection;
-    let how = if d.given {
-        "given with --lang".to_string()
-    } else {
-        format!("detected, confidence {:.2}", d.confidence)
-    };
+    let how = if d.given { "given with --lang".to_string() } else { format!("detected, confidence {:.2}", d.confidence) };
     writeln!(out, "  language:    {} ({how})", d.code)?;
     if !d.reliable {
-        writeln!(
-            out,
-            "  warning:     low confidence in the language; check it (review: language)"
-        )?;
+        writeln!(out, "  warning:     low confidence in the language; check it (review: language)")?;
     }
     match &a.title_evidence {
         Some(why) => writeln!(out, "  title:       {} (provisional: {why}; review: title)", a.title)?,
@@ -311,12 +275,7 @@ fn report(out: &mut dyn Write, a: &Article, m: Option<&Membership>) -> std::io::
         Some(m) => {
             let with: Vec<String> = m.with.iter().map(|(p, l)| format!("{p} ({l})")).collect();
             writeln!(out, "  translation: {} with {}", m.key, with.join(", "))?;
-            writeln!(
-                out,
-                "               shared numbers: {}; shared names: {}",
-                m.numbers.join(", "),
-                m.names.join(", ")
-            )?;
+            writeln!(out, "               shared numbers: {}; shared names: {}", m.numbers.join(", "), m.names.join(", "))?;
         }
         None => writeln!(out, "  translation: none found")?,
     }
@@ -336,16 +295,10 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     if let Some(lang) = &options.lang
         && !languages.contains(&lang.as_str())
     {
-        anyhow::bail!(
-            "--lang {lang} is not one of the site's languages ({})",
-            languages.join(", ")
-        );
+        anyhow::bail!("--lang {lang} is not one of the site's languages ({})", languages.join(", "));
     }
     if options.section.is_empty() || options.section.contains(['/', '\\']) || options.section.starts_with('.') {
-        anyhow::bail!(
-            "--section `{}` must be a single folder name under content/",
-            options.section
-        );
+        anyhow::bail!("--section `{}` must be a single folder name under content/", options.section);
     }
     let today = chrono::Local::now().date_naive();
     let mut failed = 0;
@@ -361,10 +314,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
                 continue;
             }
         };
-        let file = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let raw = match read_text(&path) {
             Ok(t) => t,
             Err(message) => {
@@ -448,12 +398,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
             let with = group.members.iter().filter(|&&j| j != i).map(|&j| label(j)).collect();
             let mut numbers: Vec<String> = numbers.into_iter().collect();
             numbers.sort_by_key(|n| (n.len(), n.clone()));
-            let membership = Membership {
-                key: group.key.clone(),
-                with,
-                numbers,
-                names: names.into_iter().collect(),
-            };
+            let membership = Membership { key: group.key.clone(), with, numbers, names: names.into_iter().collect() };
             if i < articles.len() {
                 memberships.insert(i, membership);
             } else if candidates[i].key.is_none() {
@@ -467,12 +412,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
         report(out, article, membership)?;
         let content = write::render(&front_matter(article, membership), &article.body)?;
         match write::write_page(&root.join(&article.page), &content, options.dry_run, options.force) {
-            Ok(outcome) => writeln!(
-                out,
-                "  page:        {} {}",
-                outcome.describe(),
-                slash_path(&article.page)
-            )?,
+            Ok(outcome) => writeln!(out, "  page:        {} {}", outcome.describe(), slash_path(&article.page))?,
             Err(e) => {
                 writeln!(out, "error: {}: {e:#}", article.file)?;
                 failed += 1;
@@ -485,8 +425,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
         let page = &existing[e];
         let shown = slash_path(page.path.strip_prefix(root).unwrap_or(&page.path));
         if options.force && !options.dry_run {
-            write::add_translation_key(&page.path, &key)
-                .with_context(|| format!("adding translation_key to {shown}"))?;
+            write::add_translation_key(&page.path, &key).with_context(|| format!("adding translation_key to {shown}"))?;
             writeln!(out, "{shown}: added translation_key: {key} (--force)")?;
         } else {
             writeln!(

@@ -50,10 +50,7 @@ fn same_word(word: &str, name: &str) -> bool {
 }
 
 fn contains(haystack: &[String], needle: &[String]) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|w| w.iter().zip(needle).all(|(a, b)| same_word(a, b)))
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(a, b)| same_word(a, b)))
 }
 
 /// Partners mentioned in `text`, in registry order, each once.
@@ -63,10 +60,7 @@ pub fn find(text: &str, partners: &[PartnerConfig]) -> Vec<Mention> {
     for partner in partners {
         let names = partner.names.values().flatten();
         if let Some(name) = names.into_iter().find(|n| contains(&words, &tokens(n))) {
-            found.push(Mention {
-                key: partner.key.clone(),
-                name: name.clone(),
-            });
+            found.push(Mention { key: partner.key.clone(), name: name.clone() });
         }
     }
     found
@@ -78,15 +72,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn partner(key: &str, names: &[(&str, &[&str])]) -> PartnerConfig {
-        let names: BTreeMap<String, Vec<String>> = names
-            .iter()
-            .map(|(l, n)| (l.to_string(), n.iter().map(|s| s.to_string()).collect()))
-            .collect();
-        PartnerConfig {
-            key: key.into(),
-            names,
-            url: None,
-        }
+        let names: BTreeMap<String, Vec<String>> =
+            names.iter().map(|(l, n)| (l.to_string(), n.iter().map(|s| s.to_string()).collect())).collect();
+        PartnerConfig { key: key.into(), names, url: None }
     }
 
     #[test]

@@ -61,10 +61,7 @@ fn writer_ends_paragraphs(lines: &[String]) -> bool {
         .map(|l| l.trim())
         .filter(|l| l.split_whitespace().count() >= CUT_MIN_WORDS && !is_list_item(l) && !l.ends_with('-'))
         .collect();
-    let ended = long
-        .iter()
-        .filter(|l| l.chars().last().is_some_and(|c| !open_end(c)))
-        .count();
+    let ended = long.iter().filter(|l| l.chars().last().is_some_and(|c| !open_end(c))).count();
     !long.is_empty() && ended * 4 >= long.len() * 3
 }
 
@@ -157,12 +154,10 @@ mod tests {
 
     #[test]
     fn sentence_cut_by_a_page_break_becomes_one_paragraph() {
-        let (out, joins) = run(
-            "İlk sessiya \"Ekoloji çağırışlara cavab\" mövzusunda həsr olunub və nazirlər çıxış ediblər.\n\n\
+        let (out, joins) = run("İlk sessiya \"Ekoloji çağırışlara cavab\" mövzusunda həsr olunub və nazirlər çıxış ediblər.\n\n\
              İkinci sessiya isə \"Yaşıl idarəetmədə qlobal əməkdaşlığın rolu\" mövzusunda həsr edilib. Sessiyada\n\n\
              BMT-nin və Serbiyanın müvafiq qurumlarının rəhbərləri çıxış ediblər.\n\n\
-             Forum zamanı Uqandanın və Efiopiyanın nazirliklərinin rəhbərləri təqdimatlar ediblər.",
-        );
+             Forum zamanı Uqandanın və Efiopiyanın nazirliklərinin rəhbərləri təqdimatlar ediblər.");
         assert_eq!(out.len(), 3);
         assert!(out[1].contains("Sessiyada BMT-nin"));
         assert_eq!(joins[0].kind, JoinKind::Sentence);
@@ -170,9 +165,8 @@ mod tests {
 
     #[test]
     fn paragraphs_of_a_text_that_never_uses_full_stops_are_not_joined() {
-        let (out, joins) = run(
-            "one two three four five six seven eight nine\n\nten eleven twelve thirteen fourteen fifteen sixteen seventeen",
-        );
+        let (out, joins) =
+            run("one two three four five six seven eight nine\n\nten eleven twelve thirteen fourteen fifteen sixteen seventeen");
         assert_eq!(out.len(), 2);
         assert!(joins.is_empty());
     }

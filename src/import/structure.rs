@@ -44,19 +44,12 @@ pub fn list_marker(line: &str) -> Option<(ListKind, String, &str)> {
     if !rest.starts_with(char::is_whitespace) || rest.trim().is_empty() {
         return None;
     }
-    Some((
-        ListKind::Numbered,
-        crate::import::text::ascii_digits(&digits),
-        rest.trim_start(),
-    ))
+    Some((ListKind::Numbered, crate::import::text::ascii_digits(&digits), rest.trim_start()))
 }
 
 /// Ends like a sentence or a clause, so cannot be a title or heading.
 fn ends_with_punctuation(line: &str) -> bool {
-    line.trim_end()
-        .chars()
-        .last()
-        .is_some_and(|c| ".!?:;,؟؛،।…".contains(c))
+    line.trim_end().chars().last().is_some_and(|c| ".!?:;,؟؛،।…".contains(c))
 }
 
 /// A short line without final punctuation: a title when first, a heading between paragraphs.
@@ -94,11 +87,7 @@ pub fn provisional_title(lead: &str, dateline: Option<&str>) -> String {
         }
     }
     let words: Vec<&str> = title.split_whitespace().collect();
-    if words.len() > 14 {
-        format!("{}…", words[..12].join(" "))
-    } else {
-        words.join(" ")
-    }
+    if words.len() > 14 { format!("{}…", words[..12].join(" ")) } else { words.join(" ") }
 }
 
 /// Turns the body lines (blank lines already meaningless) into blocks.
@@ -109,9 +98,7 @@ pub fn blocks(lines: &[String]) -> Vec<Block> {
         let block = match list_marker(line) {
             Some((ListKind::Bullet, _, text)) => Block::Bullet(text.to_string()),
             Some((ListKind::Numbered, n, text)) => Block::Numbered(n, text.to_string()),
-            None if i > 0 && i + 1 < lines.len() && is_title_like(line, HEADING_MAX_WORDS) => {
-                Block::Heading(line.to_string())
-            }
+            None if i > 0 && i + 1 < lines.len() && is_title_like(line, HEADING_MAX_WORDS) => Block::Heading(line.to_string()),
             None => Block::Paragraph(line.to_string()),
         };
         blocks.push(block);
@@ -171,9 +158,7 @@ mod tests {
 
     #[test]
     fn bullets_numbers_and_subheadings() {
-        let b = blocks(&lines(
-            "Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd.",
-        ));
+        let b = blocks(&lines("Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd."));
         assert_eq!(
             to_markdown(&b),
             "Intro text here.\n\n## Historic Win for WASME\n\nBody text.\n\n- one\n- two\n\n1. first\n2. second\n\nEnd.\n"

@@ -6,11 +6,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// The article as lines: NFC, no BOM, no carriage returns, no trailing spaces.
 pub fn normalize(text: &str) -> Vec<String> {
     let text: String = text.trim_start_matches('\u{feff}').nfc().collect();
-    text.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .lines()
-        .map(|l| l.trim_end().replace('\u{a0}', " "))
-        .collect()
+    text.replace("\r\n", "\n").replace('\r', "\n").lines().map(|l| l.trim_end().replace('\u{a0}', " ")).collect()
 }
 
 /// Words in the UAX #29 sense (`COP29-da` is `COP29`, `da`), digits made ASCII.

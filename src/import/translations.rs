@@ -116,13 +116,7 @@ pub fn group(candidates: &[Candidate]) -> Vec<Group> {
             }
         }
     }
-    links.sort_by_key(|l| {
-        (
-            std::cmp::Reverse(l.shared.numbers.len() + l.shared.names.len()),
-            l.a,
-            l.b,
-        )
-    });
+    links.sort_by_key(|l| (std::cmp::Reverse(l.shared.numbers.len() + l.shared.names.len()), l.a, l.b));
     let mut set: Vec<usize> = (0..candidates.len()).collect();
     fn root(set: &mut [usize], mut i: usize) -> usize {
         while set[i] != i {
@@ -138,10 +132,7 @@ pub fn group(candidates: &[Candidate]) -> Vec<Group> {
             continue;
         }
         let langs = |r: usize, set: &mut [usize]| -> BTreeSet<String> {
-            (0..candidates.len())
-                .filter(|&i| root(set, i) == r)
-                .map(|i| candidates[i].lang.clone())
-                .collect()
+            (0..candidates.len()).filter(|&i| root(set, i) == r).map(|i| candidates[i].lang.clone()).collect()
         };
         let (la, lb) = (langs(ra, &mut set), langs(rb, &mut set));
         if la.is_disjoint(&lb) {
@@ -157,10 +148,8 @@ pub fn group(candidates: &[Candidate]) -> Vec<Group> {
     let mut out = Vec::new();
     for members in groups.into_values().filter(|m| m.len() > 1) {
         let links: Vec<Link> = kept.iter().filter(|l| members.contains(&l.a)).cloned().collect();
-        let key = members
-            .iter()
-            .find_map(|&i| candidates[i].key.clone())
-            .unwrap_or_else(|| derive_key(&members, &links, candidates));
+        let key =
+            members.iter().find_map(|&i| candidates[i].key.clone()).unwrap_or_else(|| derive_key(&members, &links, candidates));
         out.push(Group { members, key, links });
     }
     out
@@ -174,10 +163,7 @@ fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> St
     for link in links {
         for name in &link.shared.names {
             let lower = name.to_lowercase();
-            let uses = members
-                .iter()
-                .map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0))
-                .sum();
+            let uses = members.iter().map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0)).sum();
             names.insert(lower, uses);
         }
         for n in &link.shared.numbers {
@@ -203,12 +189,7 @@ mod tests {
     use super::*;
 
     fn candidate(lang: &str, text: &str) -> Candidate {
-        Candidate {
-            lang: lang.into(),
-            evidence: evidence(text),
-            key: None,
-            new: true,
-        }
+        Candidate { lang: lang.into(), evidence: evidence(text), key: None, new: true }
     }
 
     #[test]
@@ -227,10 +208,7 @@ mod tests {
 
     #[test]
     fn same_language_never_groups() {
-        let c = [
-            candidate("en", "WASME ICNGO 66 34"),
-            candidate("en", "WASME ICNGO 66 34"),
-        ];
+        let c = [candidate("en", "WASME ICNGO 66 34"), candidate("en", "WASME ICNGO 66 34")];
         assert!(group(&c).is_empty());
     }
 }

@@ -114,10 +114,8 @@ pub struct ExistingPage {
 /// Front matter text, its first line number, and the body.
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("---\n")?;
-    let end = rest
-        .find("\n---\n")
-        .map(|i| (i + 1, i + 5))
-        .or_else(|| rest.strip_suffix("\n---").map(|r| (r.len() + 1, rest.len())))?;
+    let end =
+        rest.find("\n---\n").map(|i| (i + 1, i + 5)).or_else(|| rest.strip_suffix("\n---").map(|r| (r.len() + 1, rest.len())))?;
     Some((&rest[..end.0], &rest[end.1..]))
 }
 
@@ -142,10 +140,7 @@ pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                warnings.push(format!(
-                    "{}: cannot read ({e}); not compared for translations",
-                    path.display()
-                ));
+                warnings.push(format!("{}: cannot read ({e}); not compared for translations", path.display()));
                 continue;
             }
         };
@@ -160,12 +155,7 @@ pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec
             }
         };
         let lang = lang.to_string();
-        pages.push(ExistingPage {
-            path,
-            lang,
-            translation_key: front.translation_key,
-            body: body.to_string(),
-        });
+        pages.push(ExistingPage { path, lang, translation_key: front.translation_key, body: body.to_string() });
     }
     (pages, warnings)
 }
@@ -214,17 +204,14 @@ pub fn write_page(path: &Path, content: &str, dry_run: bool, force: bool) -> any
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     std::io::Write::write_all(&mut tmp, content.as_bytes())?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(outcome)
 }
 
 /// Adds `translation_key: key` to an existing page's front matter, changing nothing else.
 pub fn add_translation_key(path: &Path, key: &str) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let rest = text
-        .strip_prefix("---\n")
-        .with_context(|| format!("{}: no front matter", path.display()))?;
+    let rest = text.strip_prefix("---\n").with_context(|| format!("{}: no front matter", path.display()))?;
     let line = crate::yaml::to_string(&BTreeMap::from([("translation_key", key)]))?;
     let updated = format!("---\n{line}{rest}");
     std::fs::write(path, updated).with_context(|| format!("cannot write {}", path.display()))

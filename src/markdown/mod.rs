@@ -57,8 +57,7 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
     if config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
-    let line_starts: Vec<usize> =
-        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
 
     let mut events: Vec<Event> = Vec::new();
@@ -100,9 +99,7 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
     let toc = assign_heading_ids(&mut events, lang, footnote_ids);
     let word_count = count_words(&events);
 
-    let summary_end = events
-        .iter()
-        .position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER));
+    let summary_end = events.iter().position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER));
     let summary_events: Vec<Event> = match summary_end {
         Some(end) => events[..end].to_vec(),
         None => first_paragraph(&events),

@@ -9,10 +9,7 @@ use std::collections::BTreeMap;
 
 /// Redirect pages as (path in the output, bytes). An alias that is not a plain path, or that
 /// would replace a file the build already writes, is an error naming the page.
-pub fn render(
-    site: &Site,
-    written: &BTreeMap<String, Vec<u8>>,
-) -> Result<crate::render::Files, Diagnostics> {
+pub fn render(site: &Site, written: &BTreeMap<String, Vec<u8>>) -> Result<crate::render::Files, Diagnostics> {
     let config = &site.config;
     let mut errors = Diagnostics::default();
     let mut files: BTreeMap<String, (String, Vec<u8>)> = BTreeMap::new();
@@ -42,21 +39,10 @@ pub fn render(
             }
             let url = format!("{}{}", config.base_path(), path);
             debug_assert_eq!(output_dir(config, &url), path);
-            files.insert(
-                path,
-                (
-                    page.file.display().to_string(),
-                    redirect_page(&page.lang, &target).into_bytes(),
-                ),
-            );
+            files.insert(path, (page.file.display().to_string(), redirect_page(&page.lang, &target).into_bytes()));
         }
     }
-    errors.into_result(
-        files
-            .into_iter()
-            .map(|(p, (_, bytes))| (p, bytes))
-            .collect(),
-    )
+    errors.into_result(files.into_iter().map(|(p, (_, bytes))| (p, bytes)).collect())
 }
 
 /// `/2019/old/` -> `2019/old/index.html`; `old.html` -> `old.html`; `old` -> `old/index.html`.
@@ -95,10 +81,7 @@ mod tests {
 
     #[test]
     fn alias_paths_become_files() {
-        assert_eq!(
-            alias_file("/2019/old/").as_deref(),
-            Some("2019/old/index.html")
-        );
+        assert_eq!(alias_file("/2019/old/").as_deref(), Some("2019/old/index.html"));
         assert_eq!(alias_file("old.html").as_deref(), Some("old.html"));
         assert_eq!(alias_file("/old").as_deref(), Some("old/index.html"));
         assert_eq!(alias_file("../etc/"), None);

@@ -28,10 +28,7 @@ impl Assets {
     /// Without `fingerprint` (the live server) names stay as they are, so a stylesheet edit
     /// changes the stylesheet alone and browsers can swap it in place.
     pub fn build(root: &Path, config: &SiteConfig, fingerprint: bool) -> Result<Assets, Diagnostics> {
-        let mut assets = Assets {
-            base_path: config.base_path(),
-            ..Default::default()
-        };
+        let mut assets = Assets { base_path: config.base_path(), ..Default::default() };
         let mut errors = Diagnostics::default();
         let mut layers = Vec::new();
         if let Some(theme) = &config.theme {
@@ -48,9 +45,7 @@ impl Assets {
                         Ok(bytes) => {
                             sources.insert(name, (file, bytes));
                         }
-                        Err(e) => {
-                            errors.push(Diagnostic::whole_file(&file, format!("cannot read: {e}")))
-                        }
+                        Err(e) => errors.push(Diagnostic::whole_file(&file, format!("cannot read: {e}"))),
                     }
                 } else {
                     // Other static files keep their name; `asset_url` still knows them.
@@ -59,22 +54,14 @@ impl Assets {
             }
             let sass_dir = layer.join("sass");
             for (name, file) in files_under(&sass_dir) {
-                let entry = Path::new(&name)
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("");
+                let entry = Path::new(&name).file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if !(name.ends_with(".scss") || name.ends_with(".sass")) || entry.starts_with('_') {
                     continue;
                 }
-                let options = grass::Options::default()
-                    .style(grass::OutputStyle::Compressed)
-                    .load_path(&sass_dir);
+                let options = grass::Options::default().style(grass::OutputStyle::Compressed).load_path(&sass_dir);
                 match grass::from_path(&file, &options) {
                     Ok(css) => {
-                        let css_name = format!(
-                            "{}.css",
-                            name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(&name)
-                        );
+                        let css_name = format!("{}.css", name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(&name));
                         sources.insert(css_name, (file, css.into_bytes()));
                     }
                     Err(e) => errors.push(sass_diagnostic(root, &file, &e)),
@@ -95,8 +82,7 @@ impl Assets {
         if let Some(out) = self.urls.get(path) {
             return Some(format!("{}{out}", self.base_path));
         }
-        path.starts_with(SEARCH_BUNDLE)
-            .then(|| format!("{}{path}", self.base_path))
+        path.starts_with(SEARCH_BUNDLE).then(|| format!("{}{path}", self.base_path))
     }
 
     /// Registers `asset_url(path="main.css")`.
@@ -137,11 +123,7 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
             (name, e.into_path())
         })
         .collect()
@@ -152,12 +134,7 @@ fn sass_diagnostic(root: &Path, file: &Path, e: &grass::Error) -> Diagnostic {
     // grass reports `Error: message` followed by a source excerpt whose location line reads
     // `  path:LINE:COL  root stylesheet`.
     let text = e.to_string();
-    let message = text
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("Error: ")
-        .to_string();
+    let message = text.lines().next().unwrap_or("").trim_start_matches("Error: ").to_string();
     let (line, col) = text
         .lines()
         .rev()

@@ -22,23 +22,10 @@ pub fn render(
     let config = &site.config;
     let mut feeds = Vec::new();
     for lang in config.language_codes().into_iter().filter(|l| select(l, None)) {
-        let pages: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].lang == lang)
-            .collect();
+        let pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].lang == lang).collect();
         let url = format!("{}{FEED_FILE}", config.language_root(lang));
         let title = language_title(config, lang).to_string();
-        feeds.push((
-            output_dir(config, &url),
-            feed(
-                site,
-                rendered,
-                lang,
-                &title,
-                &config.language_root(lang),
-                &url,
-                &pages,
-            ),
-        ));
+        feeds.push((output_dir(config, &url), feed(site, rendered, lang, &title, &config.language_root(lang), &url, &pages)));
     }
     for ((lang, taxonomy), terms) in taxonomies {
         if !config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
@@ -47,68 +34,35 @@ pub fn render(
         for term in terms.values().filter(|t| select(lang, Some((taxonomy, &t.slug)))) {
             let url = format!("{}{FEED_FILE}", term.url);
             let title = format!("{} — {}", language_title(config, lang), term.name);
-            feeds.push((
-                output_dir(config, &url),
-                feed(site, rendered, lang, &title, &term.url, &url, &term.pages),
-            ));
+            feeds.push((output_dir(config, &url), feed(site, rendered, lang, &title, &term.url, &url, &term.pages)));
         }
     }
     feeds
 }
 
 fn language_title<'a>(config: &'a SiteConfig, lang: &str) -> &'a str {
-    config
-        .language(lang)
-        .and_then(|l| l.title.as_deref())
-        .unwrap_or(&config.title)
+    config.language(lang).and_then(|l| l.title.as_deref()).unwrap_or(&config.title)
 }
 
 /// One Atom document over `pages` (indexes into `site.pages`, already newest first).
-fn feed(
-    site: &Site,
-    rendered: &[Rendered],
-    lang: &str,
-    title: &str,
-    home: &str,
-    self_url: &str,
-    pages: &[usize],
-) -> Vec<u8> {
+fn feed(site: &Site, rendered: &[Rendered], lang: &str, title: &str, home: &str, self_url: &str, pages: &[usize]) -> Vec<u8> {
     let config = &site.config;
-    let entries: Vec<&usize> = pages
-        .iter()
-        .filter(|&&i| site.pages[i].date.is_some())
-        .take(FEED_LIMIT)
-        .collect();
-    let updated = entries
-        .iter()
-        .filter_map(|&&i| page_updated(&site.pages[i]))
-        .max()
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    let entries: Vec<&usize> = pages.iter().filter(|&&i| site.pages[i].date.is_some()).take(FEED_LIMIT).collect();
+    let updated =
+        entries.iter().filter_map(|&&i| page_updated(&site.pages[i])).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let self_abs = config.absolute(self_url);
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape(lang)
-    ));
+    xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(lang)));
     xml.push_str(&format!("  <title>{}</title>\n", escape(title)));
     if let Some(d) = config.language(lang).and_then(|l| l.description.as_deref()) {
         xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
     }
-    xml.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape(&self_abs)
-    ));
-    xml.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape(&config.absolute(home))
-    ));
+    xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape(&self_abs)));
+    xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&config.absolute(home))));
     xml.push_str(&format!("  <id>{}</id>\n", escape(&self_abs)));
     xml.push_str(&format!("  <updated>{updated}</updated>\n"));
-    xml.push_str(&format!(
-        "  <author><name>{}</name></author>\n",
-        escape(&config.title)
-    ));
+    xml.push_str(&format!("  <author><name>{}</name></author>\n", escape(&config.title)));
     xml.push_str("  <generator>tessera</generator>\n");
     for &&i in &entries {
         let page = &site.pages[i];
@@ -116,24 +70,14 @@ fn feed(
         let published = page_published(page).unwrap_or_else(|| updated.clone());
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(&page.title)));
-        xml.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape(&permalink)
-        ));
+        xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&permalink)));
         xml.push_str(&format!("    <id>{}</id>\n", escape(&permalink)));
         xml.push_str(&format!("    <published>{published}</published>\n"));
-        xml.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            page_updated(page).unwrap_or(published)
-        ));
+        xml.push_str(&format!("    <updated>{}</updated>\n", page_updated(page).unwrap_or(published)));
         for (taxonomy, terms) in &page.front.taxonomies {
             for term in terms {
                 let label = super::views::term_name(config, &page.lang, taxonomy, term);
-                xml.push_str(&format!(
-                    "    <category term=\"{}\" label=\"{}\"/>\n",
-                    escape(term),
-                    escape(&label)
-                ));
+                xml.push_str(&format!("    <category term=\"{}\" label=\"{}\"/>\n", escape(term), escape(&label)));
             }
         }
         let summary = page.front.description.clone().unwrap_or_default();
@@ -141,11 +85,7 @@ fn feed(
             xml.push_str(&format!("    <summary>{}</summary>\n", escape(&summary)));
         }
         let html = &rendered[i].html;
-        xml.push_str(&format!(
-            "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
-            escape(&permalink),
-            escape(html)
-        ));
+        xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&permalink), escape(html)));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -159,11 +99,7 @@ pub fn page_published(page: &Page) -> Option<String> {
 
 /// When the page last changed (its `updated`, else its `date`), as RFC 3339.
 pub fn page_updated(page: &Page) -> Option<String> {
-    page.front
-        .updated
-        .as_deref()
-        .and_then(rfc3339)
-        .or_else(|| page_published(page))
+    page.front.updated.as_deref().and_then(rfc3339).or_else(|| page_published(page))
 }
 
 /// `2024-12-22` -> `2024-12-22T00:00:00Z`; an RFC 3339 timestamp keeps its time and offset.
@@ -171,9 +107,7 @@ pub fn rfc3339(text: &str) -> Option<String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .map(|d| format!("{d}T00:00:00Z"))
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| format!("{d}T00:00:00Z"))
 }
 
 /// Escapes text for XML character data and attribute values.
@@ -200,14 +134,8 @@ mod tests {
 
     #[test]
     fn dates_become_rfc3339() {
-        assert_eq!(
-            rfc3339("2024-12-22").as_deref(),
-            Some("2024-12-22T00:00:00Z")
-        );
-        assert_eq!(
-            rfc3339("2024-12-22T10:00:00+01:00").as_deref(),
-            Some("2024-12-22T10:00:00+01:00")
-        );
+        assert_eq!(rfc3339("2024-12-22").as_deref(), Some("2024-12-22T00:00:00Z"));
+        assert_eq!(rfc3339("2024-12-22T10:00:00+01:00").as_deref(), Some("2024-12-22T10:00:00+01:00"));
         assert_eq!(rfc3339("22/12/2024"), None);
     }
 

@@ -25,17 +25,8 @@ pub fn og_locale(code: &str) -> String {
 
 /// `og:locale:alternate` values for the other languages the content exists in (`existing`:
 /// language -> URL), in site language order.
-pub fn og_locale_alternates(
-    config: &SiteConfig,
-    current: &str,
-    existing: &BTreeMap<&str, &str>,
-) -> Vec<String> {
-    config
-        .language_codes()
-        .into_iter()
-        .filter(|l| *l != current && existing.contains_key(l))
-        .map(og_locale)
-        .collect()
+pub fn og_locale_alternates(config: &SiteConfig, current: &str, existing: &BTreeMap<&str, &str>) -> Vec<String> {
+    config.language_codes().into_iter().filter(|l| *l != current && existing.contains_key(l)).map(og_locale).collect()
 }
 
 /// The page as a schema.org `NewsArticle`, serialised so it can sit inside a `<script>` element:
@@ -51,10 +42,7 @@ pub fn news_article(site: &Site, page: &Page) -> String {
         article.insert("description".into(), d.clone().into());
     }
     article.insert("url".into(), permalink.clone().into());
-    article.insert(
-        "mainEntityOfPage".into(),
-        json!({"@type": "WebPage", "@id": permalink}),
-    );
+    article.insert("mainEntityOfPage".into(), json!({"@type": "WebPage", "@id": permalink}));
     article.insert("inLanguage".into(), page.lang.clone().into());
     if let Some(published) = page_published(page) {
         article.insert("datePublished".into(), published.into());
@@ -65,26 +53,18 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if let Some(image) = &page.front.image {
         article.insert("image".into(), json!([absolute_image(site, page, image)]));
     }
-    let title = config
-        .language(&page.lang)
-        .and_then(|l| l.title.as_deref())
-        .unwrap_or(&config.title);
-    let mut publisher = json!({"@type": "Organization", "name": title, "url": config.absolute(&config.language_root(&page.lang))});
+    let title = config.language(&page.lang).and_then(|l| l.title.as_deref()).unwrap_or(&config.title);
+    let mut publisher =
+        json!({"@type": "Organization", "name": title, "url": config.absolute(&config.language_root(&page.lang))});
     if let Some(logo) = config.extra.get("logo").and_then(Value::as_str) {
         publisher["logo"] = json!({"@type": "ImageObject", "url": absolute_from_base(site, logo)});
     }
     article.insert("publisher".into(), publisher);
     if let Some(source) = &page.front.source {
-        article.insert(
-            "sourceOrganization".into(),
-            json!({"@type": "Organization", "name": source}),
-        );
+        article.insert("sourceOrganization".into(), json!({"@type": "Organization", "name": source}));
     }
     if let Some(place) = &page.front.place {
-        article.insert(
-            "contentLocation".into(),
-            json!({"@type": "Place", "name": place}),
-        );
+        article.insert("contentLocation".into(), json!({"@type": "Place", "name": place}));
     }
     let partners: Vec<Value> = page
         .front
@@ -108,9 +88,7 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     }
     // Serialising a map of strings cannot fail.
     let text = serde_json::to_string(&Value::Object(article)).unwrap_or_default();
-    text.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// An image named in front matter: absolute URLs as they are, `/x.png` under the base path,
@@ -129,11 +107,7 @@ fn absolute_from_base(site: &Site, path: &str) -> String {
     if path.starts_with("http://") || path.starts_with("https://") {
         return path.to_string();
     }
-    site.config.absolute(&format!(
-        "{}{}",
-        site.config.base_path(),
-        path.trim_start_matches('/')
-    ))
+    site.config.absolute(&format!("{}{}", site.config.base_path(), path.trim_start_matches('/')))
 }
 
 #[cfg(test)]

@@ -17,11 +17,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, RwLock};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tera::{Context, Kwargs, State, TeraResult, Value};
+use std::sync::{Mutex, RwLock};
 use templates::TemplateSources;
+use tera::{Context, Kwargs, State, TeraResult, Value};
 use views::map;
 
 /// Everything the build writes: generated files and files copied as they are.
@@ -42,11 +42,22 @@ pub enum Job {
     Page(usize),
     /// A section's listing page `n` (1-based).
     Section(usize, usize),
-    TaxonomyList { lang: String, taxonomy: String },
-    TaxonomyTerm { lang: String, taxonomy: String, term: String, number: usize },
+    TaxonomyList {
+        lang: String,
+        taxonomy: String,
+    },
+    TaxonomyTerm {
+        lang: String,
+        taxonomy: String,
+        term: String,
+        number: usize,
+    },
     NotFound(String),
     /// A page shown in a language it has no translation in (`missing_translation`).
-    StandIn { page: usize, lang: String },
+    StandIn {
+        page: usize,
+        lang: String,
+    },
     /// `/index.html` choosing the visitor's language when every language has a subfolder.
     LanguageChooser,
 }
@@ -221,8 +232,7 @@ impl Renderer {
     ) -> Result<Files, Diagnostics> {
         register_functions(&mut tera, input.site, &self.shared);
         self.tera = tera;
-        let jobs: Vec<usize> =
-            self.job_templates.iter().enumerate().filter(|(_, (t, l))| select(t, l)).map(|(j, _)| j).collect();
+        let jobs: Vec<usize> = self.job_templates.iter().enumerate().filter(|(_, (t, l))| select(t, l)).map(|(j, _)| j).collect();
         let (files, _) = self.render_jobs(input, &jobs)?;
         self.shared.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
         Ok(files)
@@ -277,7 +287,9 @@ fn check_collisions(site: &Site, jobs: &[Job], files: &[(String, Vec<u8>)]) -> R
 fn job_source(site: &Site, job: &Job) -> (PathBuf, String) {
     let config = PathBuf::from(crate::config::CONFIG_FILE);
     match job {
-        Job::Page(i) | Job::StandIn { page: i, .. } => (site.pages[*i].file.clone(), format!("the page {}", site.pages[*i].file.display())),
+        Job::Page(i) | Job::StandIn { page: i, .. } => {
+            (site.pages[*i].file.clone(), format!("the page {}", site.pages[*i].file.display()))
+        }
         Job::Section(i, _) => {
             let s = &site.sections[*i];
             let file = s.file.clone().unwrap_or_else(|| PathBuf::from("content").join(&s.content_path));
@@ -363,7 +375,9 @@ fn stand_in_jobs(site: &Site) -> Vec<Job> {
             .iter()
             .copied()
             .find(|&i| site.pages[i].lang == site.config.default_language)
-            .or_else(|| members.iter().copied().min_by_key(|&i| site.config.languages.iter().position(|l| l.code == site.pages[i].lang)))
+            .or_else(|| {
+                members.iter().copied().min_by_key(|&i| site.config.languages.iter().position(|l| l.code == site.pages[i].lang))
+            })
             .expect("a translation group has at least one page");
         for l in &site.config.languages {
             if members.iter().any(|&i| site.pages[i].lang == l.code) {
@@ -437,7 +451,13 @@ fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str
     ctx
 }
 
-fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: usize, job: &Job) -> Result<Rendering, Diagnostic> {
+fn render_job(
+    tera: &tera::Tera,
+    input: &RenderInput,
+    shared: &Shared,
+    number: usize,
+    job: &Job,
+) -> Result<Rendering, Diagnostic> {
     let site = input.site;
     let config = &site.config;
     let (template, url, ctx, asked_by) = match job {
@@ -459,7 +479,10 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: u
             let per_page = section_per_page(site, section);
             ctx.insert_value("section", shared.sections[*i].clone());
             ctx.insert_value("paginator", paginator(shared, &section.url, &section.pages, per_page, *number));
-            ctx.insert_value("translations", shared.sections[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none));
+            ctx.insert_value(
+                "translations",
+                shared.sections[*i].get_from_path("translations").cloned().unwrap_or_else(Value::none),
+            );
             let file = section.file.clone().unwrap_or_else(|| PathBuf::from("content").join(&section.content_path));
             (template, url, ctx, file)
         }
@@ -499,7 +522,12 @@ fn render_job(tera: &tera::Tera, input: &RenderInput, shared: &Shared, number: u
             );
             ctx.insert_value(
                 "term",
-                map(vec![("name", t.name.as_str().into()), ("slug", t.slug.as_str().into()), ("url", t.url.as_str().into()), ("count", t.pages.len().into())]),
+                map(vec![
+                    ("name", t.name.as_str().into()),
+                    ("slug", t.slug.as_str().into()),
+                    ("url", t.url.as_str().into()),
+                    ("count", t.pages.len().into()),
+                ]),
             );
             ctx.insert_value("paginator", paginator(shared, &t.url, &t.pages, per_page, *number));
             // The term's Atom feed when its taxonomy has `feed: true` (overrides the language feed).
@@ -605,7 +633,10 @@ fn language_chooser(input: &RenderInput) -> String {
             config.absolute(&config.language_root(&l.code))
         ));
     }
-    alternates.push_str(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">\n", config.absolute(&config.base_path())));
+    alternates.push_str(&format!(
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">\n",
+        config.absolute(&config.base_path())
+    ));
     format!(
         r#"<!doctype html>
 <html lang="{default}">
@@ -650,7 +681,9 @@ pub fn escape(text: &str) -> String {
 }
 
 fn fallback_404(lang: &str, dir: &str) -> String {
-    format!("<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n")
+    format!(
+        "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n"
+    )
 }
 
 /// Switcher entries for pages that exist in every language (home, taxonomy lists, 404).

@@ -91,7 +91,12 @@ impl TemplateSources {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
                 let name = if r.filename().is_empty() { template } else { r.filename() };
                 let span = r.span();
-                Diagnostic::new(self.file_of(name), span.start_line.max(1), span.start_col + 1, format!("template error: {}", r.message()))
+                Diagnostic::new(
+                    self.file_of(name),
+                    span.start_line.max(1),
+                    span.start_col + 1,
+                    format!("template error: {}", r.message()),
+                )
             }
             tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
                 self.file_of(current),

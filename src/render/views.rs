@@ -3,8 +3,8 @@
 //! same page data instead of copying the site into every context.
 
 use crate::config::{MissingTranslation, SiteConfig};
-use crate::content::{Page, Section, Site};
 use crate::content::slug::slugify;
+use crate::content::{Page, Section, Site};
 use crate::markdown::Rendered;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -237,7 +237,9 @@ pub fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Val
     let existing: BTreeMap<&str, &str> = site
         .sections
         .iter()
-        .filter(|s| s.content_path == section.content_path && (s.file.is_some() || !s.pages.is_empty() || s.content_path.is_empty()))
+        .filter(|s| {
+            s.content_path == section.content_path && (s.file.is_some() || !s.pages.is_empty() || s.content_path.is_empty())
+        })
         .map(|s| (s.lang.as_str(), s.url.as_str()))
         .collect();
     Value::from_serializable(&SectionView {

@@ -41,8 +41,14 @@ const PAGES: &[(&str, &str)] = &[
     ("content/search.ar.md", "---\ntitle: بحث\ntemplate: search.html\n---\n"),
     ("content/about.en.md", "---\ntitle: About\n---\nWho we are and how we work together.\n"),
     ("content/about.ar.md", "---\ntitle: من نحن\n---\nمن نحن وكيف نعمل معاً.\n"),
-    ("content/news/first-meeting.en.md", "---\ntitle: Our first meeting\ndate: 2024-12-22\ntaxonomies:\n  topics: [cooperation]\n---\nThe network met for the first time.\n"),
-    ("content/news/first-meeting.ar.md", "---\ntitle: اجتماعنا الأول\ndate: 2024-12-22\ntaxonomies:\n  topics: [التعاون]\n---\nاجتمعت الشبكة لأول مرة.\n"),
+    (
+        "content/news/first-meeting.en.md",
+        "---\ntitle: Our first meeting\ndate: 2024-12-22\ntaxonomies:\n  topics: [cooperation]\n---\nThe network met for the first time.\n",
+    ),
+    (
+        "content/news/first-meeting.ar.md",
+        "---\ntitle: اجتماعنا الأول\ndate: 2024-12-22\ntaxonomies:\n  topics: [التعاون]\n---\nاجتمعت الشبكة لأول مرة.\n",
+    ),
 ];
 
 /// Creates the site in `dir`, which must not exist or be empty.

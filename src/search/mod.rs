@@ -27,10 +27,7 @@ pub fn pages(config: &SiteConfig, output: &Output) -> Vec<(String, String)> {
         .iter()
         .filter(|(path, _)| path.ends_with(".html") && !path.ends_with("404.html"))
         .map(|(path, bytes)| {
-            let url = format!(
-                "{base_path}{}",
-                path.strip_suffix("index.html").unwrap_or(path)
-            );
+            let url = format!("{base_path}{}", path.strip_suffix("index.html").unwrap_or(path));
             (url, String::from_utf8_lossy(bytes).into_owned())
         })
         .collect()
@@ -43,44 +40,27 @@ pub fn index_pages(pages: Vec<(String, String)>) -> Result<crate::render::Files,
     let result = std::thread::scope(|scope| {
         scope
             .spawn(|| -> anyhow::Result<crate::render::Files> {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                 runtime.block_on(build_bundle(pages))
             })
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer panicked")))
     });
-    result.map_err(|e| {
-        Diagnostic::whole_file(
-            crate::config::CONFIG_FILE,
-            format!("cannot build the search index: {e:#}"),
-        )
-        .into()
-    })
+    result.map_err(|e| Diagnostic::whole_file(crate::config::CONFIG_FILE, format!("cannot build the search index: {e:#}")).into())
 }
 
 async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<crate::render::Files> {
-    let options = PagefindServiceConfig::builder()
-        .keep_index_url(false)
-        .build();
+    let options = PagefindServiceConfig::builder().keep_index_url(false).build();
     let mut index = PagefindIndex::new(Some(options))?;
     for (url, html) in pages {
-        index
-            .add_html_file(None, Some(url.clone()), html)
-            .await
-            .map_err(|e| e.context(format!("indexing {url}")))?;
+        index.add_html_file(None, Some(url.clone()), html).await.map_err(|e| e.context(format!("indexing {url}")))?;
     }
     let files = index.get_files().await?;
     Ok(files
         .into_iter()
         .map(|f| {
-            let name = f
-                .filename
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name =
+                f.filename.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
             (format!("{BUNDLE_DIR}/{name}"), f.contents)
         })
         .collect())

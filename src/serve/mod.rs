@@ -129,7 +129,8 @@ async fn file_handler(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
     let output = &session.built.output;
     let base = session.built.site.config.base_path();
-    let Some(key) = path.strip_prefix(base.as_str()).or_else(|| (path.as_ref() == base.trim_end_matches('/')).then_some("")) else {
+    let Some(key) = path.strip_prefix(base.as_str()).or_else(|| (path.as_ref() == base.trim_end_matches('/')).then_some(""))
+    else {
         return not_found(output, "");
     };
     if key.split('/').any(|part| part == ".." || part == ".") {
@@ -207,7 +208,8 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                     let mut session = shared.session.write().unwrap_or_else(|e| e.into_inner());
                     let update = session.replace_search(bundle);
                     // Edits made while indexing are not in this index yet.
-                    let changed_since = shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
+                    let changed_since =
+                        shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
                     session.search_stale = changed_since;
                     say!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis());
                 }
@@ -248,7 +250,9 @@ fn is_edit(kind: &notify::EventKind) -> bool {
     use notify::event::ModifyKind;
     matches!(
         kind,
-        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
     )
 }
 
@@ -297,4 +301,3 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
         }
     }
 }
-

@@ -61,9 +61,9 @@ impl Harness {
             "--disable-background-timer-throttling",
             "--disable-backgrounding-occluded-windows",
         ]
-            .iter()
-            .map(OsStr::new)
-            .collect();
+        .iter()
+        .map(OsStr::new)
+        .collect();
         let options = LaunchOptions::default_builder()
             .path(Some(PathBuf::from(CHROMIUM)))
             .headless(true)
@@ -75,9 +75,8 @@ impl Harness {
             .args(args)
             .build()
             .expect("launch options");
-        let browser = Browser::new(options).unwrap_or_else(|e| {
-            panic!("cannot start {CHROMIUM} ({e}); if it is missing or broken, run `.ci/run install`")
-        });
+        let browser = Browser::new(options)
+            .unwrap_or_else(|e| panic!("cannot start {CHROMIUM} ({e}); if it is missing or broken, run `.ci/run install`"));
         Harness { origin, out, scaffolded: OnceLock::new(), browser, _dirs: vec![site_dir, profile] }
     }
 
@@ -88,7 +87,11 @@ impl Harness {
             .get_or_init(|| {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let root = dir.path().join("site");
-                let made = std::process::Command::new(env!("CARGO_BIN_EXE_tessera")).arg("new").arg(&root).output().expect("run tessera new");
+                let made = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+                    .arg("new")
+                    .arg(&root)
+                    .output()
+                    .expect("run tessera new");
                 assert!(made.status.success(), "tessera new failed: {}", String::from_utf8_lossy(&made.stderr));
                 let out = dir.path().join("public");
                 build_site(&root, &out);
@@ -126,10 +129,19 @@ impl Harness {
                         problems.push(format!("request failed ({}): {url}", e.params.error_text));
                     }
                     Event::LogEntryAdded(e) if e.params.entry.level == LogEntryLevel::Error => {
-                        problems.push(format!("console: {} {}", e.params.entry.text, e.params.entry.url.clone().unwrap_or_default()));
+                        problems.push(format!(
+                            "console: {} {}",
+                            e.params.entry.text,
+                            e.params.entry.url.clone().unwrap_or_default()
+                        ));
                     }
                     Event::RuntimeConsoleAPICalled(e) if e.params.Type == ConsoleAPICalledEventTypeOption::Error => {
-                        let args: Vec<String> = e.params.args.iter().map(|a| a.value.as_ref().map(|v| v.to_string()).or(a.description.clone()).unwrap_or_default()).collect();
+                        let args: Vec<String> = e
+                            .params
+                            .args
+                            .iter()
+                            .map(|a| a.value.as_ref().map(|v| v.to_string()).or(a.description.clone()).unwrap_or_default())
+                            .collect();
                         problems.push(format!("console.error: {}", args.join(" ")));
                     }
                     Event::RuntimeExceptionThrown(e) => {
@@ -142,8 +154,14 @@ impl Harness {
             }))
             .expect("event listener");
         }
-        tab.call_method(Network::Enable { max_total_buffer_size: None, max_resource_buffer_size: None, max_post_data_size: None, report_direct_socket_traffic: None, enable_durable_messages: None })
-            .expect("Network.enable");
+        tab.call_method(Network::Enable {
+            max_total_buffer_size: None,
+            max_resource_buffer_size: None,
+            max_post_data_size: None,
+            report_direct_socket_traffic: None,
+            enable_durable_messages: None,
+        })
+        .expect("Network.enable");
         tab.enable_log().expect("Log.enable");
         // Tabs opened while others are open do not always get the window's size: fix the viewport.
         tab.call_method(Emulation::SetDeviceMetricsOverride {
@@ -236,9 +254,10 @@ impl Visit {
     pub fn eval<T: DeserializeOwned>(&self, expression: &str) -> T {
         let wrapped = format!("(async () => JSON.stringify(await ({expression})))()");
         let result = self.tab.evaluate(&wrapped, true).unwrap_or_else(|e| panic!("{}: evaluating {expression}: {e}", self.url));
-        let json = result.value.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| {
-            panic!("{}: {expression} returned no value ({:?})", self.url, result.description)
-        });
+        let json = result
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| panic!("{}: {expression} returned no value ({:?})", self.url, result.description));
         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {expression} returned {json}: {e}", self.url))
     }
 
