@@ -1,11 +1,12 @@
 //! The `tessera` command line: parses arguments and hands over to the library.
 
+mod cli;
+
 use clap::{Parser, Subcommand};
+use cli::BuildOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tessera::build::{self, BuildOptions};
-use tessera::config::SiteConfig;
-use tessera::import::{self, ImportOptions};
+use tessera::import::ImportOptions;
 
 #[derive(Parser)]
 #[command(name = "tessera", version, about = "A static site generator for multilingual partnership networks")]
@@ -87,15 +88,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { output, base_url, drafts } => {
             let options = BuildOptions { root: cli.root, output, base_url, drafts };
-            build::build_command(&options)
+            cli::build_command(&options)
         }
-        Command::Check { strict, drafts } => build::check_command(&cli.root, drafts, strict),
+        Command::Check { strict, drafts } => cli::check_command(&cli.root, drafts, strict),
         Command::Serve { watch, port, bind, open, drafts } => {
             tessera::serve::serve(&tessera::serve::ServeOptions { root: cli.root, bind, port, watch, open, drafts })
         }
-        Command::New { dir } => build::new_site(&dir),
+        Command::New { dir } => cli::new_site(&dir),
         Command::Import { inputs, section, lang, dry_run, force } => {
-            run_import(&cli.root, ImportOptions { inputs, section, lang, dry_run, force })
+            cli::import_command(&cli.root, ImportOptions { inputs, section, lang, dry_run, force })
         }
     };
     match result {
@@ -105,10 +106,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn run_import(root: &std::path::Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
-    let config = SiteConfig::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let failed = import::run(root, &config, &options, &mut std::io::stdout().lock())?;
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -101,6 +101,20 @@ pub struct TaxonomyConfig {
     /// those URLs (e.g. a `partners/` section with a page per partner).
     #[serde(default = "yes")]
     pub render: bool,
+    /// What the taxonomy's terms mean to the site, beyond grouping pages.
+    #[serde(default)]
+    pub role: Option<TaxonomyRole>,
+}
+
+/// A taxonomy's meaning, declared in site.yaml rather than guessed from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyRole {
+    /// Terms are keys of the `partners` registry: named by it, and the organisations an
+    /// article is `about` in its JSON-LD.
+    Partners,
+    /// Terms are the article's JSON-LD `keywords`.
+    Keywords,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,8 +122,6 @@ pub struct TaxonomyConfig {
 pub struct MarkdownConfig {
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
-    #[serde(default = "yes")]
-    pub table_of_contents: bool,
     /// Words per minute for reading time.
     #[serde(default = "default_wpm")]
     pub words_per_minute: usize,
@@ -124,7 +136,7 @@ fn default_wpm() -> usize {
 
 impl Default for MarkdownConfig {
     fn default() -> Self {
-        MarkdownConfig { smart_punctuation: true, table_of_contents: true, words_per_minute: 200 }
+        MarkdownConfig { smart_punctuation: true, words_per_minute: 200 }
     }
 }
 
@@ -241,6 +253,25 @@ impl SiteConfig {
 
     pub fn partner(&self, key: &str) -> Option<&PartnerConfig> {
         self.partners.iter().find(|p| p.key == key)
+    }
+
+    /// The taxonomy with `role`, if the site declares one.
+    pub fn taxonomy_with_role(&self, role: TaxonomyRole) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.role == Some(role))
+    }
+
+    /// How a term is shown in `lang`: a partner by its registered name, others as written.
+    pub fn term_name(&self, lang: &str, taxonomy: &str, term: &str) -> String {
+        let is_partners = self.taxonomy(taxonomy).is_some_and(|t| t.role == Some(TaxonomyRole::Partners));
+        match self.partner(term).filter(|_| is_partners) {
+            Some(p) => p.display_name(lang).to_string(),
+            None => term.to_string(),
+        }
+    }
+
+    /// The site's title in `lang`: the language's own `title`, else the site's.
+    pub fn language_title(&self, lang: &str) -> &str {
+        self.language(lang).and_then(|l| l.title.as_deref()).unwrap_or(&self.title)
     }
 }
 

@@ -2,7 +2,7 @@
 //! translation group, slug and URL, and produces the plain-data `Site` every later stage reads.
 //! Problems in any file are collected so one run reports them all.
 
-pub mod slug;
+
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -11,6 +11,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+pub mod links;
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -114,6 +116,29 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Translation key -> indexes of its pages, in site language order.
     pub translations: HashMap<String, Vec<usize>>,
+}
+
+impl Page {
+    /// When the page was first published, as RFC 3339.
+    pub fn published(&self) -> Option<String> {
+        self.front.date.as_deref().and_then(rfc3339)
+    }
+
+    /// When the page last changed (its `updated`, else its `date`), as RFC 3339.
+    pub fn modified(&self) -> Option<String> {
+        self.front.updated.as_deref().and_then(rfc3339).or_else(|| self.published())
+    }
+
+    pub fn markdown_source(&self) -> crate::markdown::Source<'_> {
+        crate::markdown::Source { file: &self.file, body: &self.body, body_line: self.body_line, lang: &self.lang }
+    }
+}
+
+impl Section {
+    pub fn markdown_source(&self) -> crate::markdown::Source<'_> {
+        let file = self.file.as_deref().unwrap_or(Path::new(CONTENT_DIR));
+        crate::markdown::Source { file, body: &self.body, body_line: self.body_line, lang: &self.lang }
+    }
 }
 
 impl Site {
@@ -232,7 +257,7 @@ fn read_file(
         return Ok(None);
     }
     let dir = file.parent().unwrap_or(content_root);
-    let content_path = path_to_slash(dir.strip_prefix(content_root).unwrap_or(Path::new("")));
+    let content_path = crate::urls::slash_path(dir.strip_prefix(content_root).unwrap_or(Path::new("")));
     Ok(Some((stem, RawFile { relative, lang, content_path, front, body, body_line, assets: vec![] })))
 }
 
@@ -248,11 +273,17 @@ struct RawFile {
 
 /// `news/visit.ar.md` -> (`visit`, Some(`ar`)); `news/visit.md` -> (`visit`, None); non-Markdown -> None.
 fn file_stem_kind(file: &Path) -> Option<(String, Option<String>)> {
-    let name = file.file_name()?.to_str()?;
-    let stem = name.strip_suffix(".md")?;
+    let stem = file.file_name()?.to_str()?.strip_suffix(".md")?;
+    let (base, code) = split_language_suffix(stem);
+    Some((base.to_string(), code.map(str::to_string)))
+}
+
+/// `visit.ar` -> (`visit`, Some(`ar`)); `visit` -> (`visit`, None): the one rule for a
+/// language code at the end of a content file's name (also in `@/` links).
+pub fn split_language_suffix(stem: &str) -> (&str, Option<&str>) {
     match stem.rsplit_once('.') {
-        Some((base, code)) if looks_like_language(code) => Some((base.to_string(), Some(code.to_string()))),
-        _ => Some((stem.to_string(), None)),
+        Some((base, code)) if looks_like_language(code) => (base, Some(code)),
+        _ => (stem, None),
     }
 }
 
@@ -264,17 +295,18 @@ fn looks_like_language(code: &str) -> bool {
         && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-fn path_to_slash(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+fn front_matter_text(text: &str) -> &str {
+    split_front_matter_text(text).map(|(yaml, _, _)| yaml).unwrap_or("")
 }
 
-fn front_matter_text(text: &str) -> &str {
+/// The one front matter splitter (BOM and CRLF allowed): the YAML between the `---` lines,
+/// the body, and the line the body starts on. `None` when the text opens no front matter or
+/// never closes it.
+pub fn split_front_matter_text(text: &str) -> Option<(&str, &str, usize)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else { return "" };
-    match find_closing_fence(rest) {
-        Some((end, _)) => &rest[..end],
-        None => "",
-    }
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let (end, body_start) = find_closing_fence(rest)?;
+    Some((&rest[..end], &rest[body_start..], 2 + rest[..body_start].matches('\n').count()))
 }
 
 /// Finds the line `---` closing the front matter: (start of that line, start of the body).
@@ -291,16 +323,23 @@ fn find_closing_fence(rest: &str) -> Option<(usize, usize)> {
 
 /// Splits a Markdown file into its front matter, its body and the body's first line number.
 pub fn split_front_matter(text: &str, file: &Path) -> Result<(FrontMatter, String, usize), Diagnostic> {
+    if let Some((yaml, body, body_line)) = split_front_matter_text(text) {
+        let front: FrontMatter = crate::yaml::parse(yaml, file, 2)?;
+        return Ok((front, body.to_string(), body_line));
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
-        return Ok((FrontMatter::default(), text.to_string(), 1));
-    };
-    let Some((end, body_start)) = find_closing_fence(rest) else {
+    if text.starts_with("---\n") || text.starts_with("---\r\n") {
         return Err(Diagnostic::new(file, 1, 1, "front matter opened with `---` is never closed: add a line `---` after it"));
-    };
-    let front: FrontMatter = crate::yaml::parse(&rest[..end], file, 2)?;
-    let body_line = 2 + rest[..body_start].matches('\n').count();
-    Ok((front, rest[body_start..].to_string(), body_line))
+    }
+    Ok((FrontMatter::default(), text.to_string(), 1))
+}
+
+/// `2024-12-22` -> `2024-12-22T00:00:00Z`; an RFC 3339 timestamp keeps its time and offset.
+pub fn rfc3339(text: &str) -> Option<String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| format!("{d}T00:00:00Z"))
 }
 
 /// Parses `YYYY-MM-DD` or an RFC 3339 timestamp.
@@ -331,16 +370,6 @@ fn check_dates(front: &FrontMatter, front_text: &str, file: &Path) -> Result<(),
 /// 1-based line (within the front matter text) of a top-level `key:`.
 fn key_line(front_text: &str, key: &str) -> Option<usize> {
     front_text.lines().position(|l| l.starts_with(&format!("{key}:"))).map(|i| i + 1)
-}
-
-/// URL of the section at `content_path` in `lang`.
-pub fn section_url(config: &SiteConfig, lang: &str, content_path: &str) -> String {
-    let mut url = config.language_root(lang);
-    for part in content_path.split('/').filter(|p| !p.is_empty()) {
-        url.push_str(&slug::slugify(part, lang));
-        url.push('/');
-    }
-    url
 }
 
 fn folder_title(content_path: &str) -> String {
@@ -378,7 +407,7 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
     let mut raw_by_key: HashMap<(String, String), RawFile> =
         raw.into_iter().map(|r| ((r.content_path.clone(), r.lang.clone()), r)).collect();
     for (path, lang) in all {
-        let url = section_url(&site.config, &lang, &path);
+        let url = crate::urls::section(&site.config, &lang, &path);
         let section = match raw_by_key.remove(&(path.clone(), lang.clone())) {
             Some(r) => Section {
                 title: r.front.title.clone().unwrap_or_else(|| folder_title(&path)),
@@ -426,36 +455,57 @@ fn parent_path(content_path: &str) -> String {
     content_path.rsplit_once('/').map(|(a, _)| a.to_string()).unwrap_or_default()
 }
 
+/// The one place a `Page` is made from a file, for a full load and for a reload alike.
+fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<Page, Diagnostic> {
+    let name = r.content_path.rsplit('/').next().unwrap_or("").to_string();
+    let slug = crate::slug::slugify(r.front.slug.as_deref().unwrap_or(&name), &r.lang);
+    if slug.is_empty() {
+        return Err(Diagnostic::whole_file(&r.relative, "the page's slug is empty: set `slug:` in the front matter"));
+    }
+    Ok(Page {
+        file: r.relative,
+        lang: r.lang,
+        translation_key: r.front.translation_key.clone().unwrap_or_else(|| r.content_path.clone()),
+        content_path: r.content_path,
+        date: r.front.date.as_deref().and_then(parse_date),
+        updated: r.front.updated.as_deref().and_then(parse_date),
+        title: r.front.title.clone().unwrap_or(name),
+        url: crate::urls::page(section_url, &slug),
+        slug,
+        section,
+        body: r.body,
+        body_line: r.body_line,
+        assets: r.assets,
+        front: r.front,
+    })
+}
+
+/// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
+/// is now a draft: the caller loads the whole site again.
+pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, Diagnostics> {
+    let old = &site.pages[i];
+    let file = site.root.join(&old.file);
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let content_root = site.root.join(CONTENT_DIR);
+    let Some((_, mut raw)) = read_file(&site.root, &content_root, &site.config, &LoadOptions { drafts }, &file)? else {
+        return Ok(None);
+    };
+    raw.content_path = old.content_path.clone();
+    raw.assets = old.assets.clone();
+    Ok(Some(make_page(&site.sections[old.section].url, old.section, raw)?))
+}
+
 fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     let index: HashMap<(String, String), usize> =
         site.sections.iter().enumerate().map(|(i, s)| ((s.content_path.clone(), s.lang.clone()), i)).collect();
     for r in raw {
         let section = index[&(parent_path(&r.content_path), r.lang.clone())];
-        let name = r.content_path.rsplit('/').next().unwrap_or("").to_string();
-        let slug = slug::slugify(r.front.slug.as_deref().unwrap_or(&name), &r.lang);
-        if slug.is_empty() {
-            errors.push(Diagnostic::whole_file(&r.relative, "the page's slug is empty: set `slug:` in the front matter"));
-            continue;
+        match make_page(&site.sections[section].url, section, r) {
+            Ok(page) => site.pages.push(page),
+            Err(e) => errors.push(e),
         }
-        let url = format!("{}{}/", site.sections[section].url, slug);
-        let title = r.front.title.clone().unwrap_or_else(|| name.clone());
-        let page = Page {
-            file: r.relative,
-            lang: r.lang,
-            translation_key: r.front.translation_key.clone().unwrap_or_else(|| r.content_path.clone()),
-            content_path: r.content_path,
-            date: r.front.date.as_deref().and_then(parse_date),
-            updated: r.front.updated.as_deref().and_then(parse_date),
-            title,
-            slug,
-            url,
-            section,
-            body: r.body,
-            body_line: r.body_line,
-            assets: r.assets,
-            front: r.front,
-        };
-        site.pages.push(page);
     }
     // Newest first, then by weight and title: the order of every listing.
     site.pages.sort_by(|a, b| {
@@ -504,5 +554,25 @@ fn check_url_collisions(site: &Site, errors: &mut Diagnostics) {
                 owners.insert(&p.url, &p.file);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_become_rfc3339() {
+        assert_eq!(rfc3339("2024-12-22").as_deref(), Some("2024-12-22T00:00:00Z"));
+        assert_eq!(rfc3339("2024-12-22T10:00:00+01:00").as_deref(), Some("2024-12-22T10:00:00+01:00"));
+        assert_eq!(rfc3339("22/12/2024"), None);
+    }
+
+    #[test]
+    fn language_suffixes() {
+        assert_eq!(split_language_suffix("visit.ar"), ("visit", Some("ar")));
+        assert_eq!(split_language_suffix("visit.pt-BR"), ("visit", Some("pt-BR")));
+        assert_eq!(split_language_suffix("visit.az-Arab"), ("visit", Some("az-Arab")));
+        assert_eq!(split_language_suffix("v1.2"), ("v1.2", None));
     }
 }

@@ -3,6 +3,18 @@
 
 use crate::config::Direction;
 use icu::locale::{LanguageIdentifier, LocaleDirectionality};
+use std::collections::BTreeMap;
+
+/// The text direction of every site language, decided once per build.
+#[derive(Debug, Clone, Default)]
+pub struct Directions(pub(crate) BTreeMap<String, Direction>);
+
+impl Directions {
+    /// The language's direction; CLDR's for a language the site does not have.
+    pub fn of(&self, lang: &str) -> Direction {
+        self.0.get(lang).copied().unwrap_or_else(|| cldr_direction(lang))
+    }
+}
 
 /// CLDR's direction for a language code; left-to-right when the code is unknown or unparsable.
 pub(crate) fn cldr_direction(code: &str) -> Direction {

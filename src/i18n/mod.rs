@@ -9,6 +9,7 @@ mod format;
 mod tera;
 
 pub use coverage::{Coverage, LanguageCoverage, keys_used_by_templates};
+pub use direction::Directions;
 pub use format::DateLength;
 pub use tera::{register, register_placeholders};
 
@@ -44,6 +45,12 @@ struct WarningLog {
 }
 
 impl Localizer {
+    /// The UI strings of the site in `root` and of its theme.
+    pub fn for_site(root: &Path, config: &SiteConfig) -> Result<std::sync::Arc<Localizer>, Diagnostics> {
+        let theme_dir = config.theme.as_ref().map(|t| root.join("themes").join(t));
+        Localizer::load(root, theme_dir.as_deref(), config).map(std::sync::Arc::new)
+    }
+
     /// Loads `<site>/locales/<lang>/*.ftl` merged over `<theme_dir>/locales/<lang>/*.ftl` (the
     /// site's message wins per id) for every configured language. Fluent syntax errors,
     /// duplicate ids, unknown fallback languages and unsupported numbering systems are all
@@ -142,6 +149,11 @@ impl Localizer {
     }
 
     /// The configured direction, else CLDR's (`ar`, `fa`, `he`, `ur` are right-to-left).
+    /// Every site language's direction.
+    pub fn directions(&self) -> direction::Directions {
+        direction::Directions(self.languages.iter().map(|l| (l.code.clone(), l.direction)).collect())
+    }
+
     pub fn direction(&self, lang: &str) -> Direction {
         match self.language(lang) {
             Some(language) => language.direction,

@@ -194,10 +194,11 @@ struct Membership {
     names: Vec<String>,
 }
 
-fn front_matter(article: &Article, membership: Option<&Membership>) -> write::FrontMatter {
+fn front_matter(config: &SiteConfig, article: &Article, membership: Option<&Membership>) -> write::FrontMatter {
     let mut taxonomies = BTreeMap::new();
     if !article.partners.is_empty() {
-        taxonomies.insert("partners".to_string(), article.partners.iter().map(|p| p.key.clone()).collect());
+        let taxonomy = config.taxonomy_with_role(crate::config::TaxonomyRole::Partners).map_or("partners", |t| t.name.as_str());
+        taxonomies.insert(taxonomy.to_string(), article.partners.iter().map(|p| p.key.clone()).collect());
     }
     write::FrontMatter {
         title: article.title.clone(),
@@ -234,10 +235,6 @@ fn front_matter(article: &Article, membership: Option<&Membership>) -> write::Fr
             },
         },
     }
-}
-
-fn slash_path(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn report(out: &mut dyn Write, a: &Article, m: Option<&Membership>) -> std::io::Result<()> {
@@ -379,10 +376,10 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     }));
     let label = |i: usize| -> (String, String) {
         if i < articles.len() {
-            (slash_path(&articles[i].page), articles[i].detection.code.clone())
+            (crate::urls::slash_path(&articles[i].page), articles[i].detection.code.clone())
         } else {
             let p = &existing[i - articles.len()];
-            (slash_path(p.path.strip_prefix(root).unwrap_or(&p.path)), p.lang.clone())
+            (crate::urls::slash_path(p.path.strip_prefix(root).unwrap_or(&p.path)), p.lang.clone())
         }
     };
     let mut memberships: HashMap<usize, Membership> = HashMap::new();
@@ -410,9 +407,9 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     for (i, article) in articles.iter().enumerate() {
         let membership = memberships.get(&i);
         report(out, article, membership)?;
-        let content = write::render(&front_matter(article, membership), &article.body)?;
+        let content = write::render(&front_matter(config, article, membership), &article.body)?;
         match write::write_page(&root.join(&article.page), &content, options.dry_run, options.force) {
-            Ok(outcome) => writeln!(out, "  page:        {} {}", outcome.describe(), slash_path(&article.page))?,
+            Ok(outcome) => writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(&article.page))?,
             Err(e) => {
                 writeln!(out, "error: {}: {e:#}", article.file)?;
                 failed += 1;
@@ -423,7 +420,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     // Existing pages that joined a group but have no key: they are the editor's files.
     for (e, key) in notes {
         let page = &existing[e];
-        let shown = slash_path(page.path.strip_prefix(root).unwrap_or(&page.path));
+        let shown = crate::urls::slash_path(page.path.strip_prefix(root).unwrap_or(&page.path));
         if options.force && !options.dry_run {
             write::add_translation_key(&page.path, &key).with_context(|| format!("adding translation_key to {shown}"))?;
             writeln!(out, "{shown}: added translation_key: {key} (--force)")?;

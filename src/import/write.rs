@@ -11,7 +11,7 @@ const SLUG_MAX_CHARS: usize = 80;
 
 /// Lowercase NFC; letters, marks and digits of any script kept; other runs become `-`.
 pub fn slugify(title: &str, lang: &str) -> String {
-    let mut slug = crate::content::slug::slugify(title, lang);
+    let mut slug = crate::slug::slugify(title, lang);
     if slug.chars().count() > SLUG_MAX_CHARS {
         let cut: String = slug.chars().take(SLUG_MAX_CHARS + 1).collect();
         slug = match cut.rfind('-') {
@@ -111,14 +111,6 @@ pub struct ExistingPage {
     pub body: String,
 }
 
-/// Front matter text, its first line number, and the body.
-fn split_front_matter(text: &str) -> Option<(&str, &str)> {
-    let rest = text.strip_prefix("---\n")?;
-    let end =
-        rest.find("\n---\n").map(|i| (i + 1, i + 5)).or_else(|| rest.strip_suffix("\n---").map(|r| (r.len() + 1, rest.len())))?;
-    Some((&rest[..end.0], &rest[end.1..]))
-}
-
 /// The pages `<slug>.<lang>.md` in `dir` (sorted by path). Pages that cannot be read are
 /// returned as warnings; they take no part in grouping.
 pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec<String>) {
@@ -144,7 +136,7 @@ pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec
                 continue;
             }
         };
-        let Some((yaml, body)) = split_front_matter(&text) else {
+        let Some((yaml, body, _)) = crate::content::split_front_matter_text(&text) else {
             continue;
         };
         let front: ExistingFront = match crate::yaml::parse(yaml, &path, 2) {
@@ -232,8 +224,8 @@ mod tests {
 
     #[test]
     fn front_matter_splits_from_body() {
-        let (yaml, body) = split_front_matter("---\ntitle: x\n---\n\nBody\n").unwrap();
-        assert_eq!(yaml, "title: x\n");
+        let (yaml, body, _) = crate::content::split_front_matter_text("\u{feff}---\r\ntitle: x\r\n---\r\n\nBody\n").unwrap();
+        assert_eq!(yaml, "title: x\r\n");
         assert_eq!(body, "\nBody\n");
     }
 }

@@ -3,10 +3,13 @@
 //! word counts that are right for Devanagari and Arabic as well as Latin text.
 
 use crate::config::MarkdownConfig;
-use crate::content::slug::slugify;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::slugify;
+use rayon::prelude::*;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use unicode_normalization::char::is_combining_mark;
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -47,6 +50,37 @@ impl LinkResolver for HashMap<String, String> {
     }
 }
 
+/// One Markdown document of the site: its body, its language and where it starts in which file.
+pub struct Source<'a> {
+    pub file: &'a Path,
+    pub body: &'a str,
+    /// Line of `file` where `body` starts (1-based).
+    pub body_line: usize,
+    pub lang: &'a str,
+}
+
+/// Renders one document; broken `@/` links become diagnostics on the file's real lines.
+pub fn render_source(doc: &Source, config: &MarkdownConfig, links: &dyn LinkResolver) -> Result<Rendered, Diagnostics> {
+    render(doc.body, doc.lang, config, links).map_err(|errs| {
+        Diagnostics(errs.into_iter().map(|e| Diagnostic::new(doc.file, doc.body_line + e.line - 1, 1, e.message)).collect())
+    })
+}
+
+/// Renders every document in parallel; one with broken links renders empty, its problems
+/// join `errors`.
+pub fn render_all(
+    docs: &[Source],
+    config: &MarkdownConfig,
+    links: &(dyn LinkResolver + Sync),
+    errors: &mut Diagnostics,
+) -> Vec<Rendered> {
+    let results: Vec<Result<Rendered, Diagnostics>> = docs.par_iter().map(|d| render_source(d, config, links)).collect();
+    results.into_iter().map(|r| r.unwrap_or_else(|e| {
+        errors.extend(e);
+        Rendered::default()
+    })).collect()
+}
+
 /// Renders `body` written in `lang`.
 pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkResolver) -> Result<Rendered, Vec<LinkError>> {
     let mut options = Options::ENABLE_TABLES
@@ -70,7 +104,6 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
                     None => (&*dest_url, None),
                 };
                 let content_path = path.trim_start_matches("@/").trim_end_matches(".md");
-                let content_path = strip_language_suffix(content_path);
                 match links.resolve(content_path, lang) {
                     Some(url) => {
                         let url = match fragment {
@@ -110,14 +143,6 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let reading_time = word_count.div_ceil(config.words_per_minute.max(1));
     Ok(Rendered { html, summary, toc, word_count, reading_time })
-}
-
-/// `news/visit.ar` -> `news/visit`: a link may name a language file; it still follows the reader's language.
-fn strip_language_suffix(path: &str) -> &str {
-    match path.rsplit_once('.') {
-        Some((base, code)) if (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase()) => base,
-        _ => path,
-    }
 }
 
 /// Replaces footnote references and definitions with HTML whose ids start with `fn-`/`fnref-`,

@@ -3,10 +3,41 @@
 //! killed build leaves the previous site untouched. It refuses folders that hold the site's
 //! sources and never deletes a folder it did not create.
 
-use crate::render::Output;
+use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// Everything a build writes: generated files and files copied as they are. The render stage
+/// fills it; this module writes it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Output {
+    /// Path relative to the output folder (`/`-separated) -> content.
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Path relative to the output folder -> source file to copy.
+    pub copies: std::collections::BTreeMap<String, PathBuf>,
+}
+
+/// Generated files as (path in the output, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Files under the theme's `static/` then the site's `static/` are copied as they are (the
+/// site's file wins over the theme's of the same name).
+pub fn collect_static(root: &Path, config: &SiteConfig, output: &mut Output) {
+    let mut dirs = Vec::new();
+    if let Some(theme) = &config.theme {
+        dirs.push(root.join("themes").join(theme).join("static"));
+    }
+    dirs.push(root.join("static"));
+    for dir in dirs {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                output.copies.insert(crate::urls::slash_path(rel), entry.path().to_path_buf());
+            }
+        }
+    }
+}
 
 /// Written into every output folder tessera creates; a folder without it is never replaced.
 pub const MARKER: &str = ".tessera-output";

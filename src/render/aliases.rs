@@ -2,14 +2,14 @@
 //! sends readers (meta refresh, link) and search engines (canonical) to the page's URL.
 //! Alias paths are relative to the base path: `/2019/old-summit/` and `old.html` both work.
 
-use super::output_dir;
+use crate::urls;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 
 /// Redirect pages as (path in the output, bytes). An alias that is not a plain path, or that
 /// would replace a file the build already writes, is an error naming the page.
-pub fn render(site: &Site, written: &BTreeMap<String, Vec<u8>>) -> Result<crate::render::Files, Diagnostics> {
+pub fn render(site: &Site, written: &BTreeMap<String, Vec<u8>>) -> Result<crate::output::Files, Diagnostics> {
     let config = &site.config;
     let mut errors = Diagnostics::default();
     let mut files: BTreeMap<String, (String, Vec<u8>)> = BTreeMap::new();
@@ -38,7 +38,7 @@ pub fn render(site: &Site, written: &BTreeMap<String, Vec<u8>>) -> Result<crate:
                 continue;
             }
             let url = format!("{}{}", config.base_path(), path);
-            debug_assert_eq!(output_dir(config, &url), path);
+            debug_assert_eq!(urls::output_path(config, &url), path);
             files.insert(path, (page.file.display().to_string(), redirect_page(&page.lang, &target).into_bytes()));
         }
     }
@@ -65,8 +65,8 @@ fn alias_file(alias: &str) -> Option<String> {
 }
 
 fn redirect_page(lang: &str, target: &str) -> String {
-    let lang = super::feeds::escape(lang);
-    let target = super::feeds::escape(target);
+    let lang = crate::escape::xml(lang);
+    let target = crate::escape::xml(target);
     format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{target}</title>\n\
          <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n\

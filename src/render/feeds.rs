@@ -2,9 +2,10 @@
 //! `<term url>atom.xml` for taxonomies declared with `feed: true`. Entries are the dated pages,
 //! newest first, with absolute links.
 
-use super::{Taxonomies, output_dir};
-use crate::config::SiteConfig;
-use crate::content::{Page, Site};
+use super::Taxonomies;
+use crate::escape::xml as escape;
+use crate::urls;
+use crate::content::Site;
 use crate::markdown::Rendered;
 
 /// Entries per feed; readers only look at the newest.
@@ -18,14 +19,14 @@ pub fn render(
     rendered: &[Rendered],
     taxonomies: &Taxonomies,
     select: &dyn Fn(&str, Option<(&str, &str)>) -> bool,
-) -> crate::render::Files {
+) -> crate::output::Files {
     let config = &site.config;
     let mut feeds = Vec::new();
     for lang in config.language_codes().into_iter().filter(|l| select(l, None)) {
         let pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].lang == lang).collect();
         let url = format!("{}{FEED_FILE}", config.language_root(lang));
-        let title = language_title(config, lang).to_string();
-        feeds.push((output_dir(config, &url), feed(site, rendered, lang, &title, &config.language_root(lang), &url, &pages)));
+        let title = config.language_title(lang).to_string();
+        feeds.push((urls::output_path(config, &url), feed(site, rendered, lang, &title, &config.language_root(lang), &url, &pages)));
     }
     for ((lang, taxonomy), terms) in taxonomies {
         if !config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
@@ -33,15 +34,11 @@ pub fn render(
         }
         for term in terms.values().filter(|t| select(lang, Some((taxonomy, &t.slug)))) {
             let url = format!("{}{FEED_FILE}", term.url);
-            let title = format!("{} — {}", language_title(config, lang), term.name);
-            feeds.push((output_dir(config, &url), feed(site, rendered, lang, &title, &term.url, &url, &term.pages)));
+            let title = format!("{} — {}", config.language_title(lang), term.name);
+            feeds.push((urls::output_path(config, &url), feed(site, rendered, lang, &title, &term.url, &url, &term.pages)));
         }
     }
     feeds
-}
-
-fn language_title<'a>(config: &'a SiteConfig, lang: &str) -> &'a str {
-    config.language(lang).and_then(|l| l.title.as_deref()).unwrap_or(&config.title)
 }
 
 /// One Atom document over `pages` (indexes into `site.pages`, already newest first).
@@ -49,7 +46,7 @@ fn feed(site: &Site, rendered: &[Rendered], lang: &str, title: &str, home: &str,
     let config = &site.config;
     let entries: Vec<&usize> = pages.iter().filter(|&&i| site.pages[i].date.is_some()).take(FEED_LIMIT).collect();
     let updated =
-        entries.iter().filter_map(|&&i| page_updated(&site.pages[i])).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+        entries.iter().filter_map(|&&i| site.pages[i].modified()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let self_abs = config.absolute(self_url);
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -67,16 +64,16 @@ fn feed(site: &Site, rendered: &[Rendered], lang: &str, title: &str, home: &str,
     for &&i in &entries {
         let page = &site.pages[i];
         let permalink = config.absolute(&page.url);
-        let published = page_published(page).unwrap_or_else(|| updated.clone());
+        let published = page.published().unwrap_or_else(|| updated.clone());
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(&page.title)));
         xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&permalink)));
         xml.push_str(&format!("    <id>{}</id>\n", escape(&permalink)));
         xml.push_str(&format!("    <published>{published}</published>\n"));
-        xml.push_str(&format!("    <updated>{}</updated>\n", page_updated(page).unwrap_or(published)));
+        xml.push_str(&format!("    <updated>{}</updated>\n", page.modified().unwrap_or(published)));
         for (taxonomy, terms) in &page.front.taxonomies {
             for term in terms {
-                let label = super::views::term_name(config, &page.lang, taxonomy, term);
+                let label = config.term_name(&page.lang, taxonomy, term);
                 xml.push_str(&format!("    <category term=\"{}\" label=\"{}\"/>\n", escape(term), escape(&label)));
             }
         }
@@ -92,55 +89,9 @@ fn feed(site: &Site, rendered: &[Rendered], lang: &str, title: &str, home: &str,
     xml.into_bytes()
 }
 
-/// When the page was first published, as RFC 3339.
-pub fn page_published(page: &Page) -> Option<String> {
-    page.front.date.as_deref().and_then(rfc3339)
-}
-
-/// When the page last changed (its `updated`, else its `date`), as RFC 3339.
-pub fn page_updated(page: &Page) -> Option<String> {
-    page.front.updated.as_deref().and_then(rfc3339).or_else(|| page_published(page))
-}
-
-/// `2024-12-22` -> `2024-12-22T00:00:00Z`; an RFC 3339 timestamp keeps its time and offset.
-pub fn rfc3339(text: &str) -> Option<String> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
-    }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| format!("{d}T00:00:00Z"))
-}
-
-/// Escapes text for XML character data and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids are dropped rather than producing an unreadable feed.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn dates_become_rfc3339() {
-        assert_eq!(rfc3339("2024-12-22").as_deref(), Some("2024-12-22T00:00:00Z"));
-        assert_eq!(rfc3339("2024-12-22T10:00:00+01:00").as_deref(), Some("2024-12-22T10:00:00+01:00"));
-        assert_eq!(rfc3339("22/12/2024"), None);
-    }
 
-    #[test]
-    fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
-    }
 }

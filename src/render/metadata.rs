@@ -1,8 +1,7 @@
 //! Data for a page's `<head>` that templates print as is: Open Graph locales (`page.og_locale`,
 //! `page.og_locale_alternates`) and the JSON-LD `NewsArticle` (`page.jsonld`).
 
-use super::feeds::{page_published, page_updated};
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, TaxonomyRole};
 use crate::content::{Page, Site};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -44,16 +43,16 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     article.insert("url".into(), permalink.clone().into());
     article.insert("mainEntityOfPage".into(), json!({"@type": "WebPage", "@id": permalink}));
     article.insert("inLanguage".into(), page.lang.clone().into());
-    if let Some(published) = page_published(page) {
+    if let Some(published) = page.published() {
         article.insert("datePublished".into(), published.into());
     }
-    if let Some(modified) = page_updated(page) {
+    if let Some(modified) = page.modified() {
         article.insert("dateModified".into(), modified.into());
     }
     if let Some(image) = &page.front.image {
         article.insert("image".into(), json!([absolute_image(site, page, image)]));
     }
-    let title = config.language(&page.lang).and_then(|l| l.title.as_deref()).unwrap_or(&config.title);
+    let title = config.language_title(&page.lang);
     let mut publisher =
         json!({"@type": "Organization", "name": title, "url": config.absolute(&config.language_root(&page.lang))});
     if let Some(logo) = config.extra.get("logo").and_then(Value::as_str) {
@@ -66,14 +65,10 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if let Some(place) = &page.front.place {
         article.insert("contentLocation".into(), json!({"@type": "Place", "name": place}));
     }
-    let partners: Vec<Value> = page
-        .front
-        .taxonomies
-        .get("partners")
-        .into_iter()
-        .flatten()
+    let terms_with = |role| config.taxonomy_with_role(role).and_then(|t| page.front.taxonomies.get(&t.name)).into_iter().flatten();
+    let partners: Vec<Value> = terms_with(TaxonomyRole::Partners)
         .map(|key| {
-            let mut org = json!({"@type": "Organization", "name": super::views::term_name(config, &page.lang, "partners", key)});
+            let mut org = json!({"@type": "Organization", "name": config.partner(key).map_or(key.as_str(), |p| p.display_name(&page.lang))});
             if let Some(url) = config.partner(key).and_then(|p| p.url.as_deref()) {
                 org["url"] = url.into();
             }
@@ -83,8 +78,9 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if !partners.is_empty() {
         article.insert("about".into(), partners.into());
     }
-    if let Some(tags) = page.front.taxonomies.get("tags").filter(|t| !t.is_empty()) {
-        article.insert("keywords".into(), tags.join(", ").into());
+    let keywords: Vec<&str> = terms_with(TaxonomyRole::Keywords).map(String::as_str).collect();
+    if !keywords.is_empty() {
+        article.insert("keywords".into(), keywords.join(", ").into());
     }
     // Serialising a map of strings cannot fail.
     let text = serde_json::to_string(&Value::Object(article)).unwrap_or_default();

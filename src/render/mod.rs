@@ -12,29 +12,19 @@ pub mod metadata;
 pub mod sitemap;
 
 use crate::content::Site;
-use crate::content::slug::slugify;
+use crate::slug::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use crate::output::{Files, Output};
+use crate::urls;
 use std::sync::Arc;
 use std::sync::{Mutex, RwLock};
 use templates::TemplateSources;
 use tera::{Context, Kwargs, State, TeraResult, Value};
 use views::map;
-
-/// Everything the build writes: generated files and files copied as they are.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Output {
-    /// Path relative to the output folder (`/`-separated) -> content.
-    pub files: BTreeMap<String, Vec<u8>>,
-    /// Path relative to the output folder -> source file to copy.
-    pub copies: BTreeMap<String, PathBuf>,
-}
-
-/// Generated files as (path in the output, bytes).
-pub type Files = Vec<(String, Vec<u8>)>;
 
 /// What one render job produces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,7 +89,7 @@ pub fn collect_taxonomies(site: &Site) -> Result<Taxonomies, Diagnostics> {
             for term in terms {
                 let slug = slugify(term, &page.lang);
                 let entry = by_term.entry(slug.clone()).or_insert_with(|| Term {
-                    name: views::term_name(&site.config, &page.lang, tax, term),
+                    name: site.config.term_name(&page.lang, tax, term),
                     url: views::term_url(&site.config, &page.lang, tax, term),
                     slug,
                     pages: vec![],
@@ -117,8 +107,7 @@ pub struct RenderInput<'a> {
     pub pages: &'a [Rendered],
     pub sections: &'a [Rendered],
     pub templates: &'a TemplateSources,
-    /// Text direction per language.
-    pub direction: &'a (dyn Fn(&str) -> &'static str + Sync),
+    pub directions: &'a crate::i18n::Directions,
 }
 
 /// Data behind the template functions and contexts, shared by every job.
@@ -167,7 +156,7 @@ impl Renderer {
         let sections: Vec<Value> =
             site.sections.iter().zip(input.sections.iter()).map(|(s, r)| views::section_value(site, s, r)).collect();
         let shared = Arc::new(Shared {
-            config: views::config_value(&site.config, input.direction),
+            config: views::config_value(&site.config, input.directions),
             pages: RwLock::new(pages),
             sections,
             taxonomies,
@@ -199,7 +188,7 @@ impl Renderer {
         for page in &input.site.pages {
             for asset in &page.assets {
                 if let Some(name) = asset.file_name() {
-                    let path = format!("{}{}", output_dir(&input.site.config, &page.url), name.to_string_lossy());
+                    let path = format!("{}{}", urls::output_path(&input.site.config, &page.url), name.to_string_lossy());
                     output.copies.insert(path, asset.clone());
                 }
             }
@@ -392,11 +381,6 @@ fn stand_in_jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// `/network/ar/news/x/` -> `ar/news/x/`: the folder inside the output for a URL path.
-pub fn output_dir(config: &crate::config::SiteConfig, url: &str) -> String {
-    url.strip_prefix(&config.base_path()).unwrap_or(url.trim_start_matches('/')).to_string()
-}
-
 /// Pages per listing page of a section: its own `paginate_by`, else the site's.
 fn section_per_page(site: &Site, section: &crate::content::Section) -> usize {
     section.front.paginate_by.unwrap_or(site.config.paginate_by).max(1)
@@ -413,11 +397,6 @@ fn pager_slice(pages: &[usize], per_page: usize, number: usize) -> &[usize] {
     &pages[start..(start + per_page).min(pages.len())]
 }
 
-/// URL of listing page `n` of a listing at `url`.
-fn pager_url(url: &str, n: usize) -> String {
-    if n <= 1 { url.to_string() } else { format!("{url}page/{n}/") }
-}
-
 fn paginator(shared: &Shared, url: &str, pages: &[usize], per_page: usize, number: usize) -> Value {
     let total = pages.len().div_ceil(per_page).max(1);
     let slice: Vec<Value> = pager_slice(pages, per_page, number).iter().map(|&i| shared.page(i)).collect();
@@ -427,11 +406,11 @@ fn paginator(shared: &Shared, url: &str, pages: &[usize], per_page: usize, numbe
         ("total_items", pages.len().into()),
         ("paginate_by", per_page.into()),
         ("pages", slice.into()),
-        ("current_url", pager_url(url, number).into()),
+        ("current_url", urls::pager(url, number).into()),
         ("first", url.into()),
-        ("last", pager_url(url, total).into()),
-        ("previous", if number > 1 { Value::from(pager_url(url, number - 1)) } else { Value::none() }),
-        ("next", if number < total { Value::from(pager_url(url, number + 1)) } else { Value::none() }),
+        ("last", urls::pager(url, total).into()),
+        ("previous", if number > 1 { Value::from(urls::pager(url, number - 1)) } else { Value::none() }),
+        ("next", if number < total { Value::from(urls::pager(url, number + 1)) } else { Value::none() }),
     ])
 }
 
@@ -440,12 +419,12 @@ fn base_context(shared: &Shared, input: &RenderInput, lang: &str, template: &str
     let mut ctx = Context::new();
     ctx.insert_value("config", shared.config.clone());
     ctx.insert("lang", lang);
-    ctx.insert("dir", (input.direction)(lang));
+    ctx.insert("dir", input.directions.of(lang).as_str());
     ctx.insert("lang_name", config.language(lang).map(|l| l.name.as_str()).unwrap_or(lang));
     ctx.insert("lang_root", &config.language_root(lang));
     ctx.insert("current_path", url);
     ctx.insert("current_url", &config.absolute(url));
-    ctx.insert("feed_url", &format!("{}{}", config.language_root(lang), feeds::FEED_FILE));
+    ctx.insert("feed_url", &format!("{}{}", config.language_root(lang), urls::FEED_FILE));
     ctx.insert("template_name", template);
     ctx.insert("taxonomies", &config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
     ctx
@@ -474,7 +453,7 @@ fn render_job(
             let section = &site.sections[*i];
             let default = if section.content_path.is_empty() { "index.html" } else { "section.html" };
             let template = section.front.template.clone().unwrap_or_else(|| default.into());
-            let url = pager_url(&section.url, *number);
+            let url = urls::pager(&section.url, *number);
             let mut ctx = base_context(shared, input, &section.lang, &template, &url);
             let per_page = section_per_page(site, section);
             ctx.insert_value("section", shared.sections[*i].clone());
@@ -509,7 +488,7 @@ fn render_job(
         }
         Job::TaxonomyTerm { lang, taxonomy, term, number } => {
             let t = &shared.taxonomies[&(lang.clone(), taxonomy.clone())][term];
-            let url = pager_url(&t.url, *number);
+            let url = urls::pager(&t.url, *number);
             let template = pick(tera, &[&format!("{taxonomy}/single.html"), "taxonomy_term.html"]);
             let mut ctx = base_context(shared, input, lang, &template, &url);
             let per_page = taxonomy_per_page(config, taxonomy);
@@ -532,7 +511,7 @@ fn render_job(
             ctx.insert_value("paginator", paginator(shared, &t.url, &t.pages, per_page, *number));
             // The term's Atom feed when its taxonomy has `feed: true` (overrides the language feed).
             if config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
-                ctx.insert("feed_url", &format!("{}{}", t.url, feeds::FEED_FILE));
+                ctx.insert("feed_url", &format!("{}{}", t.url, urls::FEED_FILE));
             }
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, taxonomy)));
             (template, url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
@@ -542,8 +521,8 @@ fn render_job(
             let mut ctx = base_context(shared, input, lang, "404.html", &url);
             ctx.insert_value("translations", Value::from_serializable(&language_roots(input, lang, "")));
             if !tera.contains_template("404.html") {
-                let bytes = fallback_404(lang, (input.direction)(lang)).into_bytes();
-                return Ok(Rendering { path: output_dir(config, &url), bytes, template: "404.html".into(), lang: lang.clone() });
+                let bytes = fallback_404(lang, input.directions.of(lang).as_str()).into_bytes();
+                return Ok(Rendering { path: urls::output_path(config, &url), bytes, template: "404.html".into(), lang: lang.clone() });
             }
             ("404.html".to_string(), url, ctx, PathBuf::from(crate::config::CONFIG_FILE))
         }
@@ -577,7 +556,7 @@ fn render_job(
                 map(vec![
                     ("mode", mode.into()),
                     ("lang", page.lang.as_str().into()),
-                    ("dir", (input.direction)(&page.lang).into()),
+                    ("dir", input.directions.of(&page.lang).as_str().into()),
                     ("url", page.url.as_str().into()),
                     ("permalink", config.absolute(&page.url).into()),
                 ]),
@@ -600,7 +579,7 @@ fn render_job(
     let mut ctx = ctx;
     ctx.insert("__job", &number);
     let html = tera.render(&template, &ctx).map_err(|e| input.templates.diagnostic(&e, &template))?;
-    let mut path = output_dir(config, &url);
+    let mut path = urls::output_path(config, &url);
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");
     }
@@ -619,8 +598,8 @@ fn language_chooser(input: &RenderInput) -> String {
         links.push_str(&format!(
             "<li><a href=\"{url}\" hreflang=\"{code}\" lang=\"{code}\" dir=\"{dir}\">{name}</a></li>\n",
             code = l.code,
-            dir = (input.direction)(&l.code),
-            name = escape(&l.name),
+            dir = input.directions.of(&l.code).as_str(),
+            name = crate::escape::html(&l.name),
         ));
         table.push(format!("{:?}:{:?}", l.code, url));
     }
@@ -667,17 +646,9 @@ fn language_chooser(input: &RenderInput) -> String {
 </html>
 "#,
         default = config.default_language,
-        title = escape(&config.title),
+        title = crate::escape::html(&config.title),
         table = table.join(","),
     )
-}
-
-/// `text` escaped for HTML text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    // Writing into a Vec cannot fail.
-    let _ = tera::escape_html(text, &mut out);
-    String::from_utf8(out).unwrap_or_default()
 }
 
 fn fallback_404(lang: &str, dir: &str) -> String {
@@ -704,6 +675,24 @@ fn language_roots(input: &RenderInput, current: &str, taxonomy: &str) -> Vec<vie
 
 fn pick(tera: &tera::Tera, names: &[&str]) -> String {
     names.iter().find(|n| tera.contains_template(n)).unwrap_or(&names[names.len() - 1]).to_string()
+}
+
+/// Compiles the templates with every function and filter they may call. Without UI strings
+/// (`localizer` is `None`: their files are broken) `t()` is a placeholder, so template errors
+/// still show in the same run.
+pub fn compile(
+    templates: &TemplateSources,
+    localizer: Option<&Arc<crate::i18n::Localizer>>,
+    assets: &assets::Assets,
+) -> Result<tera::Tera, Diagnostics> {
+    templates.compile(&|tera| {
+        register_placeholders(tera);
+        assets.register(tera);
+        match localizer {
+            Some(l) => crate::i18n::register(tera, l.clone()),
+            None => crate::i18n::register_placeholders(tera),
+        }
+    })
 }
 
 /// Names of the functions [`register_functions`] provides, registered as placeholders so

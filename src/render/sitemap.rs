@@ -3,10 +3,11 @@
 //! `x-default` (the default language's version, else the first that exists), so the sets are
 //! reciprocal by construction. `robots.txt` points at the index.
 
-use super::feeds::{escape, page_updated};
-use super::{Taxonomies, output_dir};
+use super::Taxonomies;
+use crate::escape::xml as escape;
+use crate::urls;
 use crate::content::Site;
-use crate::content::slug::slugify;
+use crate::slug::slugify;
 use std::collections::BTreeMap;
 
 /// One URL in one language.
@@ -17,7 +18,7 @@ struct Entry {
 }
 
 /// Every sitemap file and robots.txt as (path in the output, bytes).
-pub fn render(site: &Site, taxonomies: &Taxonomies) -> crate::render::Files {
+pub fn render(site: &Site, taxonomies: &Taxonomies) -> crate::output::Files {
     let config = &site.config;
     let groups = alternate_groups(site, taxonomies);
     let mut files = Vec::new();
@@ -48,13 +49,13 @@ pub fn render(site: &Site, taxonomies: &Taxonomies) -> crate::render::Files {
             }
         }
         xml.push_str("</urlset>\n");
-        files.push((output_dir(config, &url), xml.into_bytes()));
+        files.push((urls::output_path(config, &url), xml.into_bytes()));
     }
     index.push_str("</sitemapindex>\n");
     let index_url = format!("{}sitemap.xml", config.base_path());
-    files.push((output_dir(config, &index_url), index.into_bytes()));
+    files.push((urls::output_path(config, &index_url), index.into_bytes()));
     let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", config.absolute(&index_url));
-    files.push((output_dir(config, &format!("{}robots.txt", config.base_path())), robots.into_bytes()));
+    files.push((urls::output_path(config, &format!("{}robots.txt", config.base_path())), robots.into_bytes()));
     files
 }
 
@@ -83,21 +84,21 @@ fn alternate_groups(site: &Site, taxonomies: &Taxonomies) -> Vec<Vec<Entry>> {
         if s.file.is_none() && s.pages.is_empty() && !s.content_path.is_empty() {
             continue;
         }
-        let lastmod = s.pages.iter().filter_map(|&p| page_updated(&site.pages[p])).max();
+        let lastmod = s.pages.iter().filter_map(|&p| site.pages[p].modified()).max();
         groups.entry((0, s.content_path.clone())).or_default().push(Entry { lang: s.lang.clone(), url: s.url.clone(), lastmod });
     }
     for p in &site.pages {
         groups.entry((1, p.translation_key.clone())).or_default().push(Entry {
             lang: p.lang.clone(),
             url: p.url.clone(),
-            lastmod: page_updated(p),
+            lastmod: p.modified(),
         });
     }
     for ((lang, taxonomy), terms) in taxonomies.iter().filter(|((_, t), _)| config.taxonomy(t).is_some_and(|t| t.render)) {
         let list_url = format!("{}{}/", config.language_root(lang), slugify(taxonomy, lang));
         groups.entry((2, taxonomy.clone())).or_default().push(Entry { lang: lang.clone(), url: list_url, lastmod: None });
         for (slug, term) in terms {
-            let lastmod = term.pages.iter().filter_map(|&p| page_updated(&site.pages[p])).max();
+            let lastmod = term.pages.iter().filter_map(|&p| site.pages[p].modified()).max();
             groups.entry((3, format!("{taxonomy}/{slug}"))).or_default().push(Entry {
                 lang: lang.clone(),
                 url: term.url.clone(),

@@ -12,6 +12,25 @@ pub struct TemplateSources {
 }
 
 impl TemplateSources {
+    /// A page or section asking for a template that neither the site nor the theme has.
+    pub fn check_asked_for(&self, site: &crate::content::Site, errors: &mut Diagnostics) {
+        let asked = site
+            .pages
+            .iter()
+            .map(|p| (&p.file, &p.front))
+            .chain(site.sections.iter().filter_map(|s| s.file.as_ref().map(|f| (f, &s.front))));
+        for (file, front) in asked {
+            if let Some(t) = front.template.as_ref().filter(|t| !self.files.contains_key(*t)) {
+                errors.push(Diagnostic::new(
+                    file,
+                    1,
+                    1,
+                    format!("`template: {t}` names no template in templates/ or the theme's templates/"),
+                ));
+            }
+        }
+    }
+
     pub fn load(root: &Path, theme: Option<&str>) -> Result<TemplateSources, Diagnostics> {
         let mut sources = TemplateSources::default();
         let mut errors = Diagnostics::default();
@@ -36,13 +55,7 @@ impl TemplateSources {
                     continue;
                 }
                 let path = entry.path();
-                let name = path
-                    .strip_prefix(&dir)
-                    .unwrap_or(path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let name = crate::urls::slash_path(path.strip_prefix(&dir).unwrap_or(path));
                 let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
                 match std::fs::read_to_string(path) {
                     Ok(text) => {

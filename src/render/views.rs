@@ -3,7 +3,7 @@
 //! same page data instead of copying the site into every context.
 
 use crate::config::{MissingTranslation, SiteConfig};
-use crate::content::slug::slugify;
+use crate::slug::slugify;
 use crate::content::{Page, Section, Site};
 use crate::markdown::Rendered;
 use serde::Serialize;
@@ -105,26 +105,16 @@ pub fn term_url(config: &SiteConfig, lang: &str, taxonomy: &str, term: &str) -> 
     format!("{}{}/{}/", config.language_root(lang), slugify(taxonomy, lang), slugify(term, lang))
 }
 
-/// How a term is shown: partners by their registered name in `lang`, others as written.
-pub fn term_name(config: &SiteConfig, lang: &str, taxonomy: &str, term: &str) -> String {
-    if taxonomy == "partners" {
-        if let Some(p) = config.partner(term) {
-            return p.display_name(lang).to_string();
-        }
-    }
-    term.to_string()
-}
-
-pub fn config_value(config: &SiteConfig, dir_of: &dyn Fn(&str) -> &'static str) -> Value {
+pub fn config_value(config: &SiteConfig, directions: &crate::i18n::Directions) -> Value {
     let languages = config
         .languages
         .iter()
         .map(|l| LanguageView {
             code: &l.code,
             name: &l.name,
-            dir: dir_of(&l.code),
+            dir: directions.of(&l.code).as_str(),
             url: config.language_root(&l.code),
-            title: l.title.as_deref().unwrap_or(&config.title),
+            title: config.language_title(&l.code),
             description: l.description.as_deref().unwrap_or(""),
         })
         .collect();
@@ -181,7 +171,7 @@ pub fn stand_in_url(site: &Site, page: &Page, lang: &str) -> Option<String> {
         return None;
     }
     let section = &site.sections[page.section].content_path;
-    Some(format!("{}{}/", crate::content::section_url(&site.config, lang, section), page.slug))
+    Some(crate::urls::page(&crate::urls::section(&site.config, lang, section), &page.slug))
 }
 
 pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
@@ -196,7 +186,7 @@ pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
             let refs = terms
                 .iter()
                 .map(|t| TermRef {
-                    name: term_name(config, &page.lang, tax, t),
+                    name: config.term_name(&page.lang, tax, t),
                     slug: slugify(t, &page.lang),
                     url: term_url(config, &page.lang, tax, t),
                 })

@@ -21,7 +21,7 @@ languages:
   - {code: ar, name: العربية, weight: 4, title: شبكتنا}
 taxonomies:
   - {name: topics, feed: true}
-  - {name: partners, feed: true}
+  - {name: partners, feed: true, role: partners}
   - {name: countries}
 partners: []
 "#;

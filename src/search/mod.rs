@@ -6,7 +6,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::Output;
+use crate::output::Output;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
@@ -15,7 +15,7 @@ pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Indexes every generated HTML page of `output` and returns the bundle's files as
 /// (path in the output, bytes).
-pub fn index(config: &SiteConfig, output: &Output) -> Result<crate::render::Files, Diagnostics> {
+pub fn index(config: &SiteConfig, output: &Output) -> Result<crate::output::Files, Diagnostics> {
     index_pages(pages(config, output))
 }
 
@@ -34,12 +34,12 @@ pub fn pages(config: &SiteConfig, output: &Output) -> Vec<(String, String)> {
 }
 
 /// Builds the search bundle from (URL, HTML) pages.
-pub fn index_pages(pages: Vec<(String, String)>) -> Result<crate::render::Files, Diagnostics> {
+pub fn index_pages(pages: Vec<(String, String)>) -> Result<crate::output::Files, Diagnostics> {
     // Pagefind is async. A thread of its own keeps its runtime apart from any runtime the caller
     // runs in (`tessera serve` builds from inside one).
     let result = std::thread::scope(|scope| {
         scope
-            .spawn(|| -> anyhow::Result<crate::render::Files> {
+            .spawn(|| -> anyhow::Result<crate::output::Files> {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                 runtime.block_on(build_bundle(pages))
             })
@@ -49,7 +49,7 @@ pub fn index_pages(pages: Vec<(String, String)>) -> Result<crate::render::Files,
     result.map_err(|e| Diagnostic::whole_file(crate::config::CONFIG_FILE, format!("cannot build the search index: {e:#}")).into())
 }
 
-async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<crate::render::Files> {
+async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<crate::output::Files> {
     let options = PagefindServiceConfig::builder().keep_index_url(false).build();
     let mut index = PagefindIndex::new(Some(options))?;
     for (url, html) in pages {
@@ -60,7 +60,7 @@ async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<crate::ren
         .into_iter()
         .map(|f| {
             let name =
-                f.filename.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+                crate::urls::slash_path(&f.filename);
             (format!("{BUNDLE_DIR}/{name}"), f.contents)
         })
         .collect())

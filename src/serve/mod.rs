@@ -6,7 +6,7 @@
 mod live;
 
 use crate::build::Session;
-use crate::render::Output;
+use crate::output::Output;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -275,7 +275,7 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
     match result {
         Ok(update) => {
             let had_error = shared.error.write().unwrap_or_else(|e| e.into_inner()).take().is_some();
-            if update.kind == "none" && !had_error {
+            if update.kind == crate::build::UpdateKind::None && !had_error {
                 return;
             }
             say!(

@@ -1,0 +1,114 @@
+//! Edit classification for incremental rebuilds: what an edited path asks for (a page patch,
+//! templates, UI strings, static files, assets, or a full rebuild) and whether an edited page
+//! keeps its place in the site.
+
+use crate::content;
+use crate::render::templates::TemplateSources;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What one edited path asks for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Edit {
+    Page(std::path::PathBuf),
+    Templates,
+    Locales(Option<String>),
+    Static,
+    /// Sass, CSS or JS edited while serving live.
+    Assets,
+    Full,
+    Ignored,
+}
+
+/// The page keeps its URL, language, translations, listing position and taxonomy terms.
+pub(super) fn same_place(a: &content::Page, b: &content::Page) -> bool {
+    a.title == b.title
+        && a.date == b.date
+        && a.updated == b.updated
+        && a.front.slug == b.front.slug
+        && a.front.weight == b.front.weight
+        && a.front.draft == b.front.draft
+        && a.front.taxonomies == b.front.taxonomies
+        && a.front.template == b.front.template
+        && a.front.aliases == b.front.aliases
+        && a.front.translation_key == b.front.translation_key
+}
+
+pub(super) fn classify(path: &Path, theme: Option<&str>, live: bool) -> Edit {
+    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let name = parts.last().map(String::as_str).unwrap_or("");
+    if is_editor_temp_file(name) {
+        return Edit::Ignored;
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let in_theme = |dir: &str| theme.is_some_and(|t| parts.len() > 3 && parts[0] == "themes" && parts[1] == t && parts[2] == dir);
+    match parts.as_slice() {
+        [crate::config::CONFIG_FILE] => Edit::Full,
+        ["content", ..] if name.ends_with(".md") => Edit::Page(path.to_path_buf()),
+        ["content", ..] => Edit::Full,
+        ["templates", ..] => Edit::Templates,
+        _ if in_theme("templates") => Edit::Templates,
+        ["locales", lang, ..] if name.ends_with(".ftl") => Edit::Locales(Some(lang.to_string())),
+        _ if in_theme("locales") && name.ends_with(".ftl") => Edit::Locales(Some(parts[3].to_string())),
+        // CSS and JS get fingerprinted names that templates print: every page may change,
+        // unless serving live, where names stay put.
+        _ if (parts.first() == Some(&"static") || in_theme("static")) && (name.ends_with(".css") || name.ends_with(".js")) => {
+            if live {
+                Edit::Assets
+            } else {
+                Edit::Full
+            }
+        }
+        ["static", ..] => Edit::Static,
+        _ if in_theme("static") => Edit::Static,
+        _ if parts.first() == Some(&"sass") || in_theme("sass") => {
+            if live {
+                Edit::Assets
+            } else {
+                Edit::Full
+            }
+        }
+        _ => Edit::Ignored,
+    }
+}
+
+/// Swap, backup and lock files editors write next to the real one.
+pub fn is_editor_temp_file(name: &str) -> bool {
+    name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name.starts_with(".goutputstream")
+}
+
+pub(super) fn is_static_source(root: &Path, source: &Path) -> bool {
+    let rel = source.strip_prefix(root).unwrap_or(source);
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match parts.next().as_deref() {
+        Some("static") => true,
+        Some("themes") => parts.nth(1).as_deref() == Some("static"),
+        _ => false,
+    }
+}
+
+/// Templates that are in `changed` or name one of them (extends, include, import), transitively.
+pub(super) fn templates_depending_on(sources: &TemplateSources, changed: &[&String]) -> HashSet<String> {
+    let mut affected: HashSet<String> = changed.iter().map(|s| s.to_string()).collect();
+    loop {
+        let before = affected.len();
+        for (name, (_, text)) in &sources.files {
+            if !affected.contains(name)
+                && affected.iter().any(|a| text.contains(&format!("\"{a}\"")) || text.contains(&format!("'{a}'")))
+            {
+                affected.insert(name.clone());
+            }
+        }
+        if affected.len() == before {
+            return affected;
+        }
+    }
+}

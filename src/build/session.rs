@@ -1,0 +1,398 @@
+//! The incremental session: a built site kept in memory with what is needed to bring it up to
+//! date after edits, re-rendering only the outputs an edit can change. `serve --watch` lives
+//! on it; the proptest in `tests/incremental.rs` holds it to a fresh build, byte for byte.
+
+use super::changes::{self, Edit};
+use super::{Built, Pipeline};
+use crate::content::{self, links::Links};
+use crate::diagnostics::Diagnostics;
+use crate::i18n::Localizer;
+use crate::markdown::{self, Rendered};
+use crate::output::Files;
+use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
+use std::path::{Path, PathBuf};
+
+/// A built site kept in memory with what is needed to bring it up to date after an edit,
+/// re-rendering only the outputs the edit can change. `serve --watch` lives on this.
+pub struct Session {
+    root: PathBuf,
+    base_url: Option<String>,
+    drafts: bool,
+    pub built: Built,
+    pages_md: Vec<Rendered>,
+    sections_md: Vec<Rendered>,
+    renderer: render::Renderer,
+    /// Compiled Sass and fingerprinted CSS/JS, behind `asset_url`.
+    assets: Assets,
+    /// Where `@/` links point; kept while edits leave URLs alone.
+    links: Links,
+    /// Edited files of an update that failed; tried again with the next update.
+    pending: Vec<PathBuf>,
+    /// Serving live: stable asset names, and the search index renewed on request
+    /// ([`Session::refresh_search`]) instead of on every edit.
+    live: bool,
+    /// The search index does not reflect the latest edits yet.
+    pub search_stale: bool,
+}
+
+/// Which kind of update brought the site up to date.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateKind {
+    /// Nothing the site reads changed.
+    #[default]
+    None,
+    /// Edited pages patched in place.
+    Page,
+    Templates,
+    Locales,
+    Static,
+    /// Sass, CSS or JS while serving live.
+    Assets,
+    /// The search index was renewed.
+    Search,
+    /// Everything was built again.
+    Full,
+}
+
+impl std::fmt::Display for UpdateKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let name = match self {
+            UpdateKind::None => "none",
+            UpdateKind::Page => "page",
+            UpdateKind::Templates => "templates",
+            UpdateKind::Locales => "locales",
+            UpdateKind::Static => "static",
+            UpdateKind::Assets => "assets",
+            UpdateKind::Search => "search",
+            UpdateKind::Full => "full",
+        };
+        f.write_str(name)
+    }
+}
+
+/// What an update did.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    pub kind: UpdateKind,
+    /// Outputs rendered again.
+    pub rendered: usize,
+    /// Output paths whose bytes changed or that are new.
+    pub changed: Vec<String>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+}
+
+impl Update {
+    /// Only stylesheets changed: a browser can swap them without reloading the page.
+    pub fn css_only(&self) -> bool {
+        self.removed.is_empty() && !self.changed.is_empty() && self.changed.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+impl Session {
+    /// Builds the whole site, as `tessera build` publishes it.
+    pub fn start(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Session, Diagnostics> {
+        Self::start_with(root, base_url, drafts, false)
+    }
+
+    /// Builds the whole site for the live server (see [`Session::live`]); the search index is
+    /// left for [`Session::refresh_search`].
+    pub fn start_live(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Session, Diagnostics> {
+        Self::start_with(root, base_url, drafts, true)
+    }
+
+    fn start_with(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<Session, Diagnostics> {
+        let Pipeline { built, pages_md, sections_md, renderer, assets, links } = super::run(root, base_url, drafts, live)?;
+        let search_stale = live && built.site.config.search;
+        Ok(Session {
+            root: root.to_path_buf(),
+            base_url: base_url.map(str::to_string),
+            drafts,
+            built,
+            pages_md,
+            sections_md,
+            renderer,
+            assets,
+            links,
+            pending: vec![],
+            search_stale,
+            live,
+        })
+    }
+
+    /// Brings the site up to date after `paths` (absolute or relative to the root) changed on
+    /// disk. On failure the previous site stays as it was and the paths are retried next time.
+    pub fn update(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let mut all = std::mem::take(&mut self.pending);
+        all.extend(paths.iter().map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf()));
+        all.sort();
+        all.dedup();
+        let result = self.apply(&all);
+        if result.is_err() {
+            self.pending = all;
+        }
+        result
+    }
+
+    fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let theme = self.built.site.config.theme.clone();
+        let mut edits: Vec<Edit> = paths
+            .iter()
+            .map(|p| match changes::classify(p, theme.as_deref(), self.live) {
+                // A file that came and went (an editor's or tool's temporary file) changes nothing.
+                Edit::Full
+                    if p.starts_with(content::CONTENT_DIR)
+                        && !self.root.join(p).exists()
+                        && !self.built.output.copies.values().any(|s| s.ends_with(p)) =>
+                {
+                    Edit::Ignored
+                }
+                edit => edit,
+            })
+            .collect();
+        edits.retain(|e| *e != Edit::Ignored);
+        edits.sort();
+        edits.dedup();
+        if edits.is_empty() {
+            return Ok(Update { kind: UpdateKind::None, ..Update::default() });
+        }
+        if edits.contains(&Edit::Full) {
+            return self.rebuild();
+        }
+        let mut update = Update { kind: UpdateKind::Page, ..Update::default() };
+        let mut files = Vec::new();
+        let mut patched = Vec::new();
+        for edit in &edits {
+            match edit {
+                Edit::Page(path) => match self.patch_page(path)? {
+                    Some((i, f)) => {
+                        patched.push(i);
+                        files.extend(f);
+                    }
+                    None => return self.rebuild(),
+                },
+                Edit::Templates => {
+                    update.kind = UpdateKind::Templates;
+                    match self.reload_templates()? {
+                        Some(f) => files.extend(f),
+                        None => return self.rebuild(),
+                    }
+                }
+                Edit::Locales(lang) => {
+                    update.kind = UpdateKind::Locales;
+                    files.extend(self.reload_locales(lang.as_deref())?);
+                }
+                Edit::Static => {
+                    update.kind = UpdateKind::Static;
+                    let mut output = std::mem::take(&mut self.built.output);
+                    let before = output.copies.clone();
+                    output.copies.retain(|_, source| !changes::is_static_source(&self.root, source));
+                    crate::output::collect_static(&self.root, &self.built.site.config, &mut output);
+                    for (path, source) in &output.copies {
+                        if before.get(path) != Some(source) || paths.iter().any(|p| self.root.join(p) == *source) {
+                            update.changed.push(path.clone());
+                        }
+                    }
+                    update.removed.extend(before.keys().filter(|p| !output.copies.contains_key(*p)).cloned());
+                    self.built.output = output;
+                }
+                Edit::Assets => {
+                    update.kind = UpdateKind::Assets;
+                    let assets = Assets::build(&self.root, &self.built.site.config, false)?;
+                    if assets.urls != self.assets.urls {
+                        return self.rebuild();
+                    }
+                    for (path, bytes) in &assets.files {
+                        if self.built.output.files.get(path) != Some(bytes) {
+                            update.changed.push(path.clone());
+                            self.built.output.files.insert(path.clone(), bytes.clone());
+                        }
+                    }
+                    self.assets = assets;
+                }
+                Edit::Full | Edit::Ignored => {}
+            }
+        }
+        update.rendered = files.len();
+        let pages_changed = !files.is_empty();
+        self.merge_files(files, &mut update);
+        if !patched.is_empty() {
+            self.refresh_feeds(&patched, &mut update);
+        }
+        if pages_changed {
+            self.refresh_or_mark_search(&mut update)?;
+        }
+        self.built.warnings = self.built.localizer.warnings();
+        Ok(update)
+    }
+
+    /// Renews the feeds the patched pages appear in: their language's and their terms'.
+    fn refresh_feeds(&mut self, patched: &[usize], update: &mut Update) {
+        let pages: Vec<&content::Page> = patched.iter().map(|&i| &self.built.site.pages[i]).collect();
+        let select = |lang: &str, term: Option<(&str, &str)>| {
+            pages.iter().any(|p| {
+                p.lang == lang
+                    && term.is_none_or(|(taxonomy, slug)| {
+                        p.front
+                            .taxonomies
+                            .get(taxonomy)
+                            .is_some_and(|terms| terms.iter().any(|t| crate::slug::slugify(t, lang) == slug))
+                    })
+            })
+        };
+        let fresh = render::feeds::render(&self.built.site, &self.pages_md, self.renderer.taxonomies(), &select);
+        self.merge_files(fresh, update);
+    }
+
+    /// The search index reads every page: renewed now when building, marked stale when live.
+    fn refresh_or_mark_search(&mut self, update: &mut Update) -> Result<(), Diagnostics> {
+        if !self.built.site.config.search {
+            return Ok(());
+        }
+        if self.live {
+            self.search_stale = true;
+            return Ok(());
+        }
+        let changed = self.refresh_search()?;
+        update.changed.extend(changed.changed);
+        update.removed.extend(changed.removed);
+        Ok(())
+    }
+
+    /// Puts generated files into the output, noting those whose bytes changed.
+    fn merge_files(&mut self, files: Files, update: &mut Update) {
+        for (path, bytes) in files {
+            if self.built.output.files.get(&path) != Some(&bytes) {
+                update.changed.push(path.clone());
+                self.built.output.files.insert(path, bytes);
+            }
+        }
+    }
+
+    /// Indexes the current pages for search again (slow on a large site: the live server calls
+    /// it once edits pause).
+    pub fn refresh_search(&mut self) -> Result<Update, Diagnostics> {
+        let fresh = crate::search::index(&self.built.site.config, &self.built.output)?;
+        Ok(self.replace_search(fresh))
+    }
+
+    /// Puts a search bundle built from [`crate::search::pages`] of this site into the output.
+    pub fn replace_search(&mut self, fresh: Files) -> Update {
+        let mut update = Update { kind: UpdateKind::Search, ..Update::default() };
+        let bundle = format!("{}/", crate::search::BUNDLE_DIR);
+        let old: Vec<String> = self.built.output.files.keys().filter(|p| p.starts_with(&bundle)).cloned().collect();
+        for path in old {
+            if !fresh.iter().any(|(p, _)| *p == path) {
+                self.built.output.files.remove(&path);
+                update.removed.push(path);
+            }
+        }
+        update.rendered = fresh.len();
+        self.merge_files(fresh, &mut update);
+        self.search_stale = false;
+        update
+    }
+
+    /// Runs `f` with the renderer and the current site as its input.
+    fn with_renderer<T>(&mut self, f: impl FnOnce(&mut render::Renderer, &RenderInput) -> T) -> T {
+        let directions = self.built.localizer.directions();
+        let input = RenderInput {
+            site: &self.built.site,
+            pages: &self.pages_md,
+            sections: &self.sections_md,
+            templates: &self.built.templates,
+            directions: &directions,
+        };
+        f(&mut self.renderer, &input)
+    }
+
+    /// Re-reads one edited page. `None` when the edit changes the page's place in the site
+    /// (title, date, URL, taxonomies, translations…) or the file is new or gone.
+    fn patch_page(&mut self, path: &Path) -> Result<Option<(usize, Files)>, Diagnostics> {
+        let Some(i) = self.built.site.pages.iter().position(|p| p.file == path) else { return Ok(None) };
+        let Some(page) = content::reload_page(&self.built.site, i, self.drafts)? else { return Ok(None) };
+        if !changes::same_place(&self.built.site.pages[i], &page) {
+            return Ok(None);
+        }
+        let rendered = markdown::render_source(&page.markdown_source(), &self.built.site.config.markdown, &self.links)?;
+        self.built.site.pages[i] = page;
+        self.pages_md[i] = rendered;
+        self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(|files| Some((i, files)))
+    }
+
+    /// Recompiles the templates and renders again the outputs whose template changed or
+    /// extends, includes or imports one that did. `None` when templates were added or removed.
+    fn reload_templates(&mut self) -> Result<Option<Files>, Diagnostics> {
+        let new = TemplateSources::load(&self.root, self.built.site.config.theme.as_deref())?;
+        let old = &self.built.templates;
+        if new.files.keys().ne(old.files.keys()) {
+            return Ok(None);
+        }
+        let changed: Vec<&String> =
+            new.files.iter().filter(|(n, (_, t))| old.files.get(*n).map(|(_, o)| o) != Some(t)).map(|(n, _)| n).collect();
+        if changed.iter().any(|n| new.files[*n].1.contains("{% component")) {
+            return Ok(None);
+        }
+        let affected = changes::templates_depending_on(&new, &changed);
+        let tera = render::compile(&new, Some(&self.built.localizer), &self.assets)?;
+        self.built.templates = new;
+        self.with_renderer(|renderer, input| renderer.rerender(tera, input, &|t, _| affected.contains(t))).map(Some)
+    }
+
+    /// Reloads UI strings and renders again the outputs in languages whose strings (or whose
+    /// fallback languages' strings) changed.
+    fn reload_locales(&mut self, lang: Option<&str>) -> Result<Files, Diagnostics> {
+        let localizer = Localizer::for_site(&self.root, &self.built.site.config)?;
+        let tera = render::compile(&self.built.templates, Some(&localizer), &self.assets)?;
+        self.built.localizer = localizer;
+        let config = &self.built.site.config;
+        let affected: Vec<String> = config
+            .languages
+            .iter()
+            .filter(|l| match lang {
+                None => true,
+                Some(changed) => {
+                    l.code == changed || l.fallback.iter().any(|f| f == changed) || changed == config.default_language
+                }
+            })
+            .map(|l| l.code.clone())
+            .collect();
+        self.with_renderer(|renderer, input| {
+            renderer.rerender(tera, input, &|_, l| l.is_empty() || affected.iter().any(|a| a == l))
+        })
+    }
+
+    /// Builds everything again and compares with the previous output.
+    fn rebuild(&mut self) -> Result<Update, Diagnostics> {
+        let mut fresh = Session::start_with(&self.root, self.base_url.as_deref(), self.drafts, self.live)?;
+        if self.live {
+            // Keep serving the previous search index until it is renewed.
+            let bundle = format!("{}/", crate::search::BUNDLE_DIR);
+            for (path, bytes) in self.built.output.files.iter().filter(|(p, _)| p.starts_with(&bundle)) {
+                fresh.built.output.files.insert(path.clone(), bytes.clone());
+            }
+        }
+        let old = std::mem::replace(self, fresh);
+        let mut update = Update { kind: UpdateKind::Full, rendered: self.built.output.files.len(), ..Update::default() };
+        for (path, bytes) in &self.built.output.files {
+            if old.built.output.files.get(path) != Some(bytes) {
+                update.changed.push(path.clone());
+            }
+        }
+        for (path, source) in &self.built.output.copies {
+            if old.built.output.copies.get(path) != Some(source) {
+                update.changed.push(path.clone());
+            }
+        }
+        update.removed = old
+            .built
+            .output
+            .files
+            .keys()
+            .chain(old.built.output.copies.keys())
+            .filter(|p| !self.built.output.files.contains_key(*p) && !self.built.output.copies.contains_key(*p))
+            .cloned()
+            .collect();
+        Ok(update)
+    }
+}
