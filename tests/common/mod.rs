@@ -2,6 +2,9 @@
 //! it, read what it wrote.
 #![allow(dead_code)]
 
+pub mod crawl;
+pub mod generate;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
