@@ -217,7 +217,7 @@ impl Session {
         let pages_changed = !files.is_empty();
         self.merge_files(files, &mut update);
         if !patched.is_empty() {
-            self.refresh_feeds(&patched, &mut update);
+            self.refresh_feeds(&mut update);
         }
         if pages_changed {
             self.refresh_or_mark_search(&mut update)?;
@@ -226,21 +226,10 @@ impl Session {
         Ok(update)
     }
 
-    /// Renews the feeds the patched pages appear in: their language's and their terms'.
-    fn refresh_feeds(&mut self, patched: &[usize], update: &mut Update) {
-        let pages: Vec<&content::Page> = patched.iter().map(|&i| &self.built.site.pages[i]).collect();
-        let select = |lang: &str, term: Option<(&str, &str)>| {
-            pages.iter().any(|p| {
-                p.lang == lang
-                    && term.is_none_or(|(taxonomy, slug)| {
-                        p.front
-                            .taxonomies
-                            .get(taxonomy)
-                            .is_some_and(|terms| terms.iter().any(|t| crate::slug::slugify(t, lang) == slug))
-                    })
-            })
-        };
-        let fresh = render::feeds::render(&self.built.site, &self.pages_md, self.renderer.taxonomies(), &select);
+    /// Renews the feeds: a patched article appears in every language's feed (as a stand-in
+    /// where it has no translation), and feeds are few and short.
+    fn refresh_feeds(&mut self, update: &mut Update) {
+        let fresh = render::feeds::render(&self.built.site, &self.pages_md);
         self.merge_files(fresh, update);
     }
 

@@ -104,6 +104,21 @@ pub struct TaxonomyConfig {
     /// What the taxonomy's terms mean to the site, beyond grouping pages.
     #[serde(default)]
     pub role: Option<TaxonomyRole>,
+    /// The taxonomy's terms, each a key with its name per language. Pages then name terms by
+    /// key, and a term is one term in every language (switcher, hreflang). Without a registry
+    /// terms are free text, one per spelling.
+    #[serde(default)]
+    pub terms: Vec<TermConfig>,
+}
+
+/// A term of a taxonomy's registry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermConfig {
+    pub key: String,
+    /// Name per language code; a language without one shows the default language's, else the key.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
 }
 
 /// A taxonomy's meaning, declared in site.yaml rather than guessed from its name.
@@ -260,13 +275,30 @@ impl SiteConfig {
         self.taxonomies.iter().find(|t| t.role == Some(role))
     }
 
-    /// How a term is shown in `lang`: a partner by its registered name, others as written.
+    /// How a term is shown in `lang`: by its registry name (partners by the partners
+    /// registry), free-text terms as written.
     pub fn term_name(&self, lang: &str, taxonomy: &str, term: &str) -> String {
-        let is_partners = self.taxonomy(taxonomy).is_some_and(|t| t.role == Some(TaxonomyRole::Partners));
-        match self.partner(term).filter(|_| is_partners) {
-            Some(p) => p.display_name(lang).to_string(),
+        let Some(t) = self.taxonomy(taxonomy) else { return term.to_string() };
+        if t.role == Some(TaxonomyRole::Partners) {
+            if let Some(p) = self.partner(term) {
+                return p.display_name(lang).to_string();
+            }
+        }
+        match t.terms.iter().find(|r| r.key == term) {
+            Some(r) => r.names.get(lang).or_else(|| r.names.get(&self.default_language)).unwrap_or(&r.key).clone(),
             None => term.to_string(),
         }
+    }
+
+    /// The keys a taxonomy's pages may name, when it has a registry (its own `terms`, or the
+    /// partners registry for the partners taxonomy).
+    pub fn term_keys(&self, taxonomy: &str) -> Option<Vec<&str>> {
+        let t = self.taxonomy(taxonomy)?;
+        if !t.terms.is_empty() {
+            return Some(t.terms.iter().map(|r| r.key.as_str()).collect());
+        }
+        (t.role == Some(TaxonomyRole::Partners) && !self.partners.is_empty())
+            .then(|| self.partners.iter().map(|p| p.key.as_str()).collect())
     }
 
     /// The site's title in `lang`: the language's own `title`, else the site's.

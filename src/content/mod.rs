@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub mod links;
+pub mod network;
+pub mod taxonomies;
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -59,8 +61,56 @@ pub struct FrontMatter {
     /// Sections only: pages per listing page (default: `paginate_by` in site.yaml).
     #[serde(default)]
     pub paginate_by: Option<usize>,
+    /// Sections only: list articles that have no translation in the section's language, with
+    /// their original title and a language badge (default: yes, when the site renders
+    /// stand-ins). `false` keeps each language's listing to its own articles.
+    #[serde(default)]
+    pub list_untranslated: Option<bool>,
+    /// Sections only: whether the section's pages are articles (news: dated, in feeds, listed
+    /// across languages). Default: yes for every section but the home.
+    #[serde(default)]
+    pub articles: Option<bool>,
+    /// Headline and summary (and place) in languages the page has no full translation in,
+    /// e.g. `localised: {en: {title: ..., summary: ...}}`.
+    #[serde(default)]
+    pub localised: BTreeMap<String, Localised>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A headline and summary an original carries for a language it is not translated into.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Localised {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+}
+
+/// Front matter a translation shares with its translation group: its own value, else the
+/// value of the first page in site language order that sets it (see `network`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shared {
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub place: Option<String>,
+    pub image: Option<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+impl Shared {
+    fn of(front: &FrontMatter) -> Shared {
+        Shared {
+            date: front.date.clone(),
+            updated: front.updated.clone(),
+            place: front.place.clone(),
+            image: front.image.clone(),
+            taxonomies: front.taxonomies.clone(),
+        }
+    }
 }
 
 /// One content page in one language.
@@ -78,8 +128,12 @@ pub struct Page {
     pub slug: String,
     /// URL path including the base path, e.g. `/network/ar/news/visit/`.
     pub url: String,
+    /// `date`, `updated`, `place`, `image` and taxonomies after inheritance from translations.
+    pub shared: Shared,
     pub date: Option<NaiveDate>,
     pub updated: Option<NaiveDate>,
+    /// A news article (listed across languages, in feeds) rather than a standalone page.
+    pub is_article: bool,
     /// Index of the section (in `Site::sections`) this page belongs to.
     pub section: usize,
     pub body: String,
@@ -103,8 +157,20 @@ pub struct Section {
     pub body: String,
     pub body_line: usize,
     pub parent: Option<usize>,
+    /// The section's own pages in its language, in listing order.
     pub pages: Vec<usize>,
+    /// What the section lists: its own pages and, when it lists untranslated articles, the
+    /// stand-ins of the network's other articles, in listing order.
+    pub listing: Vec<Entry>,
     pub subsections: Vec<usize>,
+}
+
+/// One item of a listing in some language: a page in that language, or the stand-in of an
+/// article that has no translation there (`page` is then the original shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Entry {
+    pub page: usize,
+    pub stand_in: bool,
 }
 
 /// The loaded site: immutable after loading, read by every later stage.
@@ -116,17 +182,24 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Translation key -> indexes of its pages, in site language order.
     pub translations: HashMap<String, Vec<usize>>,
+    /// (translation key, language) -> URL of the stand-in shown for a language the content
+    /// has no translation in (`missing_translation: fallback | notice`).
+    pub stand_ins: BTreeMap<(String, String), String>,
+    /// Taxonomy terms per language, each term with its key shared across languages.
+    pub taxonomies: taxonomies::Taxonomies,
+    /// Problems worth a look that do not stop the build (e.g. translations disagreeing).
+    pub warnings: Vec<String>,
 }
 
 impl Page {
     /// When the page was first published, as RFC 3339.
     pub fn published(&self) -> Option<String> {
-        self.front.date.as_deref().and_then(rfc3339)
+        self.shared.date.as_deref().and_then(rfc3339)
     }
 
     /// When the page last changed (its `updated`, else its `date`), as RFC 3339.
     pub fn modified(&self) -> Option<String> {
-        self.front.updated.as_deref().and_then(rfc3339).or_else(|| self.published())
+        self.shared.updated.as_deref().and_then(rfc3339).or_else(|| self.published())
     }
 
     pub fn markdown_source(&self) -> crate::markdown::Source<'_> {
@@ -148,7 +221,11 @@ impl Site {
     }
 
     pub fn section(&self, content_path: &str, lang: &str) -> Option<&Section> {
-        self.sections.iter().find(|s| s.content_path == content_path && s.lang == lang)
+        self.section_index(content_path, lang).map(|i| &self.sections[i])
+    }
+
+    pub fn section_index(&self, content_path: &str, lang: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.content_path == content_path && s.lang == lang)
     }
 }
 
@@ -217,11 +294,28 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         }
     }
 
-    let mut site = Site { root: root.to_path_buf(), config, pages: vec![], sections: vec![], translations: HashMap::new() };
+    let mut site = Site {
+        root: root.to_path_buf(),
+        config,
+        pages: vec![],
+        sections: vec![],
+        translations: HashMap::new(),
+        stand_ins: BTreeMap::new(),
+        taxonomies: BTreeMap::new(),
+        warnings: vec![],
+    };
     build_sections(&mut site, raw_sections, &raw_pages);
     build_pages(&mut site, raw_pages, &mut errors);
     check_url_collisions(&site, &mut errors);
+    network::connect(&mut site);
+    site.taxonomies = taxonomies::collect(&site, &mut errors);
     (site, errors)
+}
+
+/// The section's pages are articles: `articles:` in its front matter, else every section but
+/// the home.
+fn section_has_articles(section: &Section) -> bool {
+    section.front.articles.unwrap_or(!section.content_path.is_empty())
 }
 
 /// Reads one Markdown file: its stem (`_index`, `index` or the page name) and contents, with
@@ -386,9 +480,15 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
     for r in &raw {
         wanted.push((r.content_path.clone(), r.lang.clone()));
     }
+    // A folder's section exists in every language when stand-ins list the other languages' articles.
+    let everywhere = site.config.missing_translation != crate::config::MissingTranslation::Hide;
     for p in pages {
         let dir = parent_path(&p.content_path);
-        wanted.push((dir, p.lang.clone()));
+        if everywhere {
+            wanted.extend(site.config.languages.iter().map(|l| (dir.clone(), l.code.clone())));
+        } else {
+            wanted.push((dir, p.lang.clone()));
+        }
     }
     // Ancestors of every wanted section exist too.
     let mut all = Vec::new();
@@ -420,6 +520,7 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
                 body_line: r.body_line,
                 parent: None,
                 pages: vec![],
+                listing: vec![],
                 subsections: vec![],
             },
             None => Section {
@@ -433,6 +534,7 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
                 body_line: 1,
                 parent: None,
                 pages: vec![],
+                listing: vec![],
                 subsections: vec![],
             },
         };
@@ -469,6 +571,8 @@ fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<Page, Diag
         content_path: r.content_path,
         date: r.front.date.as_deref().and_then(parse_date),
         updated: r.front.updated.as_deref().and_then(parse_date),
+        shared: Shared::of(&r.front),
+        is_article: false,
         title: r.front.title.clone().unwrap_or(name),
         url: crate::urls::page(section_url, &slug),
         slug,
@@ -506,6 +610,10 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
             Ok(page) => site.pages.push(page),
             Err(e) => errors.push(e),
         }
+    }
+    network::inherit(site);
+    for p in &mut site.pages {
+        p.is_article = section_has_articles(&site.sections[p.section]);
     }
     // Newest first, then by weight and title: the order of every listing.
     site.pages.sort_by(|a, b| {

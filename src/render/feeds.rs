@@ -1,97 +1,121 @@
-//! Atom feeds: one per language at `<language root>atom.xml`, and one per taxonomy term at
-//! `<term url>atom.xml` for taxonomies declared with `feed: true`. Entries are the dated pages,
-//! newest first, with absolute links.
+//! Atom feeds: one per language at `<language root>atom.xml` listing the whole network's
+//! articles (stand-ins for those without a translation), and one per taxonomy term at
+//! `<term url>atom.xml` for taxonomies declared with `feed: true`. Newest first, with absolute
+//! links; an article without a date comes last, updated on the build date.
 
-use super::Taxonomies;
+use crate::content::{Entry, Site, network};
 use crate::escape::xml as escape;
-use crate::urls;
-use crate::content::Site;
 use crate::markdown::Rendered;
+use crate::urls;
+use std::collections::HashSet;
 
 /// Entries per feed; readers only look at the newest.
 pub const FEED_LIMIT: usize = 50;
-pub const FEED_FILE: &str = "atom.xml";
 
-/// The feeds `select` picks, by language and, for a term's feed, (taxonomy, term slug), as
-/// (path in the output, bytes).
-pub fn render(
-    site: &Site,
-    rendered: &[Rendered],
-    taxonomies: &Taxonomies,
-    select: &dyn Fn(&str, Option<(&str, &str)>) -> bool,
-) -> crate::output::Files {
+/// Every feed, as (path in the output, bytes).
+pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
     let config = &site.config;
     let mut feeds = Vec::new();
-    for lang in config.language_codes().into_iter().filter(|l| select(l, None)) {
-        let pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].lang == lang).collect();
-        let url = format!("{}{FEED_FILE}", config.language_root(lang));
-        let title = config.language_title(lang).to_string();
-        feeds.push((urls::output_path(config, &url), feed(site, rendered, lang, &title, &config.language_root(lang), &url, &pages)));
+    let today = format!("{}T00:00:00Z", chrono::Utc::now().date_naive());
+    for lang in config.language_codes() {
+        let mut seen = HashSet::new();
+        let entries: Vec<Entry> = site
+            .pages
+            .iter()
+            .filter(|p| p.is_article && seen.insert(p.translation_key.as_str()))
+            .filter_map(|p| network::entry_in(site, p, lang))
+            .take(FEED_LIMIT)
+            .collect();
+        let home = config.language_root(lang);
+        let doc = Feed { site, rendered, lang, title: config.language_title(lang), home: &home, today: &today };
+        feeds.push((urls::output_path(config, &urls::feed(&home)), doc.write(&entries)));
     }
-    for ((lang, taxonomy), terms) in taxonomies {
+    for ((lang, taxonomy), terms) in &site.taxonomies {
         if !config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
             continue;
         }
-        for term in terms.values().filter(|t| select(lang, Some((taxonomy, &t.slug)))) {
-            let url = format!("{}{FEED_FILE}", term.url);
+        for term in terms.values() {
             let title = format!("{} — {}", config.language_title(lang), term.name);
-            feeds.push((urls::output_path(config, &url), feed(site, rendered, lang, &title, &term.url, &url, &term.pages)));
+            let doc = Feed { site, rendered, lang, title: &title, home: &term.url, today: &today };
+            let entries: Vec<Entry> = term.entries.iter().take(FEED_LIMIT).copied().collect();
+            feeds.push((urls::output_path(config, &urls::feed(&term.url)), doc.write(&entries)));
         }
     }
     feeds
 }
 
-/// One Atom document over `pages` (indexes into `site.pages`, already newest first).
-fn feed(site: &Site, rendered: &[Rendered], lang: &str, title: &str, home: &str, self_url: &str, pages: &[usize]) -> Vec<u8> {
-    let config = &site.config;
-    let entries: Vec<&usize> = pages.iter().filter(|&&i| site.pages[i].date.is_some()).take(FEED_LIMIT).collect();
-    let updated =
-        entries.iter().filter_map(|&&i| site.pages[i].modified()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-    let self_abs = config.absolute(self_url);
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(lang)));
-    xml.push_str(&format!("  <title>{}</title>\n", escape(title)));
-    if let Some(d) = config.language(lang).and_then(|l| l.description.as_deref()) {
-        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
+/// One Atom document in `lang` for the listing at `home`.
+struct Feed<'a> {
+    site: &'a Site,
+    rendered: &'a [Rendered],
+    lang: &'a str,
+    title: &'a str,
+    home: &'a str,
+    /// The build date, for articles without one.
+    today: &'a str,
+}
+
+impl Feed<'_> {
+    fn write(&self, entries: &[Entry]) -> Vec<u8> {
+        let config = &self.site.config;
+        let updated = entries.iter().filter_map(|e| self.site.pages[e.page].modified()).max().unwrap_or_else(|| self.today.to_string());
+        let self_abs = config.absolute(&urls::feed(self.home));
+        let mut xml = String::new();
+        xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(self.lang)));
+        xml.push_str(&format!("  <title>{}</title>\n", escape(self.title)));
+        if let Some(d) = config.language(self.lang).and_then(|l| l.description.as_deref()) {
+            xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
+        }
+        xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape(&self_abs)));
+        xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&config.absolute(self.home))));
+        xml.push_str(&format!("  <id>{}</id>\n", escape(&self_abs)));
+        xml.push_str(&format!("  <updated>{updated}</updated>\n"));
+        xml.push_str(&format!("  <author><name>{}</name></author>\n", escape(&config.title)));
+        xml.push_str("  <generator>tessera</generator>\n");
+        for &entry in entries {
+            self.entry(&mut xml, entry);
+        }
+        xml.push_str("</feed>\n");
+        xml.into_bytes()
     }
-    xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape(&self_abs)));
-    xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&config.absolute(home))));
-    xml.push_str(&format!("  <id>{}</id>\n", escape(&self_abs)));
-    xml.push_str(&format!("  <updated>{updated}</updated>\n"));
-    xml.push_str(&format!("  <author><name>{}</name></author>\n", escape(&config.title)));
-    xml.push_str("  <generator>tessera</generator>\n");
-    for &&i in &entries {
-        let page = &site.pages[i];
-        let permalink = config.absolute(&page.url);
-        let published = page.published().unwrap_or_else(|| updated.clone());
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", escape(&page.title)));
+
+    /// One `<entry>`: the page, or for a stand-in the original (marked with its language) at the
+    /// stand-in's URL with the headline and summary localised for the feed's language if any.
+    fn entry(&self, xml: &mut String, entry: Entry) {
+        let site = self.site;
+        let config = &site.config;
+        let page = &site.pages[entry.page];
+        let key = (page.translation_key.clone(), self.lang.to_string());
+        let url = if entry.stand_in { site.stand_ins.get(&key).cloned().unwrap_or_default() } else { page.url.clone() };
+        let localised = super::views::localised_for(site, page, self.lang).filter(|_| entry.stand_in);
+        let permalink = config.absolute(&url);
+        let updated = page.modified().unwrap_or_else(|| self.today.to_string());
+        match entry.stand_in {
+            true => xml.push_str(&format!("  <entry xml:lang=\"{}\">\n", escape(&page.lang))),
+            false => xml.push_str("  <entry>\n"),
+        }
+        let title = localised.and_then(|l| l.title.as_deref()).unwrap_or(&page.title);
+        xml.push_str(&format!("    <title>{}</title>\n", escape(title)));
         xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&permalink)));
         xml.push_str(&format!("    <id>{}</id>\n", escape(&permalink)));
-        xml.push_str(&format!("    <published>{published}</published>\n"));
-        xml.push_str(&format!("    <updated>{}</updated>\n", page.modified().unwrap_or(published)));
-        for (taxonomy, terms) in &page.front.taxonomies {
+        if let Some(published) = page.published() {
+            xml.push_str(&format!("    <published>{published}</published>\n"));
+        }
+        xml.push_str(&format!("    <updated>{updated}</updated>\n"));
+        for (taxonomy, terms) in &page.shared.taxonomies {
             for term in terms {
-                let label = config.term_name(&page.lang, taxonomy, term);
+                let label = config.term_name(self.lang, taxonomy, term);
                 xml.push_str(&format!("    <category term=\"{}\" label=\"{}\"/>\n", escape(term), escape(&label)));
             }
         }
-        let summary = page.front.description.clone().unwrap_or_default();
+        let summary = localised.and_then(|l| l.summary.clone()).or_else(|| page.front.description.clone()).unwrap_or_default();
         if !summary.is_empty() {
             xml.push_str(&format!("    <summary>{}</summary>\n", escape(&summary)));
         }
-        let html = &rendered[i].html;
-        xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&permalink), escape(html)));
+        let html = &self.rendered[entry.page].html;
+        let base = config.absolute(&page.url);
+        xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&base), escape(html)));
         xml.push_str("  </entry>\n");
     }
-    xml.push_str("</feed>\n");
-    xml.into_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-
 }

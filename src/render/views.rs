@@ -2,13 +2,15 @@
 //! their data (Tera clones are reference counted), so a listing or a page context points at the
 //! same page data instead of copying the site into every context.
 
+use super::jobs::{self, Job, LanguageLink};
 use crate::config::{MissingTranslation, SiteConfig};
-use crate::slug::slugify;
-use crate::content::{Page, Section, Site};
+use crate::content::{Entry, Page, Section, Site};
+use crate::i18n::Directions;
 use crate::markdown::Rendered;
 use serde::Serialize;
-use std::collections::BTreeMap;
-use tera::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, RwLock};
+use tera::{State, Value};
 
 #[derive(Serialize)]
 pub struct LanguageView<'a> {
@@ -32,22 +34,112 @@ pub struct ConfigView<'a> {
     pub extra: &'a serde_json::Value,
 }
 
-/// A link to the same content in one site language.
-#[derive(Serialize, Clone)]
-pub struct TranslationView {
-    pub code: String,
-    pub name: String,
-    pub url: String,
-    pub permalink: String,
-    /// The content exists in this language.
-    pub exists: bool,
-    pub current: bool,
-    /// The URL shows the content in another language or a notice (`missing_translation`).
-    pub stand_in: bool,
+/// The values every job reads, built once per build and shared by all render threads.
+pub struct SiteValues {
+    pub config: Value,
+    /// One value per page; replaced one by one when `serve` patches a page.
+    pub pages: RwLock<Vec<Value>>,
+    pub sections: Vec<Value>,
+    /// (original page, language) -> what its stand-in there changes in the page's value.
+    pub stand_ins: HashMap<(usize, String), tera::Map>,
+    /// Pages each job read through template functions, by job number.
+    pub reads: Mutex<HashMap<usize, BTreeSet<usize>>>,
 }
 
+impl SiteValues {
+    pub fn new(site: &Site, pages: &[Rendered], sections: &[Rendered], directions: &Directions) -> SiteValues {
+        use rayon::prelude::*;
+        let page_values = pages.par_iter().enumerate().map(|(i, r)| page_value(site, i, r)).collect();
+        let section_values = site.sections.iter().zip(sections).map(|(s, r)| section_value(site, s, r)).collect();
+        SiteValues {
+            config: config_value(&site.config, directions),
+            pages: RwLock::new(page_values),
+            sections: section_values,
+            stand_ins: site
+                .stand_ins
+                .iter()
+                .filter_map(|((key, lang), url)| {
+                    let page = crate::content::network::original(site, key)?;
+                    Some(((page, lang.clone()), stand_in_overrides(site, page, lang, url, directions)))
+                })
+                .collect(),
+            reads: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn page(&self, i: usize) -> Value {
+        self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone()
+    }
+
+    /// Notes that the job rendering with `state` read `pages`.
+    pub fn record(&self, state: &State, pages: impl IntoIterator<Item = usize>) {
+        if let Ok(Some(job)) = state.get::<usize>("__job") {
+            self.reads.lock().unwrap_or_else(|e| e.into_inner()).entry(job).or_default().extend(pages);
+        }
+    }
+
+    /// How a listing in `lang` shows `entry`: the page's own value, or for a stand-in the
+    /// original's with the stand-in's overrides (see [`stand_in_overrides`]).
+    pub fn entry(&self, entry: Entry, lang: &str) -> Value {
+        let value = self.page(entry.page);
+        match self.stand_ins.get(&(entry.page, lang.to_string())).filter(|_| entry.stand_in) {
+            Some(overrides) => {
+                let mut m = value.as_map().cloned().unwrap_or_default();
+                m.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Value::from(m)
+            }
+            None => value,
+        }
+    }
+
+    /// The stand-in of page `page` in `lang`: URL, localised headline, summary and place, and
+    /// the `stand_in` marker naming the original's language.
+    pub fn stand_in(&self, page: usize, lang: &str) -> Option<&tera::Map> {
+        self.stand_ins.get(&(page, lang.to_string()))
+    }
+}
+
+/// What a stand-in changes in the original's value: the stand-in's URL, the headline,
+/// summary and place localised for `lang` when the group carries them, and `stand_in` with the
+/// original's language and direction and what is localised.
+fn stand_in_overrides(site: &Site, page: usize, lang: &str, url: &str, directions: &Directions) -> tera::Map {
+    let original = &site.pages[page];
+    let localised = localised_for(site, original, lang);
+    let mut m = tera::Map::default();
+    m.insert("permalink".into(), site.config.absolute(url).into());
+    m.insert("url".into(), url.into());
+    if let Some(title) = localised.and_then(|l| l.title.as_deref()) {
+        m.insert("title".into(), title.into());
+    }
+    if let Some(summary) = localised.and_then(|l| l.summary.as_deref()) {
+        m.insert("summary".into(), format!("<p>{}</p>", crate::escape::html(summary)).into());
+    }
+    if let Some(place) = localised.and_then(|l| l.place.as_deref()) {
+        m.insert("place".into(), place.into());
+    }
+    let name = site.config.language(&original.lang).map_or(original.lang.as_str(), |l| l.name.as_str());
+    let marker = map(vec![
+        ("lang", original.lang.as_str().into()),
+        ("dir", directions.of(&original.lang).as_str().into()),
+        ("name", name.into()),
+        ("title", original.title.as_str().into()),
+        ("title_localised", localised.is_some_and(|l| l.title.is_some()).into()),
+        ("summary_localised", localised.is_some_and(|l| l.summary.is_some()).into()),
+    ]);
+    m.insert("stand_in".into(), marker);
+    m
+}
+
+/// The headline and summary for `lang` that `page`'s translation group carries, first in site
+/// language order.
+pub fn localised_for<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<&'a crate::content::Localised> {
+    site.translations_of(&page.translation_key).into_iter().find_map(|p| p.front.localised.get(lang))
+}
+
+/// A taxonomy term as pages and templates link to it.
 #[derive(Serialize)]
 pub struct TermRef {
+    pub key: String,
     pub name: String,
     pub slug: String,
     pub url: String,
@@ -69,19 +161,22 @@ struct PageView<'a> {
     word_count: usize,
     reading_time: usize,
     taxonomies: BTreeMap<&'a str, Vec<TermRef>>,
-    translations: Vec<TranslationView>,
+    translations: Vec<LanguageLink>,
     image: Option<&'a str>,
     source: Option<&'a str>,
     place: Option<&'a str>,
     review: &'a [String],
     section: &'a str,
     translation_key: &'a str,
+    is_article: bool,
+    /// A stand-in entry's original language (see [`SiteValues::entry`]); none on a page.
+    stand_in: Option<()>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     /// `og:locale` of the page, e.g. `hi_IN`.
     og_locale: String,
     /// `og:locale:alternate` values: the languages the page is translated into.
     og_locale_alternates: Vec<String>,
-    /// JSON-LD `NewsArticle`, safe to embed as is in `<script type="application/ld+json">`.
+    /// JSON-LD `NewsArticle` for articles, safe to embed as is in `<script type="application/ld+json">`.
     jsonld: String,
 }
 
@@ -94,15 +189,10 @@ struct SectionView<'a> {
     lang: &'a str,
     path: &'a str,
     content: &'a str,
-    translations: Vec<TranslationView>,
+    translations: Vec<LanguageLink>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     og_locale: String,
     og_locale_alternates: Vec<String>,
-}
-
-/// URL of a taxonomy term in `lang`.
-pub fn term_url(config: &SiteConfig, lang: &str, taxonomy: &str, term: &str) -> String {
-    format!("{}{}/{}/", config.language_root(lang), slugify(taxonomy, lang), slugify(term, lang))
 }
 
 pub fn config_value(config: &SiteConfig, directions: &crate::i18n::Directions) -> Value {
@@ -130,70 +220,12 @@ pub fn config_value(config: &SiteConfig, directions: &crate::i18n::Directions) -
     })
 }
 
-/// The switcher entries for content that exists in the languages of `existing` (lang -> url).
-/// A language without the content links to its stand-in page (`missing_translation: fallback`
-/// or `notice`) when `stand_in` gives one, else to its home page.
-pub fn translations(
-    config: &SiteConfig,
-    current: &str,
-    existing: &BTreeMap<&str, &str>,
-    stand_in: &dyn Fn(&str) -> Option<String>,
-) -> Vec<TranslationView> {
-    config
-        .languages
-        .iter()
-        .map(|l| {
-            let exists = existing.contains_key(l.code.as_str());
-            let (url, stand_in) = match existing.get(l.code.as_str()) {
-                Some(u) => (u.to_string(), false),
-                None => match stand_in(&l.code) {
-                    Some(u) => (u, true),
-                    None => (config.language_root(&l.code), false),
-                },
-            };
-            TranslationView {
-                code: l.code.clone(),
-                name: l.name.clone(),
-                permalink: config.absolute(&url),
-                url,
-                exists,
-                current: l.code == current,
-                stand_in,
-            }
-        })
-        .collect()
-}
-
-/// Where a page appears in `lang` when it has no translation there and the site renders
-/// stand-ins (`missing_translation: fallback | notice`); `None` for `hide`.
-pub fn stand_in_url(site: &Site, page: &Page, lang: &str) -> Option<String> {
-    if site.config.missing_translation == MissingTranslation::Hide {
-        return None;
-    }
-    let section = &site.sections[page.section].content_path;
-    Some(crate::urls::page(&crate::urls::section(&site.config, lang, section), &page.slug))
-}
-
-pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
+/// Page `index`'s value.
+pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
     let config = &site.config;
-    let existing: BTreeMap<&str, &str> =
-        site.translations_of(&page.translation_key).into_iter().map(|p| (p.lang.as_str(), p.url.as_str())).collect();
-    let taxonomies = page
-        .front
-        .taxonomies
-        .iter()
-        .map(|(tax, terms)| {
-            let refs = terms
-                .iter()
-                .map(|t| TermRef {
-                    name: config.term_name(&page.lang, tax, t),
-                    slug: slugify(t, &page.lang),
-                    url: term_url(config, &page.lang, tax, t),
-                })
-                .collect();
-            (tax.as_str(), refs)
-        })
-        .collect();
+    let page = &site.pages[index];
+    let translations = jobs::language_links(site, &Job::Page { page: index });
+    let taxonomies = page.shared.taxonomies.iter().map(|(tax, terms)| (tax.as_str(), term_refs(site, &page.lang, tax, terms))).collect();
     Value::from_serializable(&PageView {
         title: &page.title,
         description: page.front.description.as_deref(),
@@ -209,29 +241,41 @@ pub fn page_value(site: &Site, page: &Page, rendered: &Rendered) -> Value {
         word_count: rendered.word_count,
         reading_time: rendered.reading_time,
         taxonomies,
-        translations: translations(config, &page.lang, &existing, &|l| stand_in_url(site, page, l)),
-        image: page.front.image.as_deref(),
+        og_locale_alternates: og_alternates(config, &page.lang, &translations),
+        translations,
+        image: page.shared.image.as_deref(),
         source: page.front.source.as_deref(),
-        place: page.front.place.as_deref(),
+        place: page.shared.place.as_deref(),
         review: &page.front.review,
         section: &site.sections[page.section].content_path,
         translation_key: &page.translation_key,
+        is_article: page.is_article,
+        stand_in: None,
         extra: &page.front.extra,
         og_locale: super::metadata::og_locale(&page.lang),
-        og_locale_alternates: super::metadata::og_locale_alternates(config, &page.lang, &existing),
-        jsonld: super::metadata::news_article(site, page),
+        jsonld: if page.is_article { super::metadata::news_article(site, page) } else { String::new() },
     })
 }
 
-pub fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Value {
-    let existing: BTreeMap<&str, &str> = site
-        .sections
+/// The terms a page names, as linked from the page in `lang`.
+fn term_refs(site: &Site, lang: &str, taxonomy: &str, written: &[String]) -> Vec<TermRef> {
+    let terms = site.taxonomies.get(&(lang.to_string(), taxonomy.to_string()));
+    let registry = site.config.term_keys(taxonomy).is_some();
+    written
         .iter()
-        .filter(|s| {
-            s.content_path == section.content_path && (s.file.is_some() || !s.pages.is_empty() || s.content_path.is_empty())
+        .filter_map(|w| {
+            let key = if registry { w.clone() } else { crate::slug::slugify(w, lang) };
+            terms.and_then(|t| t.get(&key))
         })
-        .map(|s| (s.lang.as_str(), s.url.as_str()))
-        .collect();
+        .map(|t| TermRef { key: t.key.clone(), name: t.name.clone(), slug: t.slug.clone(), url: t.url.clone() })
+        .collect()
+}
+
+fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Value {
+    let translations = match site.section_index(&section.content_path, &section.lang) {
+        Some(i) => jobs::language_links(site, &Job::Section { section: i, number: 1 }),
+        None => vec![],
+    };
     Value::from_serializable(&SectionView {
         title: &section.title,
         description: section.front.description.as_deref(),
@@ -240,11 +284,17 @@ pub fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Val
         lang: &section.lang,
         path: &section.content_path,
         content: &rendered.html,
-        translations: translations(&site.config, &section.lang, &existing, &|_| None),
+        og_locale_alternates: og_alternates(&site.config, &section.lang, &translations),
+        translations,
         extra: &section.front.extra,
         og_locale: super::metadata::og_locale(&section.lang),
-        og_locale_alternates: super::metadata::og_locale_alternates(&site.config, &section.lang, &existing),
     })
+}
+
+/// `og:locale:alternate` values: the other languages the content exists in.
+fn og_alternates(config: &SiteConfig, current: &str, links: &[LanguageLink]) -> Vec<String> {
+    let existing: BTreeMap<&str, &str> = links.iter().filter(|l| l.exists).map(|l| (l.code.as_str(), l.url.as_str())).collect();
+    super::metadata::og_locale_alternates(config, current, &existing)
 }
 
 /// A Tera map from key/value pairs.

@@ -64,3 +64,16 @@ search-needs-js = يتطلب البحث تفعيل JavaScript. يمكنك أيض
 not-found-title = الصفحة غير موجودة
 not-found-text = الصفحة التي تبحث عنها نُقلت أو لم تكن موجودة أصلًا.
 not-found-home = العودة إلى الصفحة الرئيسية
+
+# Articles shown in a language they are not translated into.
+in-language = { $code ->
+    [en] بالإنجليزية
+    [hi] بالهندية
+    [az] بالأذربيجانية
+    [ar] بالعربية
+   *[other] بلغة أخرى
+}
+full-text-in = النص الكامل متاح { in-language } فقط.
+read-original = اقرأ النص الأصلي
+other-versions = متاح أيضًا بـ:
+switcher-not-translated = غير مترجمة: يُعرض النص الأصلي

@@ -56,3 +56,16 @@ search-needs-js = Axtarış üçün JavaScript lazımdır. Xəbərlərə mövzu,
 not-found-title = Səhifə tapılmadı
 not-found-text = Axtardığınız səhifə köçürülüb və ya heç vaxt mövcud olmayıb.
 not-found-home = Ana səhifəyə keç
+
+# Articles shown in a language they are not translated into.
+in-language = { $code ->
+    [en] ingilis dilində
+    [hi] hind dilində
+    [az] Azərbaycan dilində
+    [ar] ərəb dilində
+   *[other] başqa dildə
+}
+full-text-in = Məqalənin tam mətni yalnız { in-language } mövcuddur.
+read-original = Orijinalı oxuyun
+other-versions = Digər dillərdə:
+switcher-not-translated = tərcümə olunmayıb: orijinal göstərilir

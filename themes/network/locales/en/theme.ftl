@@ -57,3 +57,16 @@ search-needs-js = Search needs JavaScript. You can also browse the news by topic
 not-found-title = Page not found
 not-found-text = The page you are looking for has moved or never existed.
 not-found-home = Go to the home page
+
+# Articles shown in a language they are not translated into.
+in-language = { $code ->
+    [en] in English
+    [hi] in Hindi
+    [az] in Azerbaijani
+    [ar] in Arabic
+   *[other] in another language
+}
+full-text-in = The full text is only available { in-language }.
+read-original = Read the original
+other-versions = Also available in:
+switcher-not-translated = not translated: shows the original

@@ -56,3 +56,16 @@ search-needs-js = खोज के लिए JavaScript चाहिए। आ�
 not-found-title = पृष्ठ नहीं मिला
 not-found-text = आप जिस पृष्ठ को खोज रहे हैं वह हटा दिया गया है या कभी था ही नहीं।
 not-found-home = मुखपृष्ठ पर जाएँ
+
+# Articles shown in a language they are not translated into.
+in-language = { $code ->
+    [en] अंग्रेज़ी में
+    [hi] हिन्दी में
+    [az] अज़रबैजानी में
+    [ar] अरबी में
+   *[other] अन्य भाषा में
+}
+full-text-in = पूरा लेख केवल { in-language } उपलब्ध है।
+read-original = मूल लेख पढ़ें
+other-versions = इन भाषाओं में भी उपलब्ध:
+switcher-not-translated = अनूदित नहीं: मूल लेख दिखता है

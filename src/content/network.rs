@@ -1,0 +1,152 @@
+//! The network across languages: translations share their group's front matter, every
+//! article missing in a language gets a stand-in URL there, and every section lists the whole
+//! network's articles in its language (its own pages and the others' stand-ins).
+
+use super::{Entry, Page, Shared, Site};
+use crate::config::MissingTranslation;
+use std::collections::{BTreeMap, HashSet};
+
+/// Fills each page's `shared` front matter: its own value, else that of the first page of its
+/// translation group, in site language order, that sets it. Translations setting different
+/// values are a warning naming both files (each page keeps its own).
+pub(super) fn inherit(site: &mut Site) {
+    let order = |lang: &str| site.config.languages.iter().position(|l| l.code == lang).unwrap_or(usize::MAX);
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        groups.entry(p.translation_key.as_str()).or_default().push(i);
+    }
+    let mut updates: Vec<(usize, Shared)> = Vec::new();
+    let mut warnings = Vec::new();
+    for members in groups.values_mut().filter(|m| m.len() > 1) {
+        members.sort_by_key(|&i| order(&site.pages[i].lang));
+        let pages: Vec<&Page> = members.iter().map(|&i| &site.pages[i]).collect();
+        for (&i, page) in members.iter().zip(&pages) {
+            updates.push((i, inherited(page, &pages)));
+        }
+        warnings.extend(conflicts(&pages));
+    }
+    for (i, shared) in updates {
+        site.pages[i].date = shared.date.as_deref().and_then(super::parse_date);
+        site.pages[i].updated = shared.updated.as_deref().and_then(super::parse_date);
+        site.pages[i].shared = shared;
+    }
+    site.warnings.extend(warnings);
+}
+
+/// `page`'s shared front matter given its group (in site language order).
+fn inherited(page: &Page, group: &[&Page]) -> Shared {
+    let first = |get: &dyn Fn(&Page) -> Option<String>| get(page).or_else(|| group.iter().find_map(|p| get(p)));
+    let mut taxonomies = page.front.taxonomies.clone();
+    for other in group {
+        for (name, terms) in &other.front.taxonomies {
+            taxonomies.entry(name.clone()).or_insert_with(|| terms.clone());
+        }
+    }
+    Shared {
+        date: first(&|p| p.front.date.clone()),
+        updated: first(&|p| p.front.updated.clone()),
+        place: first(&|p| p.front.place.clone()),
+        image: first(&|p| p.front.image.clone()),
+        taxonomies,
+    }
+}
+
+/// Translations of one article that set a shared value differently (places are written in
+/// each language's script, so only dates and images must agree).
+fn conflicts(group: &[&Page]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (key, get) in [
+        ("date", (|p: &Page| p.front.date.clone()) as fn(&Page) -> Option<String>),
+        ("updated", |p: &Page| p.front.updated.clone()),
+        ("image", |p: &Page| p.front.image.clone()),
+    ] {
+        let set: Vec<(&Page, String)> = group.iter().filter_map(|p| get(p).map(|v| (*p, v))).collect();
+        if let Some((first, value)) = set.first() {
+            if let Some((other, differs)) = set.iter().find(|(_, v)| v != value) {
+                warnings.push(format!(
+                    "warning: {} says `{key}: {differs}` but its translation {} says `{key}: {value}`; each keeps its own, translations without one take {value}",
+                    other.file.display(),
+                    first.file.display()
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// Decides the stand-in URLs and fills every section's listing. Runs after pages are sorted
+/// and indexed.
+pub(super) fn connect(site: &mut Site) {
+    site.stand_ins = stand_ins(site);
+    for s in 0..site.sections.len() {
+        site.sections[s].listing = listing(site, s);
+    }
+}
+
+/// The page a stand-in shows: the default language's version, else the first in site
+/// language order.
+pub fn original(site: &Site, key: &str) -> Option<usize> {
+    let group = site.translations.get(key)?;
+    group.iter().copied().find(|&i| site.pages[i].lang == site.config.default_language).or_else(|| group.first().copied())
+}
+
+/// One stand-in URL per article and language it lacks, under the language's section and the
+/// original's slug, unless a page already lives there.
+fn stand_ins(site: &Site) -> BTreeMap<(String, String), String> {
+    let mut urls = BTreeMap::new();
+    if site.config.missing_translation == MissingTranslation::Hide {
+        return urls;
+    }
+    let taken: HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    for (key, group) in &site.translations {
+        let Some(source) = original(site, key).map(|i| &site.pages[i]) else { continue };
+        let folder = &site.sections[source.section].content_path;
+        for l in &site.config.languages {
+            if group.iter().any(|&i| site.pages[i].lang == l.code) {
+                continue;
+            }
+            let url = crate::urls::page(&crate::urls::section(&site.config, &l.code, folder), &source.slug);
+            if !taken.contains(url.as_str()) {
+                urls.insert((key.clone(), l.code.clone()), url);
+            }
+        }
+    }
+    urls
+}
+
+/// Whether listings in `lang` under the section at `folder` show other languages' articles.
+pub fn lists_untranslated(site: &Site, folder: &str, lang: &str) -> bool {
+    let own = site.section(folder, lang).and_then(|s| s.front.list_untranslated);
+    let any = || site.sections.iter().filter(|s| s.content_path == folder).find_map(|s| s.front.list_untranslated);
+    own.or_else(any).unwrap_or(true)
+}
+
+/// The entry that shows `page`'s article in `lang`: its translation there, else its stand-in
+/// when the site has one and listings there show untranslated articles.
+pub fn entry_in(site: &Site, page: &Page, lang: &str) -> Option<Entry> {
+    let group = site.translations.get(&page.translation_key)?;
+    if let Some(&i) = group.iter().find(|&&i| site.pages[i].lang == lang) {
+        return Some(Entry { page: i, stand_in: false });
+    }
+    if !page.is_article || !site.stand_ins.contains_key(&(page.translation_key.clone(), lang.to_string())) {
+        return None;
+    }
+    let source = original(site, &page.translation_key)?;
+    let folder = &site.sections[site.pages[source].section].content_path;
+    lists_untranslated(site, folder, lang).then_some(Entry { page: source, stand_in: true })
+}
+
+/// A section's listing: one entry per article of its folder in any language, in page order.
+fn listing(site: &Site, s: usize) -> Vec<Entry> {
+    let section = &site.sections[s];
+    let mut seen = HashSet::new();
+    let mut entries: Vec<Entry> = site
+        .pages
+        .iter()
+        .filter(|p| site.sections[p.section].content_path == section.content_path)
+        .filter(|p| seen.insert(p.translation_key.as_str()))
+        .filter_map(|p| entry_in(site, p, &section.lang))
+        .collect();
+    entries.sort();
+    entries
+}

@@ -1,0 +1,122 @@
+//! Template functions that read the site: `get_section`, `get_page`, `get_url` and
+//! `get_taxonomy`. Listings they return hold the whole network's articles in the reader's
+//! language (stand-ins included); every page they hand out is recorded for incremental updates.
+
+use super::views::{SiteValues, map};
+use crate::content::{Entry, Site};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tera::{Kwargs, State, TeraResult, Value};
+
+/// Names of the functions [`register`] provides, registered as placeholders so templates
+/// compile before the site is loaded.
+pub fn register_placeholders(tera: &mut tera::Tera) {
+    for name in ["get_section", "get_page", "get_url", "get_taxonomy"] {
+        tera.register_function(name, |_: Kwargs, _: &State| -> TeraResult<Value> { Ok(Value::none()) });
+    }
+}
+
+/// `lang=` when given, else the language of the page being rendered.
+fn lang_of(kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    match kwargs.get::<String>("lang")? {
+        Some(l) => Ok(l),
+        None => Ok(state.get::<String>("lang")?.unwrap_or_default()),
+    }
+}
+
+pub fn register(tera: &mut tera::Tera, site: &Site, values: &Arc<SiteValues>) {
+    register_get_section(tera, site, values.clone());
+    register_get_page(tera, site, values.clone());
+    register_get_url(tera, site);
+    register_get_taxonomy(tera, site, values.clone());
+}
+
+/// Entries as values in `lang`, noting that the rendering job read their pages.
+fn entry_values(values: &SiteValues, state: &State, entries: &[Entry], lang: &str) -> Vec<Value> {
+    values.record(state, entries.iter().map(|e| e.page));
+    entries.iter().map(|&e| values.entry(e, lang)).collect()
+}
+
+/// `get_section(path=, lang=, limit=)`: the section with `pages`, its listing.
+fn register_get_section(tera: &mut tera::Tera, site: &Site, values: Arc<SiteValues>) {
+    let index: BTreeMap<(String, String), usize> =
+        site.sections.iter().enumerate().map(|(i, s)| ((s.content_path.clone(), s.lang.clone()), i)).collect();
+    let listings: Vec<Vec<Entry>> = site.sections.iter().map(|s| s.listing.clone()).collect();
+    tera.register_function("get_section", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<String>("path")?;
+        let path = path.trim_start_matches("@/").trim_end_matches("_index.md").trim_matches('/').to_string();
+        let lang = lang_of(&kwargs, state)?;
+        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+        let Some(&i) = index.get(&(path, lang.clone())) else { return Ok(Value::none()) };
+        let listing = &listings[i][..limit.min(listings[i].len())];
+        let mut m = values.sections[i].as_map().cloned().unwrap_or_default();
+        m.insert("pages".into(), entry_values(&values, state, listing, &lang).into());
+        m.insert("total_pages".into(), listings[i].len().into());
+        Ok(Value::from(m))
+    });
+}
+
+/// `get_page(path=, lang=)`: the page at a content path (or `key:<translation key>`).
+fn register_get_page(tera: &mut tera::Tera, site: &Site, values: Arc<SiteValues>) {
+    let index: BTreeMap<(String, String), usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| [((p.content_path.clone(), p.lang.clone()), i), ((format!("key:{}", p.translation_key), p.lang.clone()), i)])
+        .collect();
+    tera.register_function("get_page", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<String>("path")?;
+        let path = path.trim_start_matches("@/").trim_end_matches(".md").to_string();
+        let lang = lang_of(&kwargs, state)?;
+        Ok(match index.get(&(path, lang)) {
+            Some(&i) => {
+                values.record(state, [i]);
+                values.page(i)
+            }
+            None => Value::none(),
+        })
+    });
+}
+
+/// `get_url(path=, localized=)`: a path under the base path, or under the language's root.
+fn register_get_url(tera: &mut tera::Tera, site: &Site) {
+    let base_path = site.config.base_path();
+    let roots: BTreeMap<String, String> =
+        site.config.languages.iter().map(|l| (l.code.clone(), site.config.language_root(&l.code))).collect();
+    tera.register_function("get_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let path = kwargs.must_get::<String>("path")?;
+        let lang = lang_of(&kwargs, state)?;
+        let relative = path.trim_start_matches('/');
+        Ok(match roots.get(&lang) {
+            Some(root) if kwargs.get::<bool>("localized")?.unwrap_or(false) => format!("{root}{relative}"),
+            _ => format!("{base_path}{relative}"),
+        })
+    });
+}
+
+/// `get_taxonomy(kind=, lang=, limit=)`: the taxonomy's terms in `lang`, each with its first
+/// `limit` pages.
+fn register_get_taxonomy(tera: &mut tera::Tera, site: &Site, values: Arc<SiteValues>) {
+    let taxonomies = site.taxonomies.clone();
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        let kind = kwargs.must_get::<String>("kind")?;
+        let lang = lang_of(&kwargs, state)?;
+        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+        let Some(terms) = taxonomies.get(&(lang.clone(), kind)) else { return Ok(Value::none()) };
+        let list: Vec<Value> = terms
+            .values()
+            .map(|t| {
+                let shown = &t.entries[..limit.min(t.entries.len())];
+                map(vec![
+                    ("key", t.key.as_str().into()),
+                    ("name", t.name.as_str().into()),
+                    ("slug", t.slug.as_str().into()),
+                    ("url", t.url.as_str().into()),
+                    ("count", t.entries.len().into()),
+                    ("pages", entry_values(&values, state, shown, &lang).into()),
+                ])
+            })
+            .collect();
+        Ok(list.into())
+    });
+}
