@@ -49,7 +49,7 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if let Some(modified) = page.modified() {
         article.insert("dateModified".into(), modified.into());
     }
-    if let Some(image) = &page.front.image {
+    if let Some(image) = &page.shared.image {
         article.insert("image".into(), json!([absolute_image(site, page, image)]));
     }
     let title = config.language_title(&page.lang);
@@ -62,10 +62,10 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if let Some(source) = &page.front.source {
         article.insert("sourceOrganization".into(), json!({"@type": "Organization", "name": source}));
     }
-    if let Some(place) = &page.front.place {
+    if let Some(place) = &page.shared.place {
         article.insert("contentLocation".into(), json!({"@type": "Place", "name": place}));
     }
-    let terms_with = |role| config.taxonomy_with_role(role).and_then(|t| page.front.taxonomies.get(&t.name)).into_iter().flatten();
+    let terms_with = |role| config.taxonomy_with_role(role).and_then(|t| page.shared.taxonomies.get(&t.name)).into_iter().flatten();
     let partners: Vec<Value> = terms_with(TaxonomyRole::Partners)
         .map(|key| {
             let mut org = json!({"@type": "Organization", "name": config.partner(key).map_or(key.as_str(), |p| p.display_name(&page.lang))});
@@ -78,7 +78,9 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if !partners.is_empty() {
         article.insert("about".into(), partners.into());
     }
-    let keywords: Vec<&str> = terms_with(TaxonomyRole::Keywords).map(String::as_str).collect();
+    let keywords_taxonomy = config.taxonomy_with_role(TaxonomyRole::Keywords).map_or("", |t| t.name.as_str());
+    let keywords: Vec<String> =
+        terms_with(TaxonomyRole::Keywords).map(|t| config.term_name(&page.lang, keywords_taxonomy, t)).collect();
     if !keywords.is_empty() {
         article.insert("keywords".into(), keywords.join(", ").into());
     }
