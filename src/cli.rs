@@ -107,7 +107,6 @@ pub fn new_site(dir: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-
 pub fn import_command(root: &Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
     let config = SiteConfig::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
     let failed = import::run(root, &config, &options, &mut std::io::stdout().lock())?;

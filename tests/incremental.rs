@@ -6,19 +6,78 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use tessera::build::{Session, build_site};
+use tessera::build::{Session, UpdateKind, build_site};
 
 #[derive(Debug, Clone)]
 enum Edit {
-    Body { page: usize, word: String },
-    Title { page: usize, word: String },
-    Template { which: usize, word: String },
-    Locale { lang: usize, word: String },
-    Static { word: String },
-    Delete { page: usize },
-    Rename { page: usize },
-    Create { word: String },
-    BreakYaml { page: usize },
+    Body {
+        page: usize,
+        word: String,
+    },
+    Title {
+        page: usize,
+        word: String,
+    },
+    Template {
+        which: usize,
+        word: String,
+    },
+    Locale {
+        lang: usize,
+        word: String,
+    },
+    Static {
+        word: String,
+    },
+    Delete {
+        page: usize,
+    },
+    Rename {
+        page: usize,
+    },
+    Create {
+        word: String,
+    },
+    BreakYaml {
+        page: usize,
+    },
+    /// Front matter keys removed, added and changed: the fallbacks of a page without them
+    /// must be the same after an update as in a fresh build.
+    RemoveTitle {
+        page: usize,
+    },
+    SetPlace {
+        page: usize,
+        word: String,
+    },
+    SetDate {
+        page: usize,
+        day: u8,
+    },
+    SetTranslationKey {
+        page: usize,
+        word: String,
+    },
+    SetTags {
+        page: usize,
+        word: String,
+    },
+    SetLocalised {
+        page: usize,
+        word: String,
+    },
+}
+
+/// `text` with the front matter line `key: ...` replaced by `line` (or removed when `None`),
+/// or `line` added at the top when the key is not there.
+fn set_key(text: &str, key: &str, line: Option<String>) -> String {
+    let prefix = format!("{key}:");
+    let (front, body) = text.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")).expect("front matter");
+    let mut lines: Vec<String> = front.lines().filter(|l| !l.starts_with(&prefix)).map(str::to_string).collect();
+    if let Some(line) = line {
+        lines.insert(0, line);
+    }
+    format!("---\n{}\n---\n{body}", lines.join("\n"))
 }
 
 const LANGS: [&str; 4] = ["en", "hi", "az", "ar"];
@@ -98,11 +157,31 @@ fn apply(root: &Path, edit: &Edit) -> Vec<PathBuf> {
         }
         Edit::BreakYaml { page } => {
             let p = pick(*page);
-            let text = read(&p).replacen("title: ", "title: [", 1);
+            let text = read(&p).replacen("---\n", "---\nbroken: [\n", 1);
             std::fs::write(&p, text).unwrap();
             vec![p]
         }
+        Edit::RemoveTitle { page } => edit_key(&pick(*page), "title", None),
+        Edit::SetPlace { page, word } => edit_key(&pick(*page), "place", Some(format!("place: {word}"))),
+        Edit::SetDate { page, day: 0 } => edit_key(&pick(*page), "date", None),
+        Edit::SetDate { page, day } => edit_key(&pick(*page), "date", Some(format!("date: 2024-10-{day:02}"))),
+        Edit::SetTranslationKey { page, word } => {
+            let p = pick(*page);
+            // Unique per file, so two pages of one language never share a key.
+            let stem = p.file_stem().unwrap().to_string_lossy().replace('.', "-");
+            edit_key(&p, "translation_key", Some(format!("translation_key: {word}-{stem}")))
+        }
+        Edit::SetTags { page, word } => edit_key(&pick(*page), "taxonomies", Some(format!("taxonomies: {{tags: [{word}]}}"))),
+        Edit::SetLocalised { page, word } => {
+            let line = format!("localised: {{hi: {{title: {word}, summary: {word} {word}}}, az: {{title: {word}}}}}");
+            edit_key(&pick(*page), "localised", Some(line))
+        }
     }
+}
+
+fn edit_key(p: &Path, key: &str, line: Option<String>) -> Vec<PathBuf> {
+    std::fs::write(p, set_key(&read(p), key, line)).unwrap();
+    vec![p.to_path_buf()]
 }
 
 /// Undoes a broken front matter so the site builds again.
@@ -110,8 +189,8 @@ fn repair(root: &Path) -> Vec<PathBuf> {
     let mut touched = vec![];
     for p in pages(root) {
         let text = read(&p);
-        if text.contains("title: [") {
-            std::fs::write(&p, text.replace("title: [", "title: ")).unwrap();
+        if text.contains("broken: [\n") {
+            std::fs::write(&p, text.replace("broken: [\n", "")).unwrap();
             touched.push(p);
         }
     }
@@ -130,7 +209,23 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
         1 => (0..20usize).prop_map(|page| Edit::Rename { page }),
         1 => word.prop_map(|word| Edit::Create { word }),
         1 => (0..20usize).prop_map(|page| Edit::BreakYaml { page }),
+        1 => (0..20usize).prop_map(|page| Edit::RemoveTitle { page }),
+        1 => (0..20usize, word).prop_map(|(page, word)| Edit::SetPlace { page, word }),
+        1 => (0..20usize, 0..28u8).prop_map(|(page, day)| Edit::SetDate { page, day }),
+        1 => (0..20usize, word).prop_map(|(page, word)| Edit::SetTranslationKey { page, word }),
+        1 => (0..20usize, word).prop_map(|(page, word)| Edit::SetTags { page, word }),
+        1 => (0..20usize, word).prop_map(|(page, word)| Edit::SetLocalised { page, word }),
     ]
+}
+
+/// A taxonomy with term feeds (no term pages: the fixture's theme has no taxonomy templates),
+/// and with `stand_ins`, every article listed in every language.
+fn network_settings(root: &Path, stand_ins: bool) {
+    let config = root.join("site.yaml");
+    let mut text = read(&config).replace("missing_translation: hide\n", "");
+    text.push_str("taxonomies:\n  - {name: tags, render: false, feed: true}\n");
+    text.push_str(if stand_ins { "missing_translation: notice\n" } else { "missing_translation: hide\n" });
+    std::fs::write(config, text).unwrap();
 }
 
 fn assert_same_as_fresh_build(session: &Session, root: &Path) {
@@ -154,8 +249,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn incremental_updates_equal_a_fresh_build(edits in proptest::collection::vec(edit_strategy(), 1..6)) {
+    fn incremental_updates_equal_a_fresh_build(
+        edits in proptest::collection::vec(edit_strategy(), 1..6),
+        stand_ins in any::<bool>(),
+    ) {
         let (_tmp, root) = copy_fixture("localised");
+        network_settings(&root, stand_ins);
         let mut session = Session::start(&root, None, false).unwrap();
         for edit in &edits {
             let touched = apply(&root, edit);
@@ -180,7 +279,7 @@ fn editing_one_body_renders_only_what_shows_it() {
     let p = root.join("content/news/report.hi.md");
     std::fs::write(&p, read(&p).replace("Report text in hi.", "Changed report text in hi.")).unwrap();
     let update = session.update(&[p]).unwrap();
-    assert_eq!(update.kind, "page");
+    assert_eq!(update.kind, UpdateKind::Page);
     // The page itself and the Hindi listings that show it (news section and home).
     assert!(update.changed.contains(&"hi/news/report/index.html".to_string()), "{update:?}");
     assert!(update.rendered < total / 3, "rendered {} of {total}", update.rendered);
@@ -196,7 +295,7 @@ fn a_locale_edit_renders_only_that_language() {
     let p = root.join("themes/mini/locales/ar/main.ftl");
     std::fs::write(&p, read(&p).replace("site-title = الشبكة", "site-title = شبكتنا")).unwrap();
     let update = session.update(&[p]).unwrap();
-    assert_eq!(update.kind, "locales");
+    assert_eq!(update.kind, UpdateKind::Locales);
     assert!(
         !update.changed.is_empty() && update.changed.iter().all(|p| p.starts_with("ar/") || p.starts_with("pagefind/")),
         "{update:?}"
@@ -212,7 +311,7 @@ fn editor_temp_files_are_ignored() {
         let p = root.join("content/news").join(name);
         std::fs::write(&p, "junk").unwrap();
         let update = session.update(&[p.clone()]).unwrap();
-        assert_eq!(update.kind, "none", "{name}");
+        assert_eq!(update.kind, UpdateKind::None, "{name}");
         std::fs::remove_file(&p).unwrap();
     }
 }

@@ -20,18 +20,24 @@ pub(super) enum Edit {
     Ignored,
 }
 
-/// The page keeps its URL, language, translations, listing position and taxonomy terms.
+/// The page keeps its URL, language, translations, listing position and taxonomy terms, and
+/// what its translations inherit from it or show of it elsewhere (shared front matter,
+/// localised headlines): then only the outputs that read the page need rendering again.
 pub(super) fn same_place(a: &content::Page, b: &content::Page) -> bool {
+    let (x, y) = (&a.front, &b.front);
     a.title == b.title
-        && a.date == b.date
-        && a.updated == b.updated
-        && a.front.slug == b.front.slug
-        && a.front.weight == b.front.weight
-        && a.front.draft == b.front.draft
-        && a.front.taxonomies == b.front.taxonomies
-        && a.front.template == b.front.template
-        && a.front.aliases == b.front.aliases
-        && a.front.translation_key == b.front.translation_key
+        && x.date == y.date
+        && x.updated == y.updated
+        && x.place == y.place
+        && x.image == y.image
+        && x.localised == y.localised
+        && x.slug == y.slug
+        && x.weight == y.weight
+        && x.draft == y.draft
+        && x.taxonomies == y.taxonomies
+        && x.template == y.template
+        && x.aliases == y.aliases
+        && x.translation_key == y.translation_key
 }
 
 pub(super) fn classify(path: &Path, theme: Option<&str>, live: bool) -> Edit {

@@ -53,7 +53,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     let localizer = Localizer::for_site(root, &config).map_err(|e| errors.extend(e)).ok();
     let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
     let assets = Assets::build(root, &config, !live).map_err(|e| errors.extend(e)).unwrap_or_default();
-    let tera = templates.as_ref().and_then(|t| render::compile(t, localizer.as_ref(), &assets).map_err(|e| errors.extend(e)).ok());
+    let tera =
+        templates.as_ref().and_then(|t| render::compile(t, localizer.as_ref(), &assets).map_err(|e| errors.extend(e)).ok());
 
     let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
     errors.extend(content_errors);
@@ -67,7 +68,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
         return Err(errors.sorted());
     };
     let directions = localizer.directions();
-    let input = RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
+    let input =
+        RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
     let mut renderer = render::Renderer::new(tera, &input)?;
     let mut output = renderer.render_all(&input)?;
     crate::output::collect_static(root, &site.config, &mut output);

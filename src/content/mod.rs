@@ -2,8 +2,6 @@
 //! translation group, slug and URL, and produces the plain-data `Site` every later stage reads.
 //! Problems in any file are collected so one run reports them all.
 
-
-
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use chrono::NaiveDate;
@@ -598,7 +596,16 @@ pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, 
     };
     raw.content_path = old.content_path.clone();
     raw.assets = old.assets.clone();
-    Ok(Some(make_page(&site.sections[old.section].url, old.section, raw)?))
+    let mut page = make_page(&site.sections[old.section].url, old.section, raw)?;
+    // What the group shares and where the page sits stay as loading made them; a caller that
+    // sees the page's own shared values change loads the site again.
+    if Shared::of(&page.front) == Shared::of(&old.front) {
+        page.shared = old.shared.clone();
+        page.date = old.date;
+        page.updated = old.updated;
+    }
+    page.is_article = old.is_article;
+    Ok(Some(page))
 }
 
 fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {

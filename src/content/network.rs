@@ -91,14 +91,17 @@ pub fn original(site: &Site, key: &str) -> Option<usize> {
 }
 
 /// One stand-in URL per article and language it lacks, under the language's section and the
-/// original's slug, unless a page already lives there.
+/// original's slug, unless a page or another stand-in already lives there.
 fn stand_ins(site: &Site) -> BTreeMap<(String, String), String> {
     let mut urls = BTreeMap::new();
     if site.config.missing_translation == MissingTranslation::Hide {
         return urls;
     }
-    let taken: HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
-    for (key, group) in &site.translations {
+    let mut taken: HashSet<String> = site.pages.iter().map(|p| p.url.clone()).collect();
+    let mut keys: Vec<&String> = site.translations.keys().collect();
+    keys.sort();
+    for key in keys {
+        let group = &site.translations[key];
         let Some(source) = original(site, key).map(|i| &site.pages[i]) else { continue };
         let folder = &site.sections[source.section].content_path;
         for l in &site.config.languages {
@@ -106,7 +109,8 @@ fn stand_ins(site: &Site) -> BTreeMap<(String, String), String> {
                 continue;
             }
             let url = crate::urls::page(&crate::urls::section(&site.config, &l.code, folder), &source.slug);
-            if !taken.contains(url.as_str()) {
+            // Two articles whose originals share a slug: the first (by key) gets the stand-in.
+            if taken.insert(url.clone()) {
                 urls.insert((key.clone(), l.code.clone()), url);
             }
         }

@@ -123,5 +123,10 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
 /// 1-based line of the first front matter line of `file` mentioning `needle` (1 if none).
 fn line_of(root: &Path, file: &Path, needle: &str) -> usize {
     let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    text.lines().enumerate().skip(1).take_while(|(_, l)| l.trim_end() != "---").find(|(_, l)| l.contains(needle)).map_or(1, |(i, _)| i + 1)
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != "---")
+        .find(|(_, l)| l.contains(needle))
+        .map_or(1, |(i, _)| i + 1)
 }

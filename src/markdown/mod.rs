@@ -5,8 +5,8 @@
 use crate::config::MarkdownConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::slugify;
-use rayon::prelude::*;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -75,10 +75,15 @@ pub fn render_all(
     errors: &mut Diagnostics,
 ) -> Vec<Rendered> {
     let results: Vec<Result<Rendered, Diagnostics>> = docs.par_iter().map(|d| render_source(d, config, links)).collect();
-    results.into_iter().map(|r| r.unwrap_or_else(|e| {
-        errors.extend(e);
-        Rendered::default()
-    })).collect()
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|e| {
+                errors.extend(e);
+                Rendered::default()
+            })
+        })
+        .collect()
 }
 
 /// Renders `body` written in `lang`.

@@ -2,9 +2,9 @@
 //! sends readers (meta refresh, link) and search engines (canonical) to the page's URL.
 //! Alias paths are relative to the base path: `/2019/old-summit/` and `old.html` both work.
 
-use crate::urls;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::urls;
 use std::collections::BTreeMap;
 
 /// Redirect pages as (path in the output, bytes). An alias that is not a plain path, or that

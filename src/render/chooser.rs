@@ -73,4 +73,3 @@ pub fn fallback_404(lang: &str, dir: &str) -> String {
         "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1></body></html>\n"
     )
 }
-

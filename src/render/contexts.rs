@@ -26,7 +26,13 @@ struct Prepared {
     asked_by: PathBuf,
 }
 
-pub fn render(tera: &tera::Tera, input: &RenderInput, values: &SiteValues, number: usize, job: &Job) -> Result<Rendering, Diagnostic> {
+pub fn render(
+    tera: &tera::Tera,
+    input: &RenderInput,
+    values: &SiteValues,
+    number: usize,
+    job: &Job,
+) -> Result<Rendering, Diagnostic> {
     let site = input.site;
     let config = &site.config;
     let url = jobs::url(site, job);

@@ -58,7 +58,8 @@ struct Feed<'a> {
 impl Feed<'_> {
     fn write(&self, entries: &[Entry]) -> Vec<u8> {
         let config = &self.site.config;
-        let updated = entries.iter().filter_map(|e| self.site.pages[e.page].modified()).max().unwrap_or_else(|| self.today.to_string());
+        let updated =
+            entries.iter().filter_map(|e| self.site.pages[e.page].modified()).max().unwrap_or_else(|| self.today.to_string());
         let self_abs = config.absolute(&urls::feed(self.home));
         let mut xml = String::new();
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -68,7 +69,10 @@ impl Feed<'_> {
             xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
         }
         xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape(&self_abs)));
-        xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&config.absolute(self.home))));
+        xml.push_str(&format!(
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape(&config.absolute(self.home))
+        ));
         xml.push_str(&format!("  <id>{}</id>\n", escape(&self_abs)));
         xml.push_str(&format!("  <updated>{updated}</updated>\n"));
         xml.push_str(&format!("  <author><name>{}</name></author>\n", escape(&config.title)));

@@ -62,7 +62,9 @@ fn register_get_page(tera: &mut tera::Tera, site: &Site, values: Arc<SiteValues>
         .pages
         .iter()
         .enumerate()
-        .flat_map(|(i, p)| [((p.content_path.clone(), p.lang.clone()), i), ((format!("key:{}", p.translation_key), p.lang.clone()), i)])
+        .flat_map(|(i, p)| {
+            [((p.content_path.clone(), p.lang.clone()), i), ((format!("key:{}", p.translation_key), p.lang.clone()), i)]
+        })
         .collect();
     tera.register_function("get_page", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
         let path = kwargs.must_get::<String>("path")?;

@@ -10,14 +10,32 @@ use std::path::PathBuf;
 /// What one render job produces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Job {
-    Page { page: usize },
+    Page {
+        page: usize,
+    },
     /// A section's listing page `number` (1-based).
-    Section { section: usize, number: usize },
-    TaxonomyList { lang: String, taxonomy: String },
-    TaxonomyTerm { lang: String, taxonomy: String, key: String, number: usize },
-    NotFound { lang: String },
+    Section {
+        section: usize,
+        number: usize,
+    },
+    TaxonomyList {
+        lang: String,
+        taxonomy: String,
+    },
+    TaxonomyTerm {
+        lang: String,
+        taxonomy: String,
+        key: String,
+        number: usize,
+    },
+    NotFound {
+        lang: String,
+    },
     /// An article shown in a language it has no translation in (`missing_translation`).
-    StandIn { page: usize, lang: String },
+    StandIn {
+        page: usize,
+        lang: String,
+    },
     /// `/index.html` choosing the visitor's language when every language has a subfolder.
     LanguageChooser,
 }
@@ -197,7 +215,10 @@ pub fn reads(site: &Site, job: &Job) -> Vec<usize> {
     match job {
         Job::Page { page } | Job::StandIn { page, .. } => vec![*page],
         Job::Section { section, number } => {
-            pager_slice(&site.sections[*section].listing, section_per_page(site, *section), *number).iter().map(|e| e.page).collect()
+            pager_slice(&site.sections[*section].listing, section_per_page(site, *section), *number)
+                .iter()
+                .map(|e| e.page)
+                .collect()
         }
         Job::TaxonomyTerm { lang, taxonomy, key, number } => {
             let entries = &term(site, lang, taxonomy, key).entries;

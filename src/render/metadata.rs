@@ -65,7 +65,8 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if let Some(place) = &page.shared.place {
         article.insert("contentLocation".into(), json!({"@type": "Place", "name": place}));
     }
-    let terms_with = |role| config.taxonomy_with_role(role).and_then(|t| page.shared.taxonomies.get(&t.name)).into_iter().flatten();
+    let terms_with =
+        |role| config.taxonomy_with_role(role).and_then(|t| page.shared.taxonomies.get(&t.name)).into_iter().flatten();
     let partners: Vec<Value> = terms_with(TaxonomyRole::Partners)
         .map(|key| {
             let mut org = json!({"@type": "Organization", "name": config.partner(key).map_or(key.as_str(), |p| p.display_name(&page.lang))});

@@ -179,4 +179,3 @@ pub fn compile(
         }
     })
 }
-

@@ -225,7 +225,8 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
     let config = &site.config;
     let page = &site.pages[index];
     let translations = jobs::language_links(site, &Job::Page { page: index });
-    let taxonomies = page.shared.taxonomies.iter().map(|(tax, terms)| (tax.as_str(), term_refs(site, &page.lang, tax, terms))).collect();
+    let taxonomies =
+        page.shared.taxonomies.iter().map(|(tax, terms)| (tax.as_str(), term_refs(site, &page.lang, tax, terms))).collect();
     Value::from_serializable(&PageView {
         title: &page.title,
         description: page.front.description.as_deref(),

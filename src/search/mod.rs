@@ -59,8 +59,7 @@ async fn build_bundle(pages: Vec<(String, String)>) -> anyhow::Result<crate::out
     Ok(files
         .into_iter()
         .map(|f| {
-            let name =
-                crate::urls::slash_path(&f.filename);
+            let name = crate::urls::slash_path(&f.filename);
             (format!("{BUNDLE_DIR}/{name}"), f.contents)
         })
         .collect())
