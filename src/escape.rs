@@ -36,6 +36,6 @@ mod tests {
 
     #[test]
     fn html_escapes_markup() {
-        assert_eq!(super::html("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;&#x2F;a&gt;");
+        assert_eq!(super::html("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
     }
 }

@@ -77,7 +77,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     if !live && site.config.search {
         output.files.extend(crate::search::index(&site.config, &output)?);
     }
-    let warnings = localizer.warnings();
+    let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer };
     Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links })
 }

@@ -135,24 +135,7 @@ impl Session {
     }
 
     fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostics> {
-        let theme = self.built.site.config.theme.clone();
-        let mut edits: Vec<Edit> = paths
-            .iter()
-            .map(|p| match changes::classify(p, theme.as_deref(), self.live) {
-                // A file that came and went (an editor's or tool's temporary file) changes nothing.
-                Edit::Full
-                    if p.starts_with(content::CONTENT_DIR)
-                        && !self.root.join(p).exists()
-                        && !self.built.output.copies.values().any(|s| s.ends_with(p)) =>
-                {
-                    Edit::Ignored
-                }
-                edit => edit,
-            })
-            .collect();
-        edits.retain(|e| *e != Edit::Ignored);
-        edits.sort();
-        edits.dedup();
+        let edits = self.classify(paths);
         if edits.is_empty() {
             return Ok(Update { kind: UpdateKind::None, ..Update::default() });
         }
@@ -182,33 +165,11 @@ impl Session {
                     update.kind = UpdateKind::Locales;
                     files.extend(self.reload_locales(lang.as_deref())?);
                 }
-                Edit::Static => {
-                    update.kind = UpdateKind::Static;
-                    let mut output = std::mem::take(&mut self.built.output);
-                    let before = output.copies.clone();
-                    output.copies.retain(|_, source| !changes::is_static_source(&self.root, source));
-                    crate::output::collect_static(&self.root, &self.built.site.config, &mut output);
-                    for (path, source) in &output.copies {
-                        if before.get(path) != Some(source) || paths.iter().any(|p| self.root.join(p) == *source) {
-                            update.changed.push(path.clone());
-                        }
-                    }
-                    update.removed.extend(before.keys().filter(|p| !output.copies.contains_key(*p)).cloned());
-                    self.built.output = output;
-                }
+                Edit::Static => self.recopy_static(paths, &mut update),
                 Edit::Assets => {
-                    update.kind = UpdateKind::Assets;
-                    let assets = Assets::build(&self.root, &self.built.site.config, false)?;
-                    if assets.urls != self.assets.urls {
+                    if !self.rebuild_assets(&mut update)? {
                         return self.rebuild();
                     }
-                    for (path, bytes) in &assets.files {
-                        if self.built.output.files.get(path) != Some(bytes) {
-                            update.changed.push(path.clone());
-                            self.built.output.files.insert(path.clone(), bytes.clone());
-                        }
-                    }
-                    self.assets = assets;
                 }
                 Edit::Full | Edit::Ignored => {}
             }
@@ -222,8 +183,65 @@ impl Session {
         if pages_changed {
             self.refresh_or_mark_search(&mut update)?;
         }
-        self.built.warnings = self.built.localizer.warnings();
+        self.built.warnings = self.built.site.warnings.iter().cloned().chain(self.built.localizer.warnings()).collect();
         Ok(update)
+    }
+
+    /// What the edited paths ask for, without duplicates; a file that came and went (an
+    /// editor's or tool's temporary file) asks for nothing.
+    fn classify(&self, paths: &[PathBuf]) -> Vec<Edit> {
+        let theme = self.built.site.config.theme.as_deref();
+        let mut edits: Vec<Edit> = paths
+            .iter()
+            .map(|p| match changes::classify(p, theme, self.live) {
+                Edit::Full
+                    if p.starts_with(content::CONTENT_DIR)
+                        && !self.root.join(p).exists()
+                        && !self.built.output.copies.values().any(|s| s.ends_with(p)) =>
+                {
+                    Edit::Ignored
+                }
+                edit => edit,
+            })
+            .collect();
+        edits.retain(|e| *e != Edit::Ignored);
+        edits.sort();
+        edits.dedup();
+        edits
+    }
+
+    /// Copies static files again, noting what changed or went.
+    fn recopy_static(&mut self, paths: &[PathBuf], update: &mut Update) {
+        update.kind = UpdateKind::Static;
+        let mut output = std::mem::take(&mut self.built.output);
+        let before = output.copies.clone();
+        output.copies.retain(|_, source| !changes::is_static_source(&self.root, source));
+        crate::output::collect_static(&self.root, &self.built.site.config, &mut output);
+        for (path, source) in &output.copies {
+            if before.get(path) != Some(source) || paths.iter().any(|p| self.root.join(p) == *source) {
+                update.changed.push(path.clone());
+            }
+        }
+        update.removed.extend(before.keys().filter(|p| !output.copies.contains_key(*p)).cloned());
+        self.built.output = output;
+    }
+
+    /// Compiles Sass and fingerprints CSS/JS again while serving live; `false` when asset URLs
+    /// changed (every page prints them: the caller rebuilds).
+    fn rebuild_assets(&mut self, update: &mut Update) -> Result<bool, Diagnostics> {
+        update.kind = UpdateKind::Assets;
+        let assets = Assets::build(&self.root, &self.built.site.config, false)?;
+        if assets.urls != self.assets.urls {
+            return Ok(false);
+        }
+        for (path, bytes) in &assets.files {
+            if self.built.output.files.get(path) != Some(bytes) {
+                update.changed.push(path.clone());
+                self.built.output.files.insert(path.clone(), bytes.clone());
+            }
+        }
+        self.assets = assets;
+        Ok(true)
     }
 
     /// Renews the feeds: a patched article appears in every language's feed (as a stand-in

@@ -468,17 +468,17 @@ fn folder_title(content_path: &str) -> String {
     content_path.rsplit('/').next().unwrap_or("").to_string()
 }
 
-fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
-    // Every language has a home; every folder with an `_index` or with pages has a section in
-    // each language that has content there.
+/// (folder, language) of every section: every language's home, every folder with an `_index`
+/// or with pages (in every language when stand-ins list the other languages' articles), and
+/// their ancestors.
+fn wanted_sections(site: &Site, raw: &[RawFile], pages: &[RawFile]) -> Vec<(String, String)> {
     let mut wanted: Vec<(String, String)> = Vec::new();
     for l in &site.config.languages {
         wanted.push((String::new(), l.code.clone()));
     }
-    for r in &raw {
+    for r in raw {
         wanted.push((r.content_path.clone(), r.lang.clone()));
     }
-    // A folder's section exists in every language when stand-ins list the other languages' articles.
     let everywhere = site.config.missing_translation != crate::config::MissingTranslation::Hide;
     for p in pages {
         let dir = parent_path(&p.content_path);
@@ -488,7 +488,6 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
             wanted.push((dir, p.lang.clone()));
         }
     }
-    // Ancestors of every wanted section exist too.
     let mut all = Vec::new();
     for (path, lang) in wanted {
         let mut p = path.as_str();
@@ -502,6 +501,11 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
     }
     all.sort();
     all.dedup();
+    all
+}
+
+fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
+    let all = wanted_sections(site, &raw, pages);
     let mut raw_by_key: HashMap<(String, String), RawFile> =
         raw.into_iter().map(|r| ((r.content_path.clone(), r.lang.clone()), r)).collect();
     for (path, lang) in all {

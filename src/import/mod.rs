@@ -297,6 +297,53 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     if options.section.is_empty() || options.section.contains(['/', '\\']) || options.section.starts_with('.') {
         anyhow::bail!("--section `{}` must be a single folder name under content/", options.section);
     }
+    let (articles, mut failed) = read_articles(root, config, options, out)?;
+    let section_dir = root.join("content").join(&options.section);
+    let (existing, warnings) = write::existing_pages(&section_dir, &languages);
+    for w in warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    let targets: BTreeSet<PathBuf> = articles.iter().map(|a| root.join(&a.page)).collect();
+    let existing: Vec<write::ExistingPage> = existing.into_iter().filter(|p| !targets.contains(&p.path)).collect();
+    let (memberships, notes) = group_translations(root, &articles, &existing);
+    for (i, article) in articles.iter().enumerate() {
+        let membership = memberships.get(&i);
+        report(out, article, membership)?;
+        let content = write::render(&front_matter(config, article, membership), &article.body)?;
+        match write::write_page(&root.join(&article.page), &content, options.dry_run, options.force) {
+            Ok(outcome) => writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(&article.page))?,
+            Err(e) => {
+                writeln!(out, "error: {}: {e:#}", article.file)?;
+                failed += 1;
+            }
+        }
+    }
+
+    // Existing pages that joined a group but have no key: they are the editor's files.
+    for (e, key) in notes {
+        let page = &existing[e];
+        let shown = crate::urls::slash_path(page.path.strip_prefix(root).unwrap_or(&page.path));
+        if options.force && !options.dry_run {
+            write::add_translation_key(&page.path, &key).with_context(|| format!("adding translation_key to {shown}"))?;
+            writeln!(out, "{shown}: added translation_key: {key} (--force)")?;
+        } else {
+            writeln!(
+                out,
+                "note: {shown} is a translation in group {key} but has no translation_key; add `translation_key: {key}` to it (or re-run with --force to add it)"
+            )?;
+        }
+    }
+    Ok(failed)
+}
+
+/// Reads, detects and prepares every input; inputs that fail are reported and counted.
+fn read_articles(
+    root: &Path,
+    config: &SiteConfig,
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<(Vec<Article>, usize)> {
+    let languages = config.language_codes();
     let today = chrono::Local::now().date_naive();
     let mut failed = 0;
     let mut rules: HashMap<String, clean::Rules> = HashMap::new();
@@ -351,14 +398,16 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
         }
     }
 
-    // Translation groups across this run and the pages already in the section.
-    let section_dir = root.join("content").join(&options.section);
-    let (existing, warnings) = write::existing_pages(&section_dir, &languages);
-    for w in warnings {
-        writeln!(out, "warning: {w}")?;
-    }
-    let targets: BTreeSet<PathBuf> = articles.iter().map(|a| root.join(&a.page)).collect();
-    let existing: Vec<write::ExistingPage> = existing.into_iter().filter(|p| !targets.contains(&p.path)).collect();
+    Ok((articles, failed))
+}
+
+/// Translation groups across this run's articles and the pages already in the section: the
+/// group of each article, and the existing pages that joined a group without a key.
+fn group_translations(
+    root: &Path,
+    articles: &[Article],
+    existing: &[write::ExistingPage],
+) -> (HashMap<usize, Membership>, Vec<(usize, String)>) {
     let mut candidates: Vec<translations::Candidate> = articles
         .iter()
         .map(|a| translations::Candidate {
@@ -404,32 +453,5 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
         }
     }
 
-    for (i, article) in articles.iter().enumerate() {
-        let membership = memberships.get(&i);
-        report(out, article, membership)?;
-        let content = write::render(&front_matter(config, article, membership), &article.body)?;
-        match write::write_page(&root.join(&article.page), &content, options.dry_run, options.force) {
-            Ok(outcome) => writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(&article.page))?,
-            Err(e) => {
-                writeln!(out, "error: {}: {e:#}", article.file)?;
-                failed += 1;
-            }
-        }
-    }
-
-    // Existing pages that joined a group but have no key: they are the editor's files.
-    for (e, key) in notes {
-        let page = &existing[e];
-        let shown = crate::urls::slash_path(page.path.strip_prefix(root).unwrap_or(&page.path));
-        if options.force && !options.dry_run {
-            write::add_translation_key(&page.path, &key).with_context(|| format!("adding translation_key to {shown}"))?;
-            writeln!(out, "{shown}: added translation_key: {key} (--force)")?;
-        } else {
-            writeln!(
-                out,
-                "note: {shown} is a translation in group {key} but has no translation_key; add `translation_key: {key}` to it (or re-run with --force to add it)"
-            )?;
-        }
-    }
-    Ok(failed)
+    (memberships, notes)
 }
