@@ -98,7 +98,7 @@ fn one_term_key_is_one_term_in_every_language() {
     let (_tmp, out) = build_bundled();
     let en = read(out.join("topics/msmes/index.html"));
     for (lang, url) in
-        [("hi", "hi/topics/एमएसएमई/"), ("az", "az/topics/kobi̇-lər/"), ("ar", "ar/topics/المؤسسات-الصغيرة-والمتوسطة/")]
+        [("hi", "hi/topics/एमएसएमई/"), ("az", "az/topics/kobi-lər/"), ("ar", "ar/topics/المؤسسات-الصغيرة-والمتوسطة/")]
     {
         let link = format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"https://example.org/{url}\">");
         assert!(en.contains(&link), "missing {link}");
@@ -151,18 +151,18 @@ fn localised_headlines_inherited_front_matter_and_undated_articles() {
     build(&root, &["--output", out.to_str().unwrap()]);
     let news = read(out.join("news/index.html"));
     // The Hindi original is listed in English with its English headline, summary and place.
-    assert!(news.contains("<a href=\"/news/गाँव-में-नया-कुआँ/\">A new well in the village</a>"), "{news}");
+    assert!(news.contains("<a href=\"/news/kuan/\">A new well in the village</a>"), "{news}");
     assert!(news.contains("The village dug a well.") && news.contains("Jaipur"), "localised summary and place");
     // The undated note is an article, listed after the dated ones.
     let order: Vec<usize> =
         ["A new well", "The river report", "A note without a date"].iter().map(|t| news.find(t).unwrap()).collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // The stand-in page says the full text is in Hindi and uses the English headline.
-    let stand_in = read(out.join("news/गाँव-में-नया-कुआँ/index.html"));
+    let stand_in = read(out.join("news/kuan/index.html"));
     assert!(stand_in.contains("The full text is only available in Hindi."));
     assert!(stand_in.contains("<h1 id=\"stand-in-title\">A new well in the village</h1>"));
     // The Hindi translation inherits date, place and topic from the English original.
-    let nadi = read(out.join("hi/news/नदी-रिपोर्ट/index.html"));
+    let nadi = read(out.join("hi/news/nadi/index.html"));
     assert!(nadi.contains("datetime=\"2025-02-01\"") && nadi.contains("Delhi"), "inherited date and place");
     assert!(nadi.contains("href=\"/hi/topics/जल/\""), "inherited topic, named in Hindi");
     // Feeds list the whole network, the undated article with the build date.
@@ -186,7 +186,7 @@ fn a_section_can_keep_to_its_own_language() {
     assert!(!news.contains("A new well"), "the Hindi-only article is not listed");
     assert!(news.contains("The river report"));
     // Its stand-in still exists for the language switcher.
-    assert!(out.join("news/गाँव-में-नया-कुआँ/index.html").is_file());
+    assert!(out.join("news/kuan/index.html").is_file());
 }
 
 #[test]
