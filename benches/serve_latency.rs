@@ -18,6 +18,7 @@ fn main() {
     sitegen::tessera_site(&root, n, true);
     let port = 20_000 + (std::process::id() % 10_000) as u16;
     let started = Instant::now();
+    #[allow(clippy::zombie_processes)] // killed and waited for at the end of main
     let mut server = Command::new(env!("CARGO_BIN_EXE_tessera"))
         .args(["serve", "--watch", "--port", &port.to_string(), "--root", root.to_str().unwrap()])
         .stdout(Stdio::piped())
@@ -62,6 +63,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(30));
     }
     server.kill().ok();
+    server.wait().ok();
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let p = |q: f64| ms(latencies[((latencies.len() as f64 - 1.0) * q).round() as usize]);

@@ -310,7 +310,7 @@ fn editor_temp_files_are_ignored() {
     for name in [".summit.en.md.swp", "summit.en.md~", "4913", ".#summit.en.md"] {
         let p = root.join("content/news").join(name);
         std::fs::write(&p, "junk").unwrap();
-        let update = session.update(&[p.clone()]).unwrap();
+        let update = session.update(std::slice::from_ref(&p)).unwrap();
         assert_eq!(update.kind, UpdateKind::None, "{name}");
         std::fs::remove_file(&p).unwrap();
     }

@@ -279,10 +279,10 @@ impl SiteConfig {
     /// registry), free-text terms as written.
     pub fn term_name(&self, lang: &str, taxonomy: &str, term: &str) -> String {
         let Some(t) = self.taxonomy(taxonomy) else { return term.to_string() };
-        if t.role == Some(TaxonomyRole::Partners) {
-            if let Some(p) = self.partner(term) {
-                return p.display_name(lang).to_string();
-            }
+        if t.role == Some(TaxonomyRole::Partners)
+            && let Some(p) = self.partner(term)
+        {
+            return p.display_name(lang).to_string();
         }
         match t.terms.iter().find(|r| r.key == term) {
             Some(r) => r.names.get(lang).or_else(|| r.names.get(&self.default_language)).unwrap_or(&r.key).clone(),

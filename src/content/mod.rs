@@ -256,10 +256,10 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         files.iter().filter(|f| file_stem_kind(f).is_some_and(|(stem, _)| stem == "index")).filter_map(|f| f.parent()).collect();
     let mut bundle_assets: HashMap<&Path, Vec<PathBuf>> = HashMap::new();
     for f in &files {
-        if let Some(dir) = f.parent().filter(|d| bundle_dirs.contains(d)) {
-            if f.extension().and_then(|e| e.to_str()) != Some("md") {
-                bundle_assets.entry(dir).or_default().push(f.clone());
-            }
+        if let Some(dir) = f.parent().filter(|d| bundle_dirs.contains(d))
+            && f.extension().and_then(|e| e.to_str()) != Some("md")
+        {
+            bundle_assets.entry(dir).or_default().push(f.clone());
         }
     }
 
@@ -444,16 +444,16 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 fn check_dates(front: &FrontMatter, front_text: &str, file: &Path) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::default();
     for (key, value) in [("date", &front.date), ("updated", &front.updated)] {
-        if let Some(v) = value {
-            if parse_date(v).is_none() {
-                let line = key_line(front_text, key).map(|l| l + 1).unwrap_or(1);
-                errors.push(Diagnostic::new(
-                    file,
-                    line,
-                    1,
-                    format!("`{key}: {v}` is not a date: expected YYYY-MM-DD or RFC 3339 (2024-12-22T10:00:00+01:00)"),
-                ));
-            }
+        if let Some(v) = value
+            && parse_date(v).is_none()
+        {
+            let line = key_line(front_text, key).map(|l| l + 1).unwrap_or(1);
+            errors.push(Diagnostic::new(
+                file,
+                line,
+                1,
+                format!("`{key}: {v}` is not a date: expected YYYY-MM-DD or RFC 3339 (2024-12-22T10:00:00+01:00)"),
+            ));
         }
     }
     errors.into_result(())

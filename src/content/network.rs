@@ -61,14 +61,14 @@ fn conflicts(group: &[&Page]) -> Vec<String> {
         ("image", |p: &Page| p.front.image.clone()),
     ] {
         let set: Vec<(&Page, String)> = group.iter().filter_map(|p| get(p).map(|v| (*p, v))).collect();
-        if let Some((first, value)) = set.first() {
-            if let Some((other, differs)) = set.iter().find(|(_, v)| v != value) {
-                warnings.push(format!(
+        if let Some((first, value)) = set.first()
+            && let Some((other, differs)) = set.iter().find(|(_, v)| v != value)
+        {
+            warnings.push(format!(
                     "warning: {} says `{key}: {differs}` but its translation {} says `{key}: {value}`; each keeps its own, translations without one take {value}",
                     other.file.display(),
                     first.file.display()
                 ));
-            }
         }
     }
     warnings

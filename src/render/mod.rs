@@ -78,8 +78,7 @@ impl Renderer {
             }
         }
         self.readers = readers;
-        let mut output = Output::default();
-        output.files = files.into_iter().collect();
+        let mut output = Output { files: files.into_iter().collect(), ..Output::default() };
         for page in &input.site.pages {
             for asset in &page.assets {
                 if let Some(name) = asset.file_name() {

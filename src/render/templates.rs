@@ -84,10 +84,10 @@ impl TemplateSources {
         for (name, (_, text)) in &self.files {
             let mut single = tera::Tera::new();
             register(&mut single);
-            if let Err(e) = single.add_raw_template(name, text) {
-                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                    errors.push(self.diagnostic(&e, name));
-                }
+            if let Err(e) = single.add_raw_template(name, text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                errors.push(self.diagnostic(&e, name));
             }
         }
         if !errors.is_empty() {
