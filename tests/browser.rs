@@ -345,3 +345,36 @@ fn screenshots_of_home_and_article_in_every_language() {
         }
     }
 }
+
+/// The network in every language: the English and Arabic news lists show the articles written
+/// in other languages with a visible badge and a working link, and a stand-in page shows its
+/// notice and the link to the original, on a phone and on a desktop. Screenshots go to
+/// `target/screenshots/` for people to look at.
+#[test]
+fn untranslated_articles_show_a_visible_badge_and_link_on_phone_and_desktop() {
+    let dir = screenshots();
+    std::fs::create_dir_all(&dir).unwrap();
+    let stand_in = "news/لقاء-جهوي-بوجدة-حول-تعزيز-الابتكار-وريادة-الأعمال-التعاونية/".to_string();
+    let pages = [("en-news", "news/".to_string()), ("ar-news", "ar/news/".to_string()), ("en-stand-in", stand_in)];
+    for (viewport, size) in [("phone", (360, 740)), ("desktop", harness::VIEWPORT)] {
+        for (name, path) in &pages {
+            let visit = harness().open_at(&harness().origin, path, size);
+            visit.screenshot(&dir.join(format!("network-{name}-{viewport}.png")));
+            // Every badge and the link beside it are on screen: not hidden, not clipped, not empty.
+            let (badges, visible, links): (usize, usize, usize) = visit.eval(
+                "(() => {
+                    const shown = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+                        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+                            && r.right <= document.documentElement.clientWidth + 1 && r.left >= -1 && e.textContent.trim() !== ''; };
+                    const badges = [...document.querySelectorAll('main .badge')];
+                    const links = [...document.querySelectorAll('main .card--stand-in .card__title a, main .stand-in__read a')];
+                    return [badges.length, badges.filter(shown).length, links.filter(shown).length];
+                })()",
+            );
+            assert!(badges > 0, "{}: no language badge", visit.url);
+            assert_eq!(visible, badges, "{}: a badge is not visible", visit.url);
+            assert!(links > 0, "{}: no visible link to an untranslated article", visit.url);
+            assert!(visit.problems().is_empty(), "{}: {:?}", visit.url, visit.problems());
+        }
+    }
+}
