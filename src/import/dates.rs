@@ -258,33 +258,7 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
     let floor = latest_reported.or_else(|| latest_year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)));
 
     if let Some(weekday) = anchor.weekday {
-        let candidates: Vec<NaiveDate> = (FIRST_YEAR..=today.year())
-            .filter_map(|y| NaiveDate::from_ymd_opt(y, anchor.month, anchor.day))
-            .filter(|d| d.weekday() == weekday && *d <= today && floor.is_none_or(|f| *d >= f))
-            .collect();
-        let list = candidates.iter().map(|d| d.year().to_string()).collect::<Vec<_>>().join(", ");
-        let Some(date) = candidates.last().copied() else {
-            return DateFinding {
-                date: None,
-                candidates,
-                evidence: format!(
-                    "{what} \"{}\" has no year, and no year from {FIRST_YEAR} until today fits its weekday; date left out",
-                    anchor.text
-                ),
-                review: true,
-            };
-        };
-        let evidence = if candidates.len() == 1 {
-            format!("{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR} until today)", anchor.text)
-        } else {
-            format!(
-                "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR} until today); chose the most recent, {}",
-                anchor.text,
-                dmy(date)
-            )
-        };
-        let candidates = if candidates.len() > 1 { candidates } else { vec![] };
-        return DateFinding { date: Some(date), candidates, evidence, review: true };
+        return by_weekday(&anchor, weekday, what, floor, today);
     }
 
     if let (Some(floor), Some(year)) = (floor, latest_year) {
@@ -311,6 +285,38 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
         ),
         review: true,
     }
+}
+
+/// The date of a dateline without a year from its weekday: the most recent year from
+/// `FIRST_YEAR` until today where the day falls on that weekday, not before `floor`.
+fn by_weekday(anchor: &Mention, weekday: chrono::Weekday, what: &str, floor: Option<NaiveDate>, today: NaiveDate) -> DateFinding {
+    let candidates: Vec<NaiveDate> = (FIRST_YEAR..=today.year())
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, anchor.month, anchor.day))
+        .filter(|d| d.weekday() == weekday && *d <= today && floor.is_none_or(|f| *d >= f))
+        .collect();
+    let list = candidates.iter().map(|d| d.year().to_string()).collect::<Vec<_>>().join(", ");
+    let Some(date) = candidates.last().copied() else {
+        return DateFinding {
+            date: None,
+            candidates,
+            evidence: format!(
+                "{what} \"{}\" has no year, and no year from {FIRST_YEAR} until today fits its weekday; date left out",
+                anchor.text
+            ),
+            review: true,
+        };
+    };
+    let evidence = if candidates.len() == 1 {
+        format!("{what} \"{}\" has no year; only {list} fits its weekday ({FIRST_YEAR} until today)", anchor.text)
+    } else {
+        format!(
+            "{what} \"{}\" has no year; its weekday fits {list} ({FIRST_YEAR} until today); chose the most recent, {}",
+            anchor.text,
+            dmy(date)
+        )
+    };
+    let candidates = if candidates.len() > 1 { candidates } else { vec![] };
+    DateFinding { date: Some(date), candidates, evidence, review: true }
 }
 
 #[cfg(test)]
