@@ -144,12 +144,12 @@ impl Session {
         }
         let mut update = Update { kind: UpdateKind::Page, ..Update::default() };
         let mut files = Vec::new();
-        let mut patched = Vec::new();
+        let mut patched = false;
         for edit in &edits {
             match edit {
                 Edit::Page(path) => match self.patch_page(path)? {
-                    Some((i, f)) => {
-                        patched.push(i);
+                    Some(f) => {
+                        patched = true;
                         files.extend(f);
                     }
                     None => return self.rebuild(),
@@ -177,7 +177,7 @@ impl Session {
         update.rendered = files.len();
         let pages_changed = !files.is_empty();
         self.merge_files(files, &mut update);
-        if !patched.is_empty() {
+        if patched {
             self.refresh_feeds(&mut update);
         }
         if pages_changed {
@@ -315,7 +315,7 @@ impl Session {
 
     /// Re-reads one edited page. `None` when the edit changes the page's place in the site
     /// (title, date, URL, taxonomies, translations…) or the file is new or gone.
-    fn patch_page(&mut self, path: &Path) -> Result<Option<(usize, Files)>, Diagnostics> {
+    fn patch_page(&mut self, path: &Path) -> Result<Option<Files>, Diagnostics> {
         let Some(i) = self.built.site.pages.iter().position(|p| p.file == path) else { return Ok(None) };
         let Some(page) = content::reload_page(&self.built.site, i, self.drafts)? else { return Ok(None) };
         if !changes::same_place(&self.built.site.pages[i], &page) {
@@ -324,7 +324,7 @@ impl Session {
         let rendered = markdown::render_source(&page.markdown_source(), &self.built.site.config.markdown, &self.links)?;
         self.built.site.pages[i] = page;
         self.pages_md[i] = rendered;
-        self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(|files| Some((i, files)))
+        self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(Some)
     }
 
     /// Recompiles the templates and renders again the outputs whose template changed or

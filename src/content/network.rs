@@ -4,7 +4,7 @@
 
 use super::{Entry, Page, Shared, Site};
 use crate::config::MissingTranslation;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Fills each page's `shared` front matter: its own value, else that of the first page of its
 /// translation group, in site language order, that sets it. Translations setting different
@@ -78,8 +78,18 @@ fn conflicts(group: &[&Page]) -> Vec<String> {
 /// and indexed.
 pub(super) fn connect(site: &mut Site) {
     site.stand_ins = stand_ins(site);
-    for s in 0..site.sections.len() {
-        site.sections[s].listing = listing(site, s);
+    // The pages of each folder in every language, in page order, gathered once.
+    let mut by_folder: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        by_folder.entry(site.sections[p.section].content_path.as_str()).or_default().push(i);
+    }
+    let listings: Vec<Vec<Entry>> = site
+        .sections
+        .iter()
+        .map(|s| listing(site, by_folder.get(s.content_path.as_str()).map_or(&[], Vec::as_slice), &s.lang))
+        .collect();
+    for (section, entries) in site.sections.iter_mut().zip(listings) {
+        section.listing = entries;
     }
 }
 
@@ -140,16 +150,15 @@ pub fn entry_in(site: &Site, page: &Page, lang: &str) -> Option<Entry> {
     lists_untranslated(site, folder, lang).then_some(Entry { page: source, stand_in: true })
 }
 
-/// A section's listing: one entry per article of its folder in any language, in page order.
-fn listing(site: &Site, s: usize) -> Vec<Entry> {
-    let section = &site.sections[s];
+/// A section's listing in `lang`: one entry per article of its folder (`pages`, in any
+/// language), in page order.
+fn listing(site: &Site, pages: &[usize], lang: &str) -> Vec<Entry> {
     let mut seen = HashSet::new();
-    let mut entries: Vec<Entry> = site
-        .pages
+    let mut entries: Vec<Entry> = pages
         .iter()
-        .filter(|p| site.sections[p.section].content_path == section.content_path)
+        .map(|&i| &site.pages[i])
         .filter(|p| seen.insert(p.translation_key.as_str()))
-        .filter_map(|p| entry_in(site, p, &section.lang))
+        .filter_map(|p| entry_in(site, p, lang))
         .collect();
     entries.sort();
     entries

@@ -37,6 +37,12 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics) -> Taxonomies {
     }
     for (i, page) in site.pages.iter().enumerate() {
         check_terms(site, page, errors);
+        if page.shared.taxonomies.is_empty() {
+            continue;
+        }
+        // How the page's article shows in each language, whatever terms it names.
+        let shown: Vec<(&str, Entry)> =
+            config.language_codes().into_iter().filter_map(|lang| Some((lang, network::entry_in(site, page, lang)?))).collect();
         for (taxonomy, terms) in &page.shared.taxonomies {
             let registry = config.term_keys(taxonomy);
             for written in terms {
@@ -44,14 +50,13 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics) -> Taxonomies {
                 if !known || slugify(written, &page.lang).is_empty() {
                     continue;
                 }
-                for lang in config.language_codes() {
-                    let Some(entry) = network::entry_in(site, page, lang) else { continue };
+                let key = if registry.is_some() { written.clone() } else { slugify(written, &page.lang) };
+                for &(lang, entry) in &shown {
                     // A free-text term is in the language it is written in: only the page
                     // shown in `lang` puts it there.
                     if registry.is_none() && entry.page != i {
                         continue;
                     }
-                    let key = if registry.is_some() { written.clone() } else { slugify(written, &page.lang) };
                     let Some(by_key) = taxonomies.get_mut(&(lang.to_string(), taxonomy.clone())) else { continue };
                     let term = by_key.entry(key.clone()).or_insert_with(|| new_term(site, lang, taxonomy, &key, written));
                     term.entries.push(entry);
@@ -97,11 +102,12 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
         }
         let registry = config.term_keys(taxonomy);
         for term in terms {
-            let line = line_of(&site.root, &page.file, term);
+            // The file is read again only to place an error.
+            let line = || line_of(&site.root, &page.file, term);
             if let Some(keys) = registry.as_ref().filter(|keys| !keys.contains(&term.as_str())) {
                 errors.push(Diagnostic::new(
                     &page.file,
-                    line,
+                    line(),
                     1,
                     format!(
                         "`{term}` is not a key of the `{taxonomy}` registry in site.yaml; known keys: {} (add it there with its names, or use one of these)",
@@ -111,7 +117,7 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
             } else if slugify(term, &page.lang).is_empty() {
                 errors.push(Diagnostic::new(
                     &page.file,
-                    line,
+                    line(),
                     1,
                     format!("the `{taxonomy}` term `{term}` has no letter or digit to put in its URL: name it with words"),
                 ));

@@ -2,7 +2,7 @@
 //! and term, stand-in, 404) and the rendering itself.
 
 use super::jobs::{self, Job};
-use super::views::{SiteValues, map};
+use super::views::{SiteValues, map, term_value};
 use super::{RenderInput, chooser};
 use crate::config::MissingTranslation;
 use crate::content::Entry;
@@ -88,8 +88,9 @@ fn base_context(input: &RenderInput, values: &SiteValues, job: &Job, lang: &str,
     ctx.insert("feed_url", &urls::feed(&config.language_root(lang)));
     ctx.insert("template_name", template);
     ctx.insert("taxonomies", &config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
-    ctx.insert("translations", &jobs::language_links(input.site, job));
-    ctx.insert("alternates", &jobs::alternates(input.site, job));
+    let links = jobs::language_links(input.site, job);
+    ctx.insert("alternates", &jobs::alternates_among(input.site, job, &links));
+    ctx.insert("translations", &links);
     ctx
 }
 
@@ -146,18 +147,7 @@ fn taxonomy_list_context(tera: &tera::Tera, input: &RenderInput, lang: &str, tax
     let terms = &input.site.taxonomies[&(lang.to_string(), taxonomy.to_string())];
     let mut ctx = Context::new();
     ctx.insert_value("taxonomy", taxonomy_value(input, lang, taxonomy));
-    let terms: Vec<Value> = terms
-        .values()
-        .map(|t| {
-            map(vec![
-                ("key", t.key.as_str().into()),
-                ("name", t.name.as_str().into()),
-                ("slug", t.slug.as_str().into()),
-                ("url", t.url.as_str().into()),
-                ("count", t.entries.len().into()),
-            ])
-        })
-        .collect();
+    let terms: Vec<Value> = terms.values().map(|t| Value::from(term_value(t))).collect();
     ctx.insert_value("terms", terms.into());
     Prepared { template: pick(tera, &[&format!("{taxonomy}/list.html"), "taxonomy_list.html"]), ctx, asked_by: config_file() }
 }
@@ -175,16 +165,7 @@ fn term_context(
     let t = jobs::term(input.site, lang, taxonomy, key);
     let mut ctx = Context::new();
     ctx.insert_value("taxonomy", taxonomy_value(input, lang, taxonomy));
-    ctx.insert_value(
-        "term",
-        map(vec![
-            ("key", t.key.as_str().into()),
-            ("name", t.name.as_str().into()),
-            ("slug", t.slug.as_str().into()),
-            ("url", t.url.as_str().into()),
-            ("count", t.entries.len().into()),
-        ]),
-    );
+    ctx.insert_value("term", Value::from(term_value(t)));
     let per_page = jobs::taxonomy_per_page(input.site, taxonomy);
     ctx.insert_value("paginator", paginator(values, &t.url, &t.entries, lang, per_page, number));
     // The term's Atom feed when its taxonomy has `feed: true` (overrides the language feed).

@@ -92,7 +92,7 @@ impl Feed<'_> {
         let page = &site.pages[entry.page];
         let key = (page.translation_key.clone(), self.lang.to_string());
         let url = if entry.stand_in { site.stand_ins.get(&key).cloned().unwrap_or_default() } else { page.url.clone() };
-        let localised = super::views::localised_for(site, page, self.lang).filter(|_| entry.stand_in);
+        let localised = if entry.stand_in { super::views::localised_for(site, page, self.lang) } else { None };
         let permalink = config.absolute(&url);
         let updated = page.modified().unwrap_or_else(|| self.today.to_string());
         match entry.stand_in {

@@ -2,7 +2,7 @@
 //! `get_taxonomy`. Listings they return hold the whole network's articles in the reader's
 //! language (stand-ins included); every page they hand out is recorded for incremental updates.
 
-use super::views::{SiteValues, map};
+use super::views::{SiteValues, term_value};
 use crate::content::{Entry, Site};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -109,14 +109,9 @@ fn register_get_taxonomy(tera: &mut tera::Tera, site: &Site, values: Arc<SiteVal
             .values()
             .map(|t| {
                 let shown = &t.entries[..limit.min(t.entries.len())];
-                map(vec![
-                    ("key", t.key.as_str().into()),
-                    ("name", t.name.as_str().into()),
-                    ("slug", t.slug.as_str().into()),
-                    ("url", t.url.as_str().into()),
-                    ("count", t.entries.len().into()),
-                    ("pages", entry_values(&values, state, shown, &lang).into()),
-                ])
+                let mut term = term_value(t);
+                term.insert("pages".into(), entry_values(&values, state, shown, &lang).into());
+                Value::from(term)
             })
             .collect();
         Ok(list.into())

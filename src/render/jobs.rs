@@ -168,7 +168,8 @@ fn version_in(site: &Site, job: &Job, lang: &str) -> Version {
     match job {
         Job::Page { page } | Job::StandIn { page, .. } => {
             let key = &site.pages[*page].translation_key;
-            let translated = site.translations_of(key).into_iter().find(|p| p.lang == lang);
+            let group = site.translations.get(key).map_or(&[][..], Vec::as_slice);
+            let translated = group.iter().map(|&i| &site.pages[i]).find(|p| p.lang == lang);
             match (translated, site.stand_ins.get(&(key.clone(), lang.to_string()))) {
                 (Some(p), _) => Version::Same(p.url.clone()),
                 (None, Some(url)) => Version::StandIn(url.clone()),
@@ -197,10 +198,15 @@ fn version_in(site: &Site, job: &Job, lang: &str) -> Version {
 /// (the default language's version, else the first). None for pages that are not their own
 /// canonical version (stand-ins) or are not content (404, the language chooser).
 pub fn alternates(site: &Site, job: &Job) -> Vec<Alternate> {
+    alternates_among(site, job, &language_links(site, job))
+}
+
+/// [`alternates`] from the job's [`language_links`], for a caller that has them already.
+pub fn alternates_among(site: &Site, job: &Job, links: &[LanguageLink]) -> Vec<Alternate> {
     if matches!(job, Job::StandIn { .. } | Job::NotFound { .. } | Job::LanguageChooser) {
         return vec![];
     }
-    let links: Vec<LanguageLink> = language_links(site, job).into_iter().filter(|l| l.exists).collect();
+    let links: Vec<&LanguageLink> = links.iter().filter(|l| l.exists).collect();
     let mut list: Vec<Alternate> =
         links.iter().map(|l| Alternate { hreflang: l.code.clone(), href: l.permalink.clone() }).collect();
     let default = links.iter().find(|l| l.code == site.config.default_language).or(links.first());

@@ -298,6 +298,21 @@ fn og_alternates(config: &SiteConfig, current: &str, links: &[LanguageLink]) -> 
     super::metadata::og_locale_alternates(config, current, &existing)
 }
 
+/// A taxonomy term as templates see it: `key`, `name`, `slug`, `url` and `count` (its pages).
+pub fn term_value(t: &crate::content::taxonomies::Term) -> tera::Map {
+    let mut m = tera::Map::default();
+    for (k, v) in [
+        ("key", t.key.as_str().into()),
+        ("name", t.name.as_str().into()),
+        ("slug", t.slug.as_str().into()),
+        ("url", t.url.as_str().into()),
+        ("count", t.entries.len().into()),
+    ] {
+        m.insert(k.into(), v);
+    }
+    m
+}
+
 /// A Tera map from key/value pairs.
 pub fn map(pairs: Vec<(&'static str, Value)>) -> Value {
     let mut m = tera::Map::default();
