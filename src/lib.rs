@@ -25,6 +25,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod i18n;
 pub mod import;
+pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -22,8 +22,41 @@ pub fn lowercase(text: &str, lang: &str) -> String {
     out
 }
 
-/// Turns a title or file name into a URL segment in `lang`.
+/// Longest slug kept as it is, in bytes. File systems take 255 bytes per name; a longer slug
+/// keeps its first part and a hash of the whole (86 Devanagari letters are 258 bytes).
+pub const MAX_SLUG_BYTES: usize = 240;
+
+/// Turns a title or file name into a URL segment in `lang`, shortened (see [`shorten`]) when
+/// longer than [`MAX_SLUG_BYTES`].
 pub fn slugify(text: &str, lang: &str) -> String {
+    let slug = slugify_whole(text, lang);
+    shorten(&slug).unwrap_or(slug)
+}
+
+/// The slug of `text` shortened to fit a file name: its first letters up to a word boundary
+/// and 8 hex digits of a hash of the whole, so two long titles sharing a start stay apart and
+/// the same title gets the same slug in every build. `None` when it already fits.
+pub fn shorten(slug: &str) -> Option<String> {
+    if slug.len() <= MAX_SLUG_BYTES {
+        return None;
+    }
+    let mut cut = MAX_SLUG_BYTES - 10;
+    while !slug.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &slug[..cut];
+    let head = head.rsplit_once('-').map_or(head, |(start, _)| start);
+    Some(format!("{head}-{}", hashed(slug)))
+}
+
+/// 8 hex digits of the SHA-256 of `text`: a stable stand-in for a slug that has no letter.
+pub fn hashed(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The slug of `text` however long, to tell whether [`slugify`] shortened it.
+pub fn slugify_whole(text: &str, lang: &str) -> String {
     let lower = lowercase(text, lang);
     let mut slug = String::with_capacity(lower.len());
     let mut dash = false;
@@ -68,6 +101,18 @@ mod tests {
     #[test]
     fn keeps_zero_width_joiners() {
         assert_eq!(slugify("می\u{200C}خواهم", "fa"), "می\u{200C}خواهم");
+    }
+
+    #[test]
+    fn long_slugs_are_shortened_stably_at_a_word_boundary() {
+        let title = "अंतर्राष्ट्रीय ".repeat(12);
+        assert!(slugify_whole(&title, "hi").len() > MAX_SLUG_BYTES);
+        let slug = slugify(&title, "hi");
+        assert!(slug.len() <= MAX_SLUG_BYTES, "{}", slug.len());
+        assert_eq!(slug, slugify(&title, "hi"));
+        assert!(slugify_whole(&title, "hi").starts_with(slug.rsplit_once('-').unwrap().0));
+        assert_ne!(slug, slugify(&format!("{title} b"), "hi"));
+        assert_eq!(shorten("short"), None);
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn broken_site_reports_every_error_and_keeps_previous_output() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("content/news/summit.az.md:3:"), "bad YAML with its line: {err}");
     assert!(
-        err.contains("content/news/clash.en.md:1") && err.contains("content/news/report.en.md"),
+        err.contains("content/news/clash.en.md:3") && err.contains("content/news/report.en.md"),
         "collision names both files: {err}"
     );
     assert_eq!(before, snapshot(&root.join("public")), "previous output changed");

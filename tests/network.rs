@@ -246,6 +246,49 @@ fn generated_network_site_has_no_broken_links_and_consistent_hreflang() {
     assert_reads_well(&out);
 }
 
+/// Articles name partners, but the site has no partner pages (the partners taxonomy is
+/// `render: false`): the names show without links, and no menu item points to /partners/.
+#[test]
+fn partners_without_partner_pages_leave_no_broken_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate::network_site(tmp.path(), 50, &["en", "hi", "az", "ar"]);
+    std::fs::remove_dir_all(root.join("content/partners")).unwrap();
+    let out = tmp.path().join("public");
+    generate::build_to(&root, &out);
+    assert_reads_well(&out);
+    let article = std::fs::read_to_string(out.join("news/network-report-0/index.html")).unwrap();
+    assert!(article.contains("terms--partners") && !article.contains("/partners/"), "{article}");
+    let check = tessera(&["check", "--root", root.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+/// The link check is part of every build: a link to a page the site does not have fails
+/// `build` and `check` alike, naming the content file and line, and the template and line.
+#[test]
+fn build_and_check_fail_on_a_broken_link_from_content_or_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate::network_site(tmp.path(), 3, &["en", "ar"]);
+    let about = root.join("content/about.en.md");
+    let text = std::fs::read_to_string(&about).unwrap();
+    std::fs::write(&about, format!("{text}\nSee [the archive](/archive/) and [the team](#team).\n")).unwrap();
+    let base = root.join("themes/network/templates/base.html");
+    let html =
+        std::fs::read_to_string(&base).unwrap().replacen("</footer>", "<a href=\"{{ lang_root }}contact/\">x</a></footer>", 1);
+    std::fs::write(&base, html).unwrap();
+    for command in ["build", "check"] {
+        let result = tessera(&[command, "--root", root.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{command}: {err}");
+        assert!(err.contains("content/about.en.md:6: error: the link `/archive/`"), "{command}: {err}");
+        assert!(err.contains("content/about.en.md:6: error: the link `#team`"), "{command}: {err}");
+        assert!(
+            err.contains("themes/network/templates/base.html:") && err.contains("`/contact/` points to /contact/"),
+            "{command}: {err}"
+        );
+    }
+    assert!(!root.join("public").exists());
+}
+
 #[test]
 fn a_language_added_late_is_linked_everywhere() {
     let tmp = tempfile::tempdir().unwrap();

@@ -13,7 +13,9 @@ use crate::diagnostics::Diagnostics;
 use crate::i18n::Localizer;
 use crate::markdown::{self, Rendered};
 use crate::output::Output;
+use crate::output::plan::{Origin, Plan};
 use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -61,6 +63,9 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     if let Some(templates) = &templates {
         templates.check_asked_for(&site, &mut errors);
     }
+    let mut statics = Output::default();
+    crate::output::collect_static(root, &site.config, &mut statics);
+    let planned = plan(&site, &statics, &assets).map_err(|e| errors.extend(e)).unwrap_or_default();
     let links = Links::new(&site);
     let (pages_md, sections_md) = render_markdown(&site, &links, &mut errors);
 
@@ -72,14 +77,56 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
         RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
     let mut renderer = render::Renderer::new(tera, &input)?;
     let mut output = renderer.render_all(&input)?;
-    crate::output::collect_static(root, &site.config, &mut output);
+    output.copies.extend(statics.copies);
     output.files.extend(assets.files.clone());
     if !live && site.config.search {
         output.files.extend(crate::search::index(&site.config, &output)?);
     }
+    if !live {
+        let report = check_links(&input, &renderer, &output, &planned);
+        report.errors.into_result(())?;
+    }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer };
     Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links })
+}
+
+/// Every file the build will write with the input behind it: a collision or a name no file
+/// system takes is an error before anything is rendered.
+fn plan(site: &Site, statics: &Output, assets: &Assets) -> Result<BTreeMap<String, Origin>, Diagnostics> {
+    let mut plan = Plan::new(&site.root);
+    let jobs = render::jobs::all(site);
+    render::plan(site, &jobs, &mut plan);
+    let asset_files: Vec<String> = assets.files.keys().cloned().collect();
+    crate::output::plan_static(&site.root, &statics.copies, &asset_files, &mut plan);
+    if site.config.search {
+        plan.reserve(&format!("{}/", crate::search::BUNDLE_DIR), Origin::new(crate::config::CONFIG_FILE, 0, "the search index"));
+    }
+    plan.finish()
+}
+
+/// The link check over the rendered site, each output named by its source and template.
+fn check_links(
+    input: &RenderInput,
+    renderer: &render::Renderer,
+    output: &Output,
+    planned: &BTreeMap<String, Origin>,
+) -> crate::linkcheck::Report {
+    let mut sources: HashMap<&str, crate::linkcheck::Source> = planned
+        .iter()
+        .map(|(path, origin)| (path.as_str(), crate::linkcheck::Source { origin, template: None, content_html: None }))
+        .collect();
+    let outputs = renderer.outputs(input.site);
+    for (path, template, body) in &outputs {
+        if let Some(source) = sources.get_mut(path.as_str()) {
+            source.template = Some(template);
+            source.content_html = body.map(|b| match b {
+                render::Body::Page(i) => input.pages[i].html.as_str(),
+                render::Body::Section(i) => input.sections[i].html.as_str(),
+            });
+        }
+    }
+    crate::linkcheck::check(&input.site.root, &input.site.config, output, &sources, &input.templates.files)
 }
 
 /// Every page's and section's Markdown, rendered in parallel.

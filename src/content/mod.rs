@@ -304,9 +304,10 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
     };
     build_sections(&mut site, raw_sections, &raw_pages);
     build_pages(&mut site, raw_pages, &mut errors);
-    check_url_collisions(&site, &mut errors);
     network::connect(&mut site);
-    site.taxonomies = taxonomies::collect(&site, &mut errors);
+    let mut warnings = std::mem::take(&mut site.warnings);
+    site.taxonomies = taxonomies::collect(&site, &mut errors, &mut warnings);
+    site.warnings = warnings;
     (site, errors)
 }
 
@@ -459,6 +460,18 @@ fn check_dates(front: &FrontMatter, front_text: &str, file: &Path) -> Result<(),
     errors.into_result(())
 }
 
+/// 1-based line of the first front matter line of `file` (relative to `root`) mentioning
+/// `needle`, 1 if none. The file is read again: only to place an error or a warning.
+pub fn front_matter_line(root: &Path, file: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != "---")
+        .find(|(_, l)| l.contains(needle))
+        .map_or(1, |(i, _)| i + 1)
+}
+
 /// 1-based line (within the front matter text) of a top-level `key:`.
 fn key_line(front_text: &str, key: &str) -> Option<usize> {
     front_text.lines().position(|l| l.starts_with(&format!("{key}:"))).map(|i| i + 1)
@@ -586,6 +599,20 @@ fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<Page, Diag
     })
 }
 
+/// A warning when the page's slug was too long for a file name and was shortened.
+fn shortened_slug(page: &Page) -> Option<String> {
+    let name = page.content_path.rsplit('/').next().unwrap_or("");
+    let whole = crate::slug::slugify_whole(page.front.slug.as_deref().unwrap_or(name), &page.lang);
+    (whole != page.slug).then(|| {
+        format!(
+            "{}: warning: the slug is {} bytes, longer than a file name may be; it is published as `{}`: set a shorter `slug:` to choose it",
+            page.file.display(),
+            whole.len(),
+            page.slug
+        )
+    })
+}
+
 /// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
 /// is now a draft: the caller loads the whole site again.
 pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, Diagnostics> {
@@ -618,7 +645,10 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     for r in raw {
         let section = index[&(parent_path(&r.content_path), r.lang.clone())];
         match make_page(&site.sections[section].url, section, r) {
-            Ok(page) => site.pages.push(page),
+            Ok(page) => {
+                site.warnings.extend(shortened_slug(&page));
+                site.pages.push(page);
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -650,28 +680,6 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
                     other.display()
                 ),
             ));
-        }
-    }
-}
-
-fn check_url_collisions(site: &Site, errors: &mut Diagnostics) {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
-    for s in &site.sections {
-        if let Some(f) = &s.file {
-            owners.insert(&s.url, f);
-        }
-    }
-    for p in &site.pages {
-        match owners.get(p.url.as_str()) {
-            Some(other) => errors.push(Diagnostic::new(
-                &p.file,
-                1,
-                1,
-                format!("this page and {} both map to the URL {}: change the `slug` of one of them", other.display(), p.url),
-            )),
-            None => {
-                owners.insert(&p.url, &p.file);
-            }
         }
     }
 }

@@ -7,7 +7,6 @@ use crate::config::TaxonomyRole;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::slugify;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// One term of one taxonomy in one language.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,9 +24,10 @@ pub struct Term {
 pub type Taxonomies = BTreeMap<(String, String), BTreeMap<String, Term>>;
 
 /// Every declared taxonomy in every language with the terms its pages name. Undeclared
-/// taxonomies, keys missing from a registry and terms with nothing to put in a URL are errors
-/// on the file that names them.
-pub(super) fn collect(site: &Site, errors: &mut Diagnostics) -> Taxonomies {
+/// taxonomies, keys missing from a registry and distinct free-text terms that would share a
+/// URL (`C++` and `C#`) are errors on the files that name them; a term with no letter or digit
+/// gets a hashed slug and a warning.
+pub(super) fn collect(site: &Site, errors: &mut Diagnostics, warnings: &mut Vec<String>) -> Taxonomies {
     let config = &site.config;
     let mut taxonomies: Taxonomies = BTreeMap::new();
     for lang in config.language_codes() {
@@ -35,6 +35,7 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics) -> Taxonomies {
             taxonomies.insert((lang.to_string(), t.name.clone()), BTreeMap::new());
         }
     }
+    let mut spellings = Spellings::default();
     for (i, page) in site.pages.iter().enumerate() {
         check_terms(site, page, errors);
         if page.shared.taxonomies.is_empty() {
@@ -46,11 +47,13 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics) -> Taxonomies {
         for (taxonomy, terms) in &page.shared.taxonomies {
             let registry = config.term_keys(taxonomy);
             for written in terms {
-                let known = registry.as_ref().is_none_or(|keys| keys.contains(&written.as_str()));
-                if !known || slugify(written, &page.lang).is_empty() {
+                if registry.as_ref().is_some_and(|keys| !keys.contains(&written.as_str())) {
                     continue;
                 }
-                let key = if registry.is_some() { written.clone() } else { slugify(written, &page.lang) };
+                let key = if registry.is_some() { written.clone() } else { free_term_key(written, &page.lang) };
+                if registry.is_none() && page.front.taxonomies.get(taxonomy).is_some_and(|own| own.contains(written)) {
+                    spellings.check(site, page, taxonomy, written, &key, errors, warnings);
+                }
                 for &(lang, entry) in &shown {
                     // A free-text term is in the language it is written in: only the page
                     // shown in `lang` puts it there.
@@ -68,7 +71,78 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics) -> Taxonomies {
         term.entries.sort();
         term.entries.dedup();
     }
+    unlink_unpublished(site, &mut taxonomies);
     taxonomies
+}
+
+/// A taxonomy without pages of its own (`render: false`) links a term only to the page at the
+/// term's URL (a partner's page in `content/partners/`); a term without one gets no URL.
+fn unlink_unpublished(site: &Site, taxonomies: &mut Taxonomies) {
+    let page_urls: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    for ((_, taxonomy), terms) in taxonomies.iter_mut() {
+        if site.config.taxonomy(taxonomy).is_some_and(|t| !t.render) {
+            for term in terms.values_mut().filter(|t| !page_urls.contains(t.url.as_str())) {
+                term.url.clear();
+            }
+        }
+    }
+}
+
+/// The key (and slug) of a free-text term: its slug, or a hash of it when it has no letter or
+/// digit (`!!!`).
+fn free_term_key(written: &str, lang: &str) -> String {
+    let slug = slugify(written, lang);
+    if slug.is_empty() { crate::slug::hashed(written) } else { slug }
+}
+
+/// The first spelling of each free-text term key, to catch two terms sharing one URL.
+#[derive(Default)]
+struct Spellings(BTreeMap<(String, String), (String, std::path::PathBuf, usize)>);
+
+impl Spellings {
+    /// Records `written` under `key`; a different spelling already there (not just another
+    /// case) is an error naming both files. A term with no letter or digit is a warning.
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &mut self,
+        site: &Site,
+        page: &super::Page,
+        taxonomy: &str,
+        written: &str,
+        key: &str,
+        errors: &mut Diagnostics,
+        warnings: &mut Vec<String>,
+    ) {
+        let line = super::front_matter_line(&site.root, &page.file, written);
+        let url = crate::urls::term(&site.config, &page.lang, taxonomy, key);
+        match self.0.get(&(taxonomy.to_string(), key.to_string())) {
+            None => {
+                if slugify(written, &page.lang).is_empty() {
+                    warnings.push(format!(
+                        "{}:{line}: warning: the `{taxonomy}` term `{written}` has no letter or digit to put in its URL; it is published at {url}: name it with words",
+                        page.file.display()
+                    ));
+                }
+                self.0.insert((taxonomy.to_string(), key.to_string()), (written.to_string(), page.file.clone(), line));
+            }
+            Some((first, ..)) if same_term(first, written, &page.lang) => {}
+            Some((first, file, first_line)) => errors.push(Diagnostic::new(
+                &page.file,
+                line,
+                1,
+                format!(
+                    "the `{taxonomy}` terms `{written}` and `{first}` ({}:{first_line}) would share the URL {url}: spell them so their letters differ (e.g. `C-sharp`), or use one term",
+                    file.display()
+                ),
+            )),
+        }
+    }
+}
+
+/// Two spellings of one term: equal once lowercased with runs of spaces collapsed.
+fn same_term(a: &str, b: &str, lang: &str) -> bool {
+    let norm = |s: &str| crate::slug::lowercase(s, lang).split_whitespace().collect::<Vec<_>>().join(" ");
+    norm(a) == norm(b)
 }
 
 fn new_term(site: &Site, lang: &str, taxonomy: &str, key: &str, written: &str) -> Term {
@@ -78,7 +152,7 @@ fn new_term(site: &Site, lang: &str, taxonomy: &str, key: &str, written: &str) -
     let by_key = config.taxonomy(taxonomy).is_some_and(|t| t.role == Some(TaxonomyRole::Partners));
     let mut slug = slugify(if by_key { key } else { &name }, lang);
     if slug.is_empty() {
-        slug = slugify(key, lang);
+        slug = free_term_key(key, lang);
     }
     Term { key: key.to_string(), url: crate::urls::term(config, lang, taxonomy, &slug), name, slug, entries: vec![] }
 }
@@ -91,7 +165,7 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
             let declared: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
             errors.push(Diagnostic::new(
                 &page.file,
-                line_of(&site.root, &page.file, &format!("{taxonomy}:")),
+                super::front_matter_line(&site.root, &page.file, &format!("{taxonomy}:")),
                 1,
                 format!(
                     "taxonomy `{taxonomy}` is not declared: add `- name: {taxonomy}` under `taxonomies` in site.yaml (declared: {})",
@@ -103,7 +177,7 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
         let registry = config.term_keys(taxonomy);
         for term in terms {
             // The file is read again only to place an error.
-            let line = || line_of(&site.root, &page.file, term);
+            let line = || super::front_matter_line(&site.root, &page.file, term);
             if let Some(keys) = registry.as_ref().filter(|keys| !keys.contains(&term.as_str())) {
                 errors.push(Diagnostic::new(
                     &page.file,
@@ -114,25 +188,7 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
                         keys.join(", ")
                     ),
                 ));
-            } else if slugify(term, &page.lang).is_empty() {
-                errors.push(Diagnostic::new(
-                    &page.file,
-                    line(),
-                    1,
-                    format!("the `{taxonomy}` term `{term}` has no letter or digit to put in its URL: name it with words"),
-                ));
             }
         }
     }
-}
-
-/// 1-based line of the first front matter line of `file` mentioning `needle` (1 if none).
-fn line_of(root: &Path, file: &Path, needle: &str) -> usize {
-    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    text.lines()
-        .enumerate()
-        .skip(1)
-        .take_while(|(_, l)| l.trim_end() != "---")
-        .find(|(_, l)| l.contains(needle))
-        .map_or(1, |(i, _)| i + 1)
 }

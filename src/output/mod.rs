@@ -3,6 +3,8 @@
 //! killed build leaves the previous site untouched. It refuses folders that hold the site's
 //! sources and never deletes a folder it did not create.
 
+pub mod plan;
+
 use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -22,7 +24,8 @@ pub struct Output {
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Files under the theme's `static/` then the site's `static/` are copied as they are (the
-/// site's file wins over the theme's of the same name).
+/// site's file wins over the theme's of the same name). The files copied, and the compiled
+/// and fingerprinted assets, go into the output plan with their source.
 pub fn collect_static(root: &Path, config: &SiteConfig, output: &mut Output) {
     let mut dirs = Vec::new();
     if let Some(theme) = &config.theme {
@@ -36,6 +39,17 @@ pub fn collect_static(root: &Path, config: &SiteConfig, output: &mut Output) {
                 output.copies.insert(crate::urls::slash_path(rel), entry.path().to_path_buf());
             }
         }
+    }
+}
+
+/// Plans the static files and assets `collect_static` and the asset stage produce.
+pub fn plan_static(root: &Path, copies: &std::collections::BTreeMap<String, PathBuf>, assets: &[String], plan: &mut plan::Plan) {
+    for (path, source) in copies {
+        let file = source.strip_prefix(root).unwrap_or(source);
+        plan.add(path, plan::Origin::new(file, 0, format!("the static file {}", file.display())));
+    }
+    for path in assets {
+        plan.add(path, plan::Origin::new(crate::config::CONFIG_FILE, 0, format!("the stylesheet or script {path}")));
     }
 }
 

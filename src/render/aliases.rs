@@ -3,46 +3,40 @@
 //! Alias paths are relative to the base path: `/2019/old-summit/` and `old.html` both work.
 
 use crate::content::Site;
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::urls;
-use std::collections::BTreeMap;
+use crate::diagnostics::Diagnostic;
+use crate::output::plan::{Origin, Plan};
 
-/// Redirect pages as (path in the output, bytes). An alias that is not a plain path, or that
-/// would replace a file the build already writes, is an error naming the page.
-pub fn render(site: &Site, written: &BTreeMap<String, Vec<u8>>) -> Result<crate::output::Files, Diagnostics> {
-    let config = &site.config;
-    let mut errors = Diagnostics::default();
-    let mut files: BTreeMap<String, (String, Vec<u8>)> = BTreeMap::new();
+/// Plans every alias redirect: an alias that is not a plain path inside the site is an error
+/// on the line that names it; one that another output also writes is caught by the plan.
+pub fn plan(site: &Site, plan: &mut Plan) {
     for page in &site.pages {
-        let target = config.absolute(&page.url);
         for alias in &page.front.aliases {
-            let Some(path) = alias_file(alias) else {
-                errors.push(Diagnostic::whole_file(
+            let line = crate::content::front_matter_line(&site.root, &page.file, alias);
+            let what = format!("the alias `{}` of {}", alias.escape_debug(), page.file.display());
+            match alias_file(alias) {
+                Some(path) => plan.add(&path, Origin::new(&page.file, line, what)),
+                None => plan.errors.push(Diagnostic::new(
                     &page.file,
-                    format!("alias `{alias}` is not a path inside the site: write it like `/2019/old-title/` or `old.html`"),
-                ));
-                continue;
-            };
-            if written.contains_key(&path) {
-                errors.push(Diagnostic::whole_file(
-                    &page.file,
-                    format!("alias `{alias}` would replace {path}, which the site already has: remove the alias"),
-                ));
-                continue;
+                    line,
+                    0,
+                    format!("{what} is not a path inside the site: write it like `/2019/old-title/` or `old.html`"),
+                )),
             }
-            if let Some((other, _)) = files.get(&path) {
-                errors.push(Diagnostic::whole_file(
-                    &page.file,
-                    format!("alias `{alias}` is also an alias of {other}: keep it on one page"),
-                ));
-                continue;
-            }
-            let url = format!("{}{}", config.base_path(), path);
-            debug_assert_eq!(urls::output_path(config, &url), path);
-            files.insert(path, (page.file.display().to_string(), redirect_page(&page.lang, &target).into_bytes()));
         }
     }
-    errors.into_result(files.into_iter().map(|(p, (_, bytes))| (p, bytes)).collect())
+}
+
+/// Redirect pages as (path in the output, bytes), for aliases [`plan`] accepted.
+pub fn render(site: &Site) -> crate::output::Files {
+    let config = &site.config;
+    let mut files = Vec::new();
+    for page in &site.pages {
+        let target = config.absolute(&page.url);
+        for path in page.front.aliases.iter().filter_map(|a| alias_file(a)) {
+            files.push((path, redirect_page(&page.lang, &target).into_bytes()));
+        }
+    }
+    files
 }
 
 /// `/2019/old/` -> `2019/old/index.html`; `old.html` -> `old.html`; `old` -> `old/index.html`.

@@ -6,6 +6,7 @@
 use crate::content::{Entry, Site, network};
 use crate::escape::xml as escape;
 use crate::markdown::Rendered;
+use crate::output::plan::{Origin, Plan};
 use crate::urls;
 use std::collections::HashSet;
 
@@ -34,7 +35,7 @@ pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
         if !config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
             continue;
         }
-        for term in terms.values() {
+        for term in terms.values().filter(|t| !t.url.is_empty()) {
             let title = format!("{} — {}", config.language_title(lang), term.name);
             let doc = Feed { site, rendered, lang, title: &title, home: &term.url, today: &today };
             let entries: Vec<Entry> = term.entries.iter().take(FEED_LIMIT).copied().collect();
@@ -42,6 +43,24 @@ pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
         }
     }
     feeds
+}
+
+/// The feeds [`render`] writes, for the output plan.
+pub fn plan(site: &Site, plan: &mut Plan) {
+    let config = &site.config;
+    let origin = |what: String| Origin::new(crate::config::CONFIG_FILE, 0, what);
+    for lang in config.language_codes() {
+        let path = urls::output_path(config, &urls::feed(&config.language_root(lang)));
+        plan.add(&path, origin(format!("the `{lang}` news feed")));
+    }
+    for ((lang, taxonomy), terms) in &site.taxonomies {
+        if config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
+            for term in terms.values().filter(|t| !t.url.is_empty()) {
+                let path = urls::output_path(config, &urls::feed(&term.url));
+                plan.add(&path, origin(format!("the `{lang}` feed of the `{taxonomy}` term `{}`", term.key)));
+            }
+        }
+    }
 }
 
 /// One Atom document in `lang` for the listing at `home`.

@@ -21,11 +21,12 @@ pub mod views;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
+use crate::output::plan::{Origin, Plan};
 use crate::output::{Files, Output};
 use crate::urls;
 use jobs::Job;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use templates::TemplateSources;
 use views::SiteValues;
@@ -39,6 +40,13 @@ pub struct RenderInput<'a> {
     pub sections: &'a [Rendered],
     pub templates: &'a TemplateSources,
     pub directions: &'a crate::i18n::Directions,
+}
+
+/// The Markdown body an output shows: a page's or a section's.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    Page(usize),
+    Section(usize),
 }
 
 /// Renders jobs and remembers, for each page, which jobs read it, so that an edited page
@@ -66,7 +74,6 @@ impl Renderer {
     pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
         let all: Vec<usize> = (0..self.jobs.len()).collect();
         let (files, templates) = self.render_jobs(input, &all)?;
-        check_collisions(input.site, &self.jobs, &files)?;
         self.job_templates = templates;
         let mut readers = vec![Vec::new(); input.site.pages.len()];
         let reads = std::mem::take(&mut *self.values.reads.lock().unwrap_or_else(|e| e.into_inner()));
@@ -90,8 +97,25 @@ impl Renderer {
         // Feeds, sitemaps, robots.txt and alias redirects.
         output.files.extend(feeds::render(input.site, input.pages));
         output.files.extend(sitemap::render(input.site, &self.jobs));
-        output.files.extend(aliases::render(input.site, &output.files)?);
+        output.files.extend(aliases::render(input.site));
         Ok(output)
+    }
+
+    /// Every output the jobs wrote with its template and the Markdown body it shows.
+    pub fn outputs<'a>(&'a self, site: &Site) -> Vec<(String, &'a str, Option<Body>)> {
+        let config = &site.config;
+        self.jobs
+            .iter()
+            .zip(&self.job_templates)
+            .map(|(job, (template, _))| {
+                let body = match job {
+                    Job::Page { page } => Some(Body::Page(*page)),
+                    Job::Section { section, .. } => Some(Body::Section(*section)),
+                    _ => None,
+                };
+                (urls::output_file(config, &jobs::url(site, job)), template.as_str(), body)
+            })
+            .collect()
     }
 
     /// Replaces page `i`'s value (its content changed, not its place in the site) and renders
@@ -140,25 +164,29 @@ impl Renderer {
     }
 }
 
-/// Two jobs writing one file is an error naming both sources, never a silent overwrite.
-fn check_collisions(site: &Site, jobs: &[Job], files: &[(String, Vec<u8>)]) -> Result<(), Diagnostics> {
-    let mut errors = Diagnostics::default();
-    let mut owners: HashMap<&str, usize> = HashMap::new();
-    for (j, (path, _)) in files.iter().enumerate() {
-        if let Some(first) = owners.insert(path, j) {
-            let (file, first_source) = jobs::source(site, &jobs[first]);
-            let (_, second_source) = jobs::source(site, &jobs[j]);
-            errors.push(Diagnostic::new(
-                file,
-                1,
-                1,
-                format!(
-                    "{first_source} and {second_source} both write {path}: change a slug, rename the section or the taxonomy, or set `render: false` on the taxonomy in site.yaml"
-                ),
-            ));
+/// Plans every file the render stage writes: one per job, each page bundle's files, feeds,
+/// sitemaps and alias redirects.
+pub fn plan(site: &Site, jobs: &[Job], plan: &mut Plan) {
+    let config = &site.config;
+    for job in jobs {
+        let (file, what) = jobs::source(site, job);
+        let origin = match job {
+            Job::Page { .. } | Job::StandIn { .. } => Origin::at(file, "slug:", what),
+            _ => Origin::new(file, 0, what),
+        };
+        plan.add(&urls::output_file(config, &jobs::url(site, job)), origin);
+    }
+    for page in &site.pages {
+        for asset in &page.assets {
+            let name = asset.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            let file = asset.strip_prefix(&site.root).unwrap_or(asset);
+            let origin = Origin::new(file, 0, format!("the page bundle file {}", file.display()));
+            plan.add(&format!("{}{name}", urls::output_path(config, &page.url)), origin);
         }
     }
-    errors.into_result(())
+    feeds::plan(site, plan);
+    sitemap::plan(site, plan);
+    aliases::plan(site, plan);
 }
 
 /// Compiles the templates with every function and filter they may call. Without UI strings

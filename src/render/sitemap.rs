@@ -6,7 +6,19 @@
 use super::jobs::{self, Job};
 use crate::content::Site;
 use crate::escape::xml as escape;
+use crate::output::plan::{Origin, Plan};
 use crate::urls;
+
+/// The files [`render`] writes, for the output plan.
+pub fn plan(site: &Site, plan: &mut Plan) {
+    let config = &site.config;
+    let origin = |what: &str| Origin::new(crate::config::CONFIG_FILE, 0, what);
+    for lang in config.language_codes() {
+        plan.add(&urls::output_path(config, &urls::sitemap(config, lang)), origin(&format!("the `{lang}` sitemap")));
+    }
+    plan.add(&urls::output_path(config, &urls::sitemap_index(config)), origin("the sitemap index"));
+    plan.add(&urls::output_path(config, &urls::root_file(config, "robots.txt")), origin("robots.txt"));
+}
 
 /// Every sitemap file and robots.txt as (path in the output, bytes).
 pub fn render(site: &Site, all: &[Job]) -> crate::output::Files {

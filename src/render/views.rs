@@ -30,6 +30,8 @@ pub struct ConfigView<'a> {
     pub default_language_in_subdir: bool,
     pub languages: Vec<LanguageView<'a>>,
     pub taxonomies: Vec<&'a str>,
+    /// The taxonomies with pages of their own (`render: true`): only these can be linked to.
+    pub rendered_taxonomies: Vec<&'a str>,
     pub missing_translation: MissingTranslation,
     pub extra: &'a serde_json::Value,
 }
@@ -215,6 +217,7 @@ pub fn config_value(config: &SiteConfig, directions: &crate::i18n::Directions) -
         default_language_in_subdir: config.default_language_in_subdir,
         languages,
         taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+        rendered_taxonomies: config.taxonomies.iter().filter(|t| t.render).map(|t| t.name.as_str()).collect(),
         missing_translation: config.missing_translation,
         extra: &config.extra,
     })

@@ -1,0 +1,197 @@
+//! Link check: after rendering, every internal `href`, `src` and `srcset` of every HTML output
+//! (theme links included) must name an output file, and every `#fragment` an element id of
+//! the page it points to. `check` and `build` both run it; a broken link is an error naming the
+//! content file and line it was written on, or the template that wrote it (one error per
+//! template and target, however many pages it is on). External links are collected for
+//! `check --external` ([`external`]).
+
+pub mod external;
+mod scan;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Output;
+use crate::output::plan::Origin;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Where an HTML output came from, to say where a broken link on it was written.
+#[derive(Debug, Clone)]
+pub struct Source<'a> {
+    pub origin: &'a Origin,
+    /// The template the page was rendered with (`None` for redirects and other generated files).
+    pub template: Option<&'a str>,
+    /// The HTML of the page's own Markdown, to tell its links from the template's.
+    pub content_html: Option<&'a str>,
+}
+
+/// What the link check found: broken internal links as errors, every external URL with the
+/// pages linking to it.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub errors: Diagnostics,
+    /// External URL -> output paths of pages linking to it.
+    pub external: BTreeMap<String, Vec<String>>,
+}
+
+/// One link as written on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Link {
+    /// As written in the attribute, entities decoded.
+    written: String,
+    /// Output path and fragment it resolves to; `None` for a link outside the site.
+    target: Option<(String, Option<String>)>,
+}
+
+/// Checks every HTML file of `output`; `sources` says where each came from and `templates`
+/// maps template names to their files.
+pub fn check(
+    root: &Path,
+    config: &SiteConfig,
+    output: &Output,
+    sources: &HashMap<&str, Source>,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+) -> Report {
+    let origin = site_origin(&config.base_url);
+    let pages: Vec<(&String, &Vec<u8>)> = output.files.iter().filter(|(p, _)| is_html(p)).collect();
+    let scanned: Vec<(&String, scan::Scan)> =
+        pages.par_iter().map(|(path, bytes)| (*path, scan::scan(bytes, &page_url(config, path), &origin))).collect();
+    let ids: HashMap<&str, &HashSet<String>> = scanned.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();
+    let exists = |path: &str| output.files.contains_key(path) || output.copies.contains_key(path);
+
+    let mut report = Report::default();
+    // Template -> broken link as written -> (problem, pages it is on).
+    let mut from_templates: BTreeMap<&str, BTreeMap<&str, (String, Vec<&str>)>> = BTreeMap::new();
+    for (path, scan) in &scanned {
+        for link in &scan.links {
+            let Some(problem) = problem(config, link, &exists, &ids, &mut report.external, path) else { continue };
+            let source = sources.get(path.as_str());
+            let in_content = source.and_then(|s| s.content_html).is_some_and(|html| html.contains(&link.written));
+            match source {
+                Some(s) if in_content || s.template.is_none() => report.errors.push(content_error(root, s, path, link, &problem)),
+                Some(s) => {
+                    let template = writing_template(templates, &link.written).unwrap_or(s.template.unwrap_or_default());
+                    let links = from_templates.entry(template).or_default();
+                    links.entry(&link.written).or_insert_with(|| (problem, vec![])).1.push(path);
+                }
+                None => report.errors.push(Diagnostic::whole_file(path, format!("the link `{}` {problem}", link.written))),
+            }
+        }
+    }
+    for (template, links) in from_templates {
+        let (file, line) = match templates.get(template) {
+            Some((file, text)) => (file.clone(), links.keys().find_map(|w| line_in(text, w)).unwrap_or(0)),
+            None => (PathBuf::from("templates").join(template), 0),
+        };
+        report.errors.push(Diagnostic::new(file, line, 0, template_error(template, &links)));
+    }
+    for pages in report.external.values_mut() {
+        pages.sort();
+        pages.dedup();
+    }
+    report
+}
+
+/// The one template whose text holds the link's last path segment, when only one does: the
+/// template that wrote it, though a page's own template extends or includes it.
+fn writing_template<'a>(templates: &'a BTreeMap<String, (PathBuf, String)>, written: &str) -> Option<&'a str> {
+    let tail = tail(written).filter(|t| t.len() > 3)?;
+    let mut holding = templates.iter().filter(|(_, (_, text))| text.contains(&tail));
+    match (holding.next(), holding.next()) {
+        (Some((name, _)), None) => Some(name),
+        _ => None,
+    }
+}
+
+/// 1-based line of `text` holding the last path segment of `written`.
+fn line_in(text: &str, written: &str) -> Option<usize> {
+    let tail = tail(written)?;
+    text.lines().position(|l| l.contains(&tail)).map(|i| i + 1)
+}
+
+/// The last path segment of a link with the slash after it: `missing/` of `/ar/missing/`.
+fn tail(written: &str) -> Option<String> {
+    let path = written.split(['?', '#']).next().unwrap_or("");
+    let last = path.trim_end_matches('/').rsplit('/').next().filter(|t| !t.is_empty())?;
+    Some(if path.ends_with('/') { format!("{last}/") } else { last.to_string() })
+}
+
+/// One message for every broken link a template writes: each link, its problem and the first
+/// pages it is on.
+fn template_error(template: &str, links: &BTreeMap<&str, (String, Vec<&str>)>) -> String {
+    let pages: usize = links.values().map(|(_, p)| p.len()).sum();
+    let mut message = format!(
+        "the template `{template}` (or a template it extends or includes) writes {} broken link{} on {pages} page{}:",
+        links.len(),
+        if links.len() == 1 { "" } else { "s" },
+        if pages == 1 { "" } else { "s" }
+    );
+    for (written, (problem, on)) in links {
+        let more = if on.len() > 2 { format!(" and {} more", on.len() - 2) } else { String::new() };
+        message.push_str(&format!("\n    `{written}` {problem} (on {}{more})", on[..on.len().min(2)].join(", ")));
+    }
+    message
+}
+
+/// Why `link` on `page` is broken, if it is; external links are recorded instead.
+fn problem(
+    config: &SiteConfig,
+    link: &Link,
+    exists: &dyn Fn(&str) -> bool,
+    ids: &HashMap<&str, &HashSet<String>>,
+    external: &mut BTreeMap<String, Vec<String>>,
+    page: &str,
+) -> Option<String> {
+    let Some((target, fragment)) = &link.target else {
+        if link.written.starts_with("http://") || link.written.starts_with("https://") {
+            external.entry(link.written.clone()).or_default().push(page.to_string());
+        }
+        return None;
+    };
+    let Some(path) = target.strip_prefix(&config.base_path()) else {
+        return Some(format!("points outside the site's base path {}", config.base_path()));
+    };
+    let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+    let file = if exists(&file) {
+        file
+    } else if exists(&format!("{file}/index.html")) {
+        format!("{file}/index.html")
+    } else {
+        return Some(format!("points to {target}, which the site does not have"));
+    };
+    let fragment = fragment.as_deref().filter(|f| !f.is_empty() && *f != "top")?;
+    match ids.get(file.as_str()) {
+        Some(ids) if !ids.contains(fragment) => {
+            Some(format!("points to #{fragment}, but {target} has no element with id `{fragment}`"))
+        }
+        _ => None,
+    }
+}
+
+/// An error on the content file a link was written in, at the line that holds it.
+fn content_error(root: &Path, source: &Source, path: &str, link: &Link, problem: &str) -> Diagnostic {
+    let file = &source.origin.file;
+    let text = std::fs::read_to_string(root.join(file)).ok();
+    let line =
+        text.as_deref().and_then(|t| t.lines().position(|l| l.contains(&link.written))).map_or(source.origin.line, |i| i + 1);
+    Diagnostic::new(file, line, 0, format!("the link `{}` on {path} {problem}", link.written))
+}
+
+/// `https://example.org/network/` -> `https://example.org`.
+fn site_origin(base_url: &str) -> String {
+    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+    match base_url[after_scheme..].find('/') {
+        Some(i) => base_url[..after_scheme + i].to_string(),
+        None => base_url.to_string(),
+    }
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".htm")
+}
+
+/// The URL path a file is served at: `ar/news/x/index.html` -> `/base/ar/news/x/`.
+fn page_url(config: &SiteConfig, path: &str) -> String {
+    format!("{}{}", config.base_path(), path.strip_suffix("index.html").unwrap_or(path))
+}
