@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use tessera::build::build_site;
 use tessera::config::SiteConfig;
-use tessera::content::Site;
+use tessera::dashboard::{Dashboard, LanguageTodo};
 use tessera::import::{self, ImportOptions};
 
 pub struct BuildOptions {
@@ -48,52 +48,115 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
 }
 
-pub fn check_command(root: &Path, drafts: bool, strict: bool) -> anyhow::Result<ExitCode> {
-    match build_site(root, None, drafts) {
-        Ok(built) => {
-            print_warnings(&built.warnings);
-            let sources: Vec<(String, String)> =
-                built.templates.files.iter().map(|(n, (_, text))| (n.clone(), text.clone())).collect();
-            let used = tessera::i18n::keys_used_by_templates(&sources).into_keys().collect();
-            let coverage = built.localizer.coverage(&used);
-            println!("UI strings per language:\n{}", coverage.table());
-            let untranslated = untranslated_pages(&built.site);
-            println!("{untranslated}");
-            println!("ok: {} pages, {} files would be written", built.site.pages.len(), built.output.files.len());
-            let incomplete = coverage.has_missing() || !built.warnings.is_empty();
-            Ok(if strict && incomplete { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-        }
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Grouped for a terminal, coloured when it is one.
+    Text,
+    /// One JSON document on stdout, for CI.
+    Json,
+}
+
+pub struct CheckOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub strict: bool,
+    pub format: Format,
+    pub external: bool,
+}
+
+pub fn check_command(options: &CheckOptions) -> anyhow::Result<ExitCode> {
+    let style = Style::for_stdout(options.format);
+    let built = match build_site(&options.root, None, options.drafts) {
+        Ok(built) => built,
         Err(errors) => {
-            eprintln!("{errors}");
-            Ok(ExitCode::FAILURE)
+            if options.format == Format::Json {
+                println!("{}", serde_json::json!({"ok": false, "errors": errors.0}));
+            } else {
+                eprintln!("{errors}");
+            }
+            return Ok(ExitCode::FAILURE);
         }
+    };
+    let sources: Vec<(String, String)> = built.templates.files.iter().map(|(n, (_, text))| (n.clone(), text.clone())).collect();
+    let used = tessera::i18n::keys_used_by_templates(&sources).into_keys().collect();
+    let coverage = built.localizer.coverage(&used);
+    let dashboard = Dashboard::new(&built.site, &coverage, &built.warnings);
+    let external = if options.external { Some(tessera::linkcheck::external::check_site(&options.root, &built)) } else { None };
+    let broken_external = external.as_ref().map_or(0, |e| e.broken.len());
+    let failed = broken_external > 0 || (options.strict && dashboard.open() > 0);
+    if options.format == Format::Json {
+        let json = serde_json::json!({
+            "ok": !failed, "errors": [], "pages": built.site.pages.len(), "files": built.output.files.len(),
+            "todo": dashboard, "external": external,
+        });
+        println!("{json}");
+    } else {
+        print_dashboard(&dashboard, &coverage, &style);
+        if let Some(external) = &external {
+            print!("{}", external.report(&style.heading("External links")));
+        }
+        let summary = format!("{} pages, {} files would be written", built.site.pages.len(), built.output.files.len());
+        match (failed, dashboard.open()) {
+            (true, open) => {
+                println!("{}: {summary}; {open} open item(s), {broken_external} broken external link(s)", style.bad("not ok"))
+            }
+            (false, 0) => println!("{}: {summary}", style.good("ok")),
+            (false, open) => println!("{}: {summary}; {open} open item(s) above (`--strict` fails on them)", style.good("ok")),
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// ANSI colours when stdout is a terminal and `NO_COLOR` is not set.
+struct Style(bool);
+
+impl Style {
+    fn for_stdout(format: Format) -> Style {
+        use std::io::IsTerminal;
+        Style(format == Format::Text && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+    }
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.0 { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+    fn heading(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn good(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    fn bad(&self, text: &str) -> String {
+        self.paint("31", text)
     }
 }
 
-/// Per section and language: how many of the section's pages have no translation there.
-fn untranslated_pages(site: &Site) -> String {
-    use std::collections::{BTreeMap, BTreeSet};
-    let mut keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let present: BTreeSet<(&str, &str)> = site.pages.iter().map(|p| (p.translation_key.as_str(), p.lang.as_str())).collect();
-    for p in &site.pages {
-        keys.entry(site.sections[p.section].content_path.as_str()).or_default().insert(&p.translation_key);
+/// The dashboard for a terminal: warnings, then per kind of item, per language, the files.
+fn print_dashboard(dashboard: &Dashboard, coverage: &tessera::i18n::Coverage, style: &Style) {
+    for w in &dashboard.warnings {
+        eprintln!("{}", style.paint("33", w));
     }
-    let mut out = String::from("Untranslated pages per section:\n");
-    out.push_str(&format!("{:<20}", "section"));
-    for l in &site.config.languages {
-        out.push_str(&format!("{:>8}", l.code));
-    }
-    out.push('\n');
-    for (section, ks) in &keys {
-        let name = if section.is_empty() { "(home)" } else { section };
-        out.push_str(&format!("{name:<20}"));
-        for l in &site.config.languages {
-            let missing = ks.iter().filter(|k| !present.contains(&(**k, l.code.as_str()))).count();
-            out.push_str(&format!("{missing:>8}"));
+    println!("{}\n{}", style.heading("UI strings per language"), coverage.table());
+    type Items = fn(&LanguageTodo) -> Vec<String>;
+    let groups: [(&str, Items); 4] = [
+        ("Untranslated articles (a version that exists)", |l| l.untranslated.iter().map(|p| p.display().to_string()).collect()),
+        ("Pages to review (`review:` in front matter)", |l| {
+            l.review.iter().map(|(p, items)| format!("{}: {}", p.display(), items.join(", "))).collect()
+        }),
+        ("Articles without a date", |l| l.missing_date.iter().map(|p| p.display().to_string()).collect()),
+        ("Articles without a description", |l| l.missing_description.iter().map(|p| p.display().to_string()).collect()),
+    ];
+    for (title, items) in groups {
+        let per_language: Vec<(&str, Vec<String>)> =
+            dashboard.languages.iter().map(|l| (l.language.as_str(), items(l))).collect();
+        let total: usize = per_language.iter().map(|(_, i)| i.len()).sum();
+        println!("{} ({total})", style.heading(title));
+        for (lang, items) in per_language.iter().filter(|(_, i)| !i.is_empty()) {
+            println!("  {} ({})", style.paint("36", lang), items.len());
+            for item in items {
+                println!("    {item}");
+            }
         }
-        out.push('\n');
     }
-    out
 }
 
 pub fn new_site(dir: &Path) -> anyhow::Result<ExitCode> {

@@ -21,6 +21,7 @@
 pub mod build;
 pub mod config;
 pub mod content;
+pub mod dashboard;
 pub mod diagnostics;
 pub mod escape;
 pub mod i18n;

@@ -34,9 +34,17 @@ enum Command {
     },
     /// Load and render everything, report every problem, write nothing.
     Check {
-        /// Exit non-zero when a UI string or a page translation is missing.
+        /// Exit non-zero while anything is left to do: an untranslated article, a page to
+        /// review, an article without date or description, a missing UI string, a warning.
         #[arg(long)]
         strict: bool,
+        /// Also check links to other sites (answers are cached for a day in
+        /// .tessera-cache/external-links.json).
+        #[arg(long)]
+        external: bool,
+        /// `text` for a terminal, `json` for CI.
+        #[arg(long, value_enum, default_value = "text")]
+        format: cli::Format,
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -90,7 +98,9 @@ fn main() -> ExitCode {
             let options = BuildOptions { root: cli.root, output, base_url, drafts };
             cli::build_command(&options)
         }
-        Command::Check { strict, drafts } => cli::check_command(&cli.root, drafts, strict),
+        Command::Check { strict, drafts, external, format } => {
+            cli::check_command(&cli::CheckOptions { root: cli.root, drafts, strict, format, external })
+        }
         Command::Serve { watch, port, bind, open, drafts } => {
             tessera::serve::serve(&tessera::serve::ServeOptions { root: cli.root, bind, port, watch, open, drafts })
         }

@@ -312,9 +312,12 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
 }
 
 /// The section's pages are articles: `articles:` in its front matter, else every section but
-/// the home.
-fn section_has_articles(section: &Section) -> bool {
-    section.front.articles.unwrap_or(!section.content_path.is_empty())
+/// the home and the partners' pages (the folder named after the `role: partners` taxonomy).
+fn section_has_articles(config: &SiteConfig, section: &Section) -> bool {
+    let partners = config
+        .taxonomy_with_role(crate::config::TaxonomyRole::Partners)
+        .is_some_and(|t| section.content_path == t.name || section.content_path.starts_with(&format!("{}/", t.name)));
+    section.front.articles.unwrap_or(!section.content_path.is_empty() && !partners)
 }
 
 /// Reads one Markdown file: its stem (`_index`, `index` or the page name) and contents, with
@@ -460,16 +463,22 @@ fn check_dates(front: &FrontMatter, front_text: &str, file: &Path) -> Result<(),
     errors.into_result(())
 }
 
-/// 1-based line of the first front matter line of `file` (relative to `root`) mentioning
-/// `needle`, 1 if none. The file is read again: only to place an error or a warning.
-pub fn front_matter_line(root: &Path, file: &Path, needle: &str) -> usize {
+/// 1-based line of `file`'s front matter (`file` relative to `root`) mentioning the needles in
+/// turn: the first line holding `needles[0]`, then the first from there holding `needles[1]`,
+/// and so on; the line of the last needle found, 1 if none is. The file is read again: only to
+/// place an error or a warning.
+pub fn front_matter_line(root: &Path, file: &Path, needles: &[&str]) -> usize {
     let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    text.lines()
-        .enumerate()
-        .skip(1)
-        .take_while(|(_, l)| l.trim_end() != "---")
-        .find(|(_, l)| l.contains(needle))
-        .map_or(1, |(i, _)| i + 1)
+    let front: Vec<&str> = text.lines().skip(1).take_while(|l| l.trim_end() != "---").collect();
+    let mut found = 0;
+    for needle in needles {
+        match front.iter().skip(found).position(|l| l.contains(needle)) {
+            Some(i) => found += i,
+            None => break,
+        }
+    }
+    // `found` counts lines after the opening `---`, which is line 1.
+    if needles.first().is_some_and(|n| front.iter().any(|l| l.contains(n))) { found + 2 } else { 1 }
 }
 
 /// 1-based line (within the front matter text) of a top-level `key:`.
@@ -654,7 +663,7 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     }
     network::inherit(site);
     for p in &mut site.pages {
-        p.is_article = section_has_articles(&site.sections[p.section]);
+        p.is_article = section_has_articles(&site.config, &site.sections[p.section]);
     }
     // Newest first, then by weight and title: the order of every listing.
     site.pages.sort_by(|a, b| {

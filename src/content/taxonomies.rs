@@ -113,7 +113,7 @@ impl Spellings {
         errors: &mut Diagnostics,
         warnings: &mut Vec<String>,
     ) {
-        let line = super::front_matter_line(&site.root, &page.file, written);
+        let line = super::front_matter_line(&site.root, &page.file, &[&format!("{taxonomy}:"), written]);
         let url = crate::urls::term(&site.config, &page.lang, taxonomy, key);
         match self.0.get(&(taxonomy.to_string(), key.to_string())) {
             None => {
@@ -165,7 +165,7 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
             let declared: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
             errors.push(Diagnostic::new(
                 &page.file,
-                super::front_matter_line(&site.root, &page.file, &format!("{taxonomy}:")),
+                super::front_matter_line(&site.root, &page.file, &[&format!("{taxonomy}:")]),
                 1,
                 format!(
                     "taxonomy `{taxonomy}` is not declared: add `- name: {taxonomy}` under `taxonomies` in site.yaml (declared: {})",
@@ -177,7 +177,7 @@ fn check_terms(site: &Site, page: &super::Page, errors: &mut Diagnostics) {
         let registry = config.term_keys(taxonomy);
         for term in terms {
             // The file is read again only to place an error.
-            let line = || super::front_matter_line(&site.root, &page.file, term);
+            let line = || super::front_matter_line(&site.root, &page.file, &[&format!("{taxonomy}:"), term]);
             if let Some(keys) = registry.as_ref().filter(|keys| !keys.contains(&term.as_str())) {
                 errors.push(Diagnostic::new(
                     &page.file,

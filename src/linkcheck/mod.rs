@@ -26,13 +26,10 @@ pub struct Source<'a> {
     pub content_html: Option<&'a str>,
 }
 
-/// What the link check found: broken internal links as errors, every external URL with the
-/// pages linking to it.
+/// What the link check found: broken internal links, as errors.
 #[derive(Debug, Default)]
 pub struct Report {
     pub errors: Diagnostics,
-    /// External URL -> output paths of pages linking to it.
-    pub external: BTreeMap<String, Vec<String>>,
 }
 
 /// One link as written on a page.
@@ -65,7 +62,7 @@ pub fn check(
     let mut from_templates: BTreeMap<&str, BTreeMap<&str, (String, Vec<&str>)>> = BTreeMap::new();
     for (path, scan) in &scanned {
         for link in &scan.links {
-            let Some(problem) = problem(config, link, &exists, &ids, &mut report.external, path) else { continue };
+            let Some(problem) = problem(config, link, &exists, &ids) else { continue };
             let source = sources.get(path.as_str());
             let in_content = source.and_then(|s| s.content_html).is_some_and(|html| html.contains(&link.written));
             match source {
@@ -85,10 +82,6 @@ pub fn check(
             None => (PathBuf::from("templates").join(template), 0),
         };
         report.errors.push(Diagnostic::new(file, line, 0, template_error(template, &links)));
-    }
-    for pages in report.external.values_mut() {
-        pages.sort();
-        pages.dedup();
     }
     report
 }
@@ -117,6 +110,20 @@ fn tail(written: &str) -> Option<String> {
     Some(if path.ends_with('/') { format!("{last}/") } else { last.to_string() })
 }
 
+/// Every link to another site on the HTML pages of `output`: URL -> output paths of the pages.
+pub fn external_links(config: &SiteConfig, output: &Output) -> BTreeMap<String, Vec<String>> {
+    let origin = site_origin(&config.base_url);
+    let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, bytes) in output.files.iter().filter(|(p, _)| is_html(p)) {
+        for link in scan::scan(bytes, &page_url(config, path), &origin).links.into_iter().filter(|l| l.target.is_none()) {
+            if link.written.starts_with("http://") || link.written.starts_with("https://") {
+                links.entry(link.written).or_default().push(path.clone());
+            }
+        }
+    }
+    links
+}
+
 /// One message for every broken link a template writes: each link, its problem and the first
 /// pages it is on.
 fn template_error(template: &str, links: &BTreeMap<&str, (String, Vec<&str>)>) -> String {
@@ -134,21 +141,14 @@ fn template_error(template: &str, links: &BTreeMap<&str, (String, Vec<&str>)>) -
     message
 }
 
-/// Why `link` on `page` is broken, if it is; external links are recorded instead.
+/// Why `link` is broken, if it is (links to other sites are for [`external`]).
 fn problem(
     config: &SiteConfig,
     link: &Link,
     exists: &dyn Fn(&str) -> bool,
     ids: &HashMap<&str, &HashSet<String>>,
-    external: &mut BTreeMap<String, Vec<String>>,
-    page: &str,
 ) -> Option<String> {
-    let Some((target, fragment)) = &link.target else {
-        if link.written.starts_with("http://") || link.written.starts_with("https://") {
-            external.entry(link.written.clone()).or_default().push(page.to_string());
-        }
-        return None;
-    };
+    let (target, fragment) = link.target.as_ref()?;
     let Some(path) = target.strip_prefix(&config.base_path()) else {
         return Some(format!("points outside the site's base path {}", config.base_path()));
     };

@@ -35,7 +35,7 @@ impl Origin {
 
     fn line(&self, root: &Path) -> usize {
         match self.find {
-            Some(needle) => crate::content::front_matter_line(root, &self.file, needle),
+            Some(needle) => crate::content::front_matter_line(root, &self.file, &[needle]),
             None => self.line,
         }
     }
@@ -108,10 +108,20 @@ impl Plan {
             }
         }
         for (path, origin) in &self.outputs {
-            if folders.contains(path) {
-                let message = format!("{} would write the file {path}, which other outputs need as a folder", origin.what);
-                self.errors.push(origin.error(&self.root, message));
+            if !folders.contains(path) {
+                continue;
             }
+            let folder = format!("{path}/");
+            let Some((inner, user)) = self.outputs.range(folder.clone()..).next().filter(|(p, _)| p.starts_with(&folder)) else {
+                continue;
+            };
+            let message = format!(
+                "{} would write {inner}, but {} ({}) writes the file {path}, which {inner} needs as a folder: change one of them",
+                user.what,
+                origin.what,
+                origin.located(&self.root)
+            );
+            self.errors.push(user.error(&self.root, message));
         }
         self.errors.into_result(self.outputs)
     }

@@ -11,7 +11,7 @@ use crate::output::plan::{Origin, Plan};
 pub fn plan(site: &Site, plan: &mut Plan) {
     for page in &site.pages {
         for alias in &page.front.aliases {
-            let line = crate::content::front_matter_line(&site.root, &page.file, alias);
+            let line = crate::content::front_matter_line(&site.root, &page.file, &["aliases:", alias]);
             let what = format!("the alias `{}` of {}", alias.escape_debug(), page.file.display());
             match alias_file(alias) {
                 Some(path) => plan.add(&path, Origin::new(&page.file, line, what)),
