@@ -345,8 +345,7 @@ fn read_file(
             .into());
         }
     };
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| Diagnostic::whole_file(&relative, format!("cannot read as UTF-8 text: {e}")))?;
+    let text = read_text(file, &relative)?;
     let (front, body, body_line) = split_front_matter(&text, &relative)?;
     check_dates(&front, front_matter_text(&text), &relative)?;
     if front.draft && !options.drafts {
@@ -415,6 +414,26 @@ fn find_closing_fence(rest: &str) -> Option<(usize, usize)> {
         offset += line.len();
     }
     None
+}
+
+/// A content file as text with `\n` line ends: Windows (`\r\n`) and old Mac (`\r`) line ends
+/// are read too, so front matter is never taken for body text. Bytes that are not UTF-8 are an
+/// error at their line and byte offset.
+pub fn read_text(file: &Path, relative: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(file).map_err(|e| Diagnostic::whole_file(relative, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::new(
+            relative,
+            line,
+            at - line_start + 1,
+            format!("byte 0x{:02X} at byte offset {at} is not UTF-8: save the file as UTF-8 text", bytes[at]),
+        )
+    })?;
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
 /// Splits a Markdown file into its front matter, its body and the body's first line number.

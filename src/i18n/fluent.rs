@@ -67,7 +67,7 @@ impl LanguageStrings {
                 Ok(resource) => resource,
                 Err((resource, errors)) => {
                     for error in errors {
-                        let at = error_offset(resource.source(), error.pos.start);
+                        let at = error_offset(resource.source(), &error);
                         let (line, col) = line_col(resource.source(), at);
                         diagnostics.push(Diagnostic::new(&file, line, col, format!("Fluent syntax error: {error}")));
                     }
@@ -201,11 +201,19 @@ pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Where to point for a parser error at byte `pos`: when only whitespace and line breaks lie
-/// between the last real text and `pos` (an unclosed `{` is noticed on the next entry's line),
-/// point just after that text instead.
-fn error_offset(source: &str, pos: usize) -> usize {
-    let pos = pos.min(source.len());
+/// Where to point for a parser error: where the parser stopped, except for what is left open
+/// (a `{` or a string never closed is noticed on the next entry's line): then just after the
+/// last text before it, when only whitespace and line breaks lie between.
+fn error_offset(source: &str, error: &fluent_syntax::parser::ParserError) -> usize {
+    use fluent_syntax::parser::ErrorKind;
+    let pos = error.pos.start.min(source.len());
+    let left_open = matches!(
+        error.kind,
+        ErrorKind::ExpectedToken(_) | ErrorKind::UnterminatedStringLiteral | ErrorKind::ExpectedInlineExpression
+    );
+    if !left_open {
+        return pos;
+    }
     let Some(before) = source.get(..pos) else { return pos };
     let trimmed = before.trim_end();
     if before[trimmed.len()..].contains('\n') && !trimmed.is_empty() { trimmed.len() } else { pos }

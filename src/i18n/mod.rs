@@ -98,6 +98,12 @@ impl Localizer {
                 strings,
             });
         }
+        // Files are named as the site sees them, relative to its root.
+        for d in &mut diagnostics.0 {
+            if let Ok(relative) = d.file.strip_prefix(site_root) {
+                d.file = relative.to_path_buf();
+            }
+        }
         diagnostics.into_result(Localizer { languages, default, warnings: Mutex::default() })
     }
 

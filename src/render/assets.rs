@@ -130,24 +130,17 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
 }
 
 fn sass_diagnostic(root: &Path, file: &Path, e: &grass::Error) -> Diagnostic {
-    let relative = file.strip_prefix(root).unwrap_or(file);
-    // grass reports `Error: message` followed by a source excerpt whose location line reads
-    // `  path:LINE:COL  root stylesheet`.
-    let text = e.to_string();
-    let message = text.lines().next().unwrap_or("").trim_start_matches("Error: ").to_string();
-    let (line, col) = text
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let l = l.trim();
-            let loc = l.split_whitespace().next()?;
-            let mut parts = loc.rsplitn(3, ':');
-            let col = parts.next()?.parse::<usize>().ok()?;
-            let line = parts.next()?.parse::<usize>().ok()?;
-            Some((line, col))
-        })
-        .unwrap_or((1, 1));
-    Diagnostic::new(relative, line, col, format!("Sass error: {message}"))
+    let relative = |f: &Path| f.strip_prefix(root).unwrap_or(f).to_path_buf();
+    match e.clone().kind() {
+        // The location names the file the error is in: a partial (`_colours.scss`) when it is
+        // there, not the entry file that uses it.
+        grass::ErrorKind::ParseError { message, loc, .. } => {
+            let at = PathBuf::from(loc.file.name().trim_start_matches("./"));
+            let at = if at.is_absolute() { relative(&at) } else { relative(&file.parent().unwrap_or(root).join(at)) };
+            Diagnostic::new(at, loc.begin.line + 1, loc.begin.column + 1, format!("Sass error: {message}"))
+        }
+        other => Diagnostic::whole_file(relative(file), format!("Sass error: {other:?}")),
+    }
 }
 
 #[cfg(test)]

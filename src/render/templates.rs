@@ -123,7 +123,24 @@ impl TemplateSources {
                 1,
                 format!("template `{name}` not found in templates/ or the theme's templates/"),
             ),
-            _ => Diagnostic::new(self.file_of(template), 1, 1, format!("template error: {e}")),
+            _ => self.reported(&e.to_string(), template),
+        }
+    }
+
+    /// A Tera error known only by its text, e.g. an unknown filter or included template found
+    /// while the templates are put together: the text points at `--> NAME:LINE:COL`.
+    fn reported(&self, text: &str, template: &str) -> Diagnostic {
+        let message = text.lines().next().unwrap_or("").trim().trim_start_matches("error: ");
+        let at = text.lines().find_map(|l| {
+            let location = l.trim().strip_prefix("-->")?.trim();
+            let mut parts = location.rsplitn(3, ':');
+            let col = parts.next()?.parse::<usize>().ok()?;
+            let line = parts.next()?.parse::<usize>().ok()?;
+            Some((parts.next()?.to_string(), line, col))
+        });
+        match at {
+            Some((name, line, col)) => Diagnostic::new(self.file_of(&name), line, col, format!("template error: {message}")),
+            None => Diagnostic::new(self.file_of(template), 0, 0, format!("template error: {message}")),
         }
     }
 }
