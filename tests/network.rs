@@ -290,6 +290,19 @@ fn build_and_check_fail_on_a_broken_link_from_content_or_template() {
 }
 
 #[test]
+fn the_new_site_builds_with_no_broken_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let created = tessera(&["new", root.to_str().unwrap()]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let out = tmp.path().join("public");
+    generate::build_to(&root, &out);
+    assert_reads_well(&out);
+    let check = tessera(&["check", "--root", root.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+#[test]
 fn a_language_added_late_is_linked_everywhere() {
     let tmp = tempfile::tempdir().unwrap();
     let root = generate::network_site(tmp.path(), 24, &["en", "hi", "az", "ar", "fr"]);
