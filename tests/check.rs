@@ -51,6 +51,10 @@ fn pages_to_review_are_listed_per_language_and_fail_strict() {
     );
     let (code, _, _) = check(&root, &["--strict"]);
     assert_eq!(code, Some(1));
+    let build = tessera(&["build", "--root", root.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{err}");
+    assert!(err.contains("content/news/imported.ar.md: warning: still to review before it is published: title, date"), "{err}");
 
     let (code, json, _) = check(&root, &["--strict", "--format", "json"]);
     assert_eq!(code, Some(1));

@@ -675,6 +675,13 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
         match make_page(&site.sections[section].url, section, r) {
             Ok(page) => {
                 site.warnings.extend(shortened_slug(&page));
+                if !page.front.review.is_empty() {
+                    site.warnings.push(format!(
+                        "{}: warning: still to review before it is published: {} (remove `review:` once checked)",
+                        page.file.display(),
+                        page.front.review.join(", ")
+                    ));
+                }
                 site.pages.push(page);
             }
             Err(e) => errors.push(e),
