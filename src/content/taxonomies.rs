@@ -122,6 +122,12 @@ impl Spellings {
                         "{}:{line}: warning: the `{taxonomy}` term `{written}` has no letter or digit to put in its URL; it is published at {url}: name it with words",
                         page.file.display()
                     ));
+                } else if crate::slug::slugify_whole(written, &page.lang).len() > crate::slug::MAX_SLUG_BYTES {
+                    warnings.push(format!(
+                        "{}:{line}: warning: the `{taxonomy}` term `{}…` is too long for a file name; it is published at {url}: use a shorter term",
+                        page.file.display(),
+                        written.chars().take(20).collect::<String>()
+                    ));
                 }
                 self.0.insert((taxonomy.to_string(), key.to_string()), (written.to_string(), page.file.clone(), line));
             }
