@@ -2,9 +2,12 @@
 //! against the page's URL.
 
 use super::Link;
-use lol_html::{HtmlRewriter, Settings, element};
+use lol_html::html_content::Element;
+use lol_html::{ElementContentHandlers, HandlerResult, HtmlRewriter, Selector, Settings};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// What one page holds.
 #[derive(Debug, Default)]
@@ -13,16 +16,29 @@ pub struct Scan {
     pub links: Vec<Link>,
 }
 
-/// Elements whose `href`, `src`, `srcset` or `poster` a reader's browser follows.
-const LINKING: &str =
-    "a[href], area[href], link[href], img, script[src], source, iframe[src], audio[src], video, track[src], embed[src]";
+/// Elements whose `href`, `src`, `srcset` or `poster` a reader's browser follows; parsed once.
+static LINKING: LazyLock<Selector> = LazyLock::new(|| {
+    "a[href], area[href], link[href], img, script[src], source, iframe[src], audio[src], video, track[src], embed[src]"
+        .parse()
+        .expect("a valid selector")
+});
+/// Elements a `#fragment` can point to.
+static IDS: LazyLock<Selector> = LazyLock::new(|| "[id], a[name]".parse().expect("a valid selector"));
+
+/// An element handler on a selector parsed once for all pages.
+fn handler<'s, 'h>(
+    selector: &'s Selector,
+    f: impl FnMut(&mut Element<'_, '_>) -> HandlerResult + 'h,
+) -> (Cow<'s, Selector>, ElementContentHandlers<'h>) {
+    (Cow::Borrowed(selector), ElementContentHandlers::default().element(f))
+}
 
 /// Reads `html` (the page served at URL path `page_url`; `origin` is the site's
 /// `scheme://host`, links to which are internal).
 pub fn scan(html: &[u8], page_url: &str, origin: &str) -> Scan {
     let found = RefCell::new(Scan::default());
     let written = RefCell::new(Vec::<String>::new());
-    let ids = element!("[id], a[name]", |el| {
+    let ids = handler(&IDS, |el| {
         let mut found = found.borrow_mut();
         found.ids.extend(el.get_attribute("id").map(|v| decode(&v)));
         if el.tag_name() == "a" {
@@ -30,7 +46,7 @@ pub fn scan(html: &[u8], page_url: &str, origin: &str) -> Scan {
         }
         Ok(())
     });
-    let links = element!(LINKING, |el| {
+    let links = handler(&LINKING, |el| {
         // Hints to other hosts (`preconnect`, `dns-prefetch`) are not links to follow.
         if el.get_attribute("rel").is_some_and(|r| r.contains("preconnect") || r.contains("dns-prefetch")) {
             return Ok(());
