@@ -3,6 +3,11 @@
 //! killed build leaves the previous site untouched. It refuses folders that hold the site's
 //! sources and never deletes a folder it did not create.
 
+mod hooks;
+mod swap;
+
+pub use swap::{remove_leftovers, write};
+
 use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -41,8 +46,6 @@ pub fn collect_static(root: &Path, config: &SiteConfig, output: &mut Output) {
 
 /// Written into every output folder tessera creates; a folder without it is never replaced.
 pub const MARKER: &str = ".tessera-output";
-const STAGING_PREFIX: &str = ".tessera-staging-";
-const OLD_PREFIX: &str = ".tessera-old-";
 
 /// Folders of the site that must never be used as (or inside) the output.
 const SOURCE_DIRS: &[&str] = &["content", "templates", "themes", "locales", "static", "src", "tests"];
@@ -107,64 +110,24 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Writes `output` as the new content of `out` (already checked with [`check_output_dir`]).
-pub fn write(output: &Output, out: &Path) -> Result<()> {
-    let parent = out.parent().context("the output folder has no parent folder")?;
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-    write_into(output, staging.path())?;
-    std::fs::write(staging.path().join(MARKER), "This folder was written by tessera build and is replaced by the next build.\n")?;
-
-    // Swap: the previous output moves aside, the staging folder takes its name, the old one goes.
-    let old = if out.exists() {
-        let old = tempfile::Builder::new().prefix(OLD_PREFIX).tempdir_in(parent)?.keep();
-        std::fs::remove_dir(&old)?;
-        std::fs::rename(out, &old).with_context(|| format!("cannot move the previous {} aside", out.display()))?;
-        Some(old)
-    } else {
-        None
-    };
-    let staging = staging.keep();
-    if let Err(e) = std::fs::rename(&staging, out) {
-        if let Some(old) = &old {
-            let _ = std::fs::rename(old, out);
-        }
-        return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
-    }
-    if let Some(old) = old {
-        remove_tree(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
-    }
-    Ok(())
-}
-
-/// Removes a folder tree tessera wrote, its top-level entries in parallel (a site has a folder
-/// per language and section, and removing tens of thousands of files one by one is slow).
-fn remove_tree(dir: &Path) -> Result<()> {
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| -> std::io::Result<()> {
-        if path.is_dir() && !path.is_symlink() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) }
-    })?;
-    std::fs::remove_dir(dir)?;
-    Ok(())
-}
-
-/// Writes every file of `output` below `dir` (which exists).
+/// Writes every file of `output` below `dir` (which exists). Errors name the file.
 pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
-    output.files.par_iter().try_for_each(|(path, bytes)| -> Result<()> {
+    let budget = hooks::DiskBudget::from_env();
+    let prepare = |path: &str, len: u64| -> Result<PathBuf> {
         let target = dir.join(path);
         if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p)?;
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create the folder {}", p.display()))?;
         }
+        budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
+        Ok(target)
+    };
+    output.files.par_iter().try_for_each(|(path, bytes)| -> Result<()> {
+        let target = prepare(path, bytes.len() as u64)?;
         std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
     })?;
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
-        let target = dir.join(path);
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p)?;
-        }
+        let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
+        let target = prepare(path, len)?;
         std::fs::copy(source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         Ok(())
     })
