@@ -41,7 +41,8 @@ pub fn slugify(text: &str, lang: &str) -> String {
             dash = true;
         }
     }
-    slug
+    // Dropping characters between marks can leave them out of canonical order.
+    slug.nfc().collect()
 }
 
 #[cfg(test)]
@@ -68,6 +69,12 @@ mod tests {
     #[test]
     fn keeps_zero_width_joiners() {
         assert_eq!(slugify("می\u{200C}خواهم", "fa"), "می\u{200C}خواهم");
+    }
+
+    #[test]
+    fn marks_on_both_sides_of_a_dropped_space_end_up_in_canonical_order() {
+        let slug = slugify("I\u{64d} \u{64b}", "en");
+        assert_eq!(slugify(&slug, "en"), slug);
     }
 
     #[test]

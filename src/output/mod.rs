@@ -112,6 +112,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf> {
 
 /// Writes every file of `output` below `dir` (which exists). Errors name the file.
 pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
+    if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
+        bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
+    }
     let budget = hooks::DiskBudget::from_env();
     let prepare = |path: &str, len: u64| -> Result<PathBuf> {
         let target = dir.join(path);
@@ -133,6 +136,15 @@ pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
     })
 }
 
+/// A relative `/`-separated path whose every segment is a plain name: joined to a folder, it
+/// stays inside it.
+pub fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && path.split('/').all(|segment| !matches!(segment, "" | "." | ".."))
+        && !Path::new(path).has_root()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +160,18 @@ mod tests {
         std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
         assert!(check_output_dir(root.path(), &foreign).is_err());
         assert!(check_output_dir(root.path(), &root.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn paths_outside_the_output_are_refused() {
+        for bad in ["", "/index.html", "a//b.html", "../x.html", "a/./b", "a\\b", "a\0b"] {
+            assert!(!stays_inside(bad), "{bad:?}");
+            let mut o = Output::default();
+            o.files.insert(bad.into(), b"x".to_vec());
+            let dir = tempfile::tempdir().unwrap();
+            assert!(write_into(&o, dir.path()).is_err(), "{bad:?}");
+        }
+        assert!(stays_inside("ar/news/خبر/index.html"));
     }
 
     #[test]

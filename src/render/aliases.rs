@@ -51,7 +51,12 @@ fn alias_file(alias: &str) -> Option<String> {
     if trimmed.is_empty() || trimmed.contains("://") || trimmed.contains('\\') {
         return None;
     }
-    if trimmed.split('/').any(|part| part == ".." || part == ".") {
+    // Plain path segments only: no `.`/`..`, no empty segment, no control character or URL
+    // query/fragment, each short enough for a file name.
+    let parts: Vec<&str> = trimmed.strip_suffix('/').unwrap_or(trimmed).split('/').collect();
+    if parts.iter().any(|part| matches!(*part, "" | "." | "..") || part.len() > 255)
+        || trimmed.chars().any(|c| c.is_control() || c == '?' || c == '#')
+    {
         return None;
     }
     let last = trimmed.rsplit('/').next().unwrap_or("");
@@ -87,5 +92,8 @@ mod tests {
         assert_eq!(alias_file("../etc/"), None);
         assert_eq!(alias_file("https://x.org/a/"), None);
         assert_eq!(alias_file("/"), None);
+        assert_eq!(alias_file("a//b/"), None);
+        assert_eq!(alias_file("old\u{e}/"), None);
+        assert_eq!(alias_file("old?id=3"), None);
     }
 }
