@@ -29,7 +29,7 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     match build_site(&options.root, options.base_url.as_deref(), options.drafts) {
         Ok(built) => {
             print_warnings(&built.warnings);
-            tessera::output::write(&built.output, &out)?;
+            print_warnings(&tessera::output::write(&built.output, &out)?);
             println!(
                 "built {} pages in {} languages into {} ({} files) in {} ms",
                 built.site.pages.len(),

@@ -17,8 +17,9 @@ pub fn slash_path(path: &Path) -> String {
 /// URL of the section at `content_path` (`""` for the home) in `lang`.
 pub fn section(config: &SiteConfig, lang: &str, content_path: &str) -> String {
     let mut url = config.language_root(lang);
-    for part in content_path.split('/').filter(|p| !p.is_empty()) {
-        url.push_str(&slugify(part, lang));
+    // A folder whose name has no letter or digit adds no segment (never an empty one).
+    for slug in content_path.split('/').map(|part| slugify(part, lang)).filter(|s| !s.is_empty()) {
+        url.push_str(&slug);
         url.push('/');
     }
     url

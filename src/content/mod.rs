@@ -345,7 +345,7 @@ fn read_file(
             .into());
         }
     };
-    let text = read_text(file, &relative)?;
+    let text = without_nul(read_text(file, &relative)?);
     let (front, body, body_line) = split_front_matter(&text, &relative)?;
     check_dates(&front, front_matter_text(&text), &relative)?;
     if front.draft && !options.drafts {
@@ -436,17 +436,48 @@ pub fn read_text(file: &Path, relative: &Path) -> Result<String, Diagnostic> {
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
+/// NUL characters never reach a page: each becomes U+FFFD, as CommonMark asks.
+fn without_nul(text: String) -> String {
+    if text.contains('\0') { text.replace('\0', "\u{FFFD}") } else { text }
+}
+
 /// Splits a Markdown file into its front matter, its body and the body's first line number.
+/// NUL characters written as YAML escapes (`"\0"`, `"\x00"`) become U+FFFD too.
 pub fn split_front_matter(text: &str, file: &Path) -> Result<(FrontMatter, String, usize), Diagnostic> {
     if let Some((yaml, body, body_line)) = split_front_matter_text(text) {
-        let front: FrontMatter = crate::yaml::parse(yaml, file, 2)?;
-        return Ok((front, body.to_string(), body_line));
+        let mut front: FrontMatter = crate::yaml::parse(yaml, file, 2)?;
+        if yaml.contains('\\') {
+            front = scrub_nul(front);
+        }
+        return Ok((front, without_nul(body.to_string()), body_line));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.starts_with("---\n") || text.starts_with("---\r\n") {
         return Err(Diagnostic::new(file, 1, 1, "front matter opened with `---` is never closed: add a line `---` after it"));
     }
     Ok((FrontMatter::default(), text.to_string(), 1))
+}
+
+/// Replaces NUL in every string of the front matter (through its JSON form, which has the
+/// same shape).
+fn scrub_nul(front: FrontMatter) -> FrontMatter {
+    fn scrub(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{FFFD}"),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            serde_json::Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (key, mut v) in entries {
+                    scrub(&mut v);
+                    map.insert(key.replace('\0', "\u{FFFD}"), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(&front) else { return front };
+    scrub(&mut value);
+    serde_json::from_value(value).unwrap_or(front)
 }
 
 /// `2024-12-22` -> `2024-12-22T00:00:00Z`; an RFC 3339 timestamp keeps its time and offset.
@@ -722,6 +753,15 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_characters_become_replacement_characters() {
+        let text = "---\ntitle: \"a\\0b\"\ntaxonomies:\n  topics: [\"x\\x00\"]\n---\nbody\0end\n";
+        let (front, body, _) = split_front_matter(text, Path::new("a.md")).unwrap();
+        assert_eq!(front.title.as_deref(), Some("a\u{FFFD}b"));
+        assert_eq!(front.taxonomies["topics"], vec!["x\u{FFFD}".to_string()]);
+        assert_eq!(body, "body\u{FFFD}end\n");
+    }
 
     #[test]
     fn dates_become_rfc3339() {

@@ -3,7 +3,11 @@
 //! killed build leaves the previous site untouched. It refuses folders that hold the site's
 //! sources and never deletes a folder it did not create.
 
+mod hooks;
 pub mod plan;
+mod swap;
+
+pub use swap::{remove_leftovers, write};
 
 use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};
@@ -48,15 +52,14 @@ pub fn plan_static(root: &Path, copies: &std::collections::BTreeMap<String, Path
         let file = source.strip_prefix(root).unwrap_or(source);
         plan.add(path, plan::Origin::new(file, 0, format!("the static file {}", file.display())));
     }
-    for path in assets {
+    // A live server keeps an asset's name: the asset is then the static file itself.
+    for path in assets.iter().filter(|p| !copies.contains_key(*p)) {
         plan.add(path, plan::Origin::new(crate::config::CONFIG_FILE, 0, format!("the stylesheet or script {path}")));
     }
 }
 
 /// Written into every output folder tessera creates; a folder without it is never replaced.
 pub const MARKER: &str = ".tessera-output";
-const STAGING_PREFIX: &str = ".tessera-staging-";
-const OLD_PREFIX: &str = ".tessera-old-";
 
 /// Folders of the site that must never be used as (or inside) the output.
 const SOURCE_DIRS: &[&str] = &["content", "templates", "themes", "locales", "static", "src", "tests"];
@@ -121,67 +124,39 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Writes `output` as the new content of `out` (already checked with [`check_output_dir`]).
-pub fn write(output: &Output, out: &Path) -> Result<()> {
-    let parent = out.parent().context("the output folder has no parent folder")?;
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-    write_into(output, staging.path())?;
-    std::fs::write(staging.path().join(MARKER), "This folder was written by tessera build and is replaced by the next build.\n")?;
-
-    // Swap: the previous output moves aside, the staging folder takes its name, the old one goes.
-    let old = if out.exists() {
-        let old = tempfile::Builder::new().prefix(OLD_PREFIX).tempdir_in(parent)?.keep();
-        std::fs::remove_dir(&old)?;
-        std::fs::rename(out, &old).with_context(|| format!("cannot move the previous {} aside", out.display()))?;
-        Some(old)
-    } else {
-        None
-    };
-    let staging = staging.keep();
-    if let Err(e) = std::fs::rename(&staging, out) {
-        if let Some(old) = &old {
-            let _ = std::fs::rename(old, out);
-        }
-        return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
-    }
-    if let Some(old) = old {
-        remove_tree(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
-    }
-    Ok(())
-}
-
-/// Removes a folder tree tessera wrote, its top-level entries in parallel (a site has a folder
-/// per language and section, and removing tens of thousands of files one by one is slow).
-fn remove_tree(dir: &Path) -> Result<()> {
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| -> std::io::Result<()> {
-        if path.is_dir() && !path.is_symlink() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) }
-    })?;
-    std::fs::remove_dir(dir)?;
-    Ok(())
-}
-
-/// Writes every file of `output` below `dir` (which exists).
+/// Writes every file of `output` below `dir` (which exists). Errors name the file.
 pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
-    output.files.par_iter().try_for_each(|(path, bytes)| -> Result<()> {
+    if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
+        bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
+    }
+    let budget = hooks::DiskBudget::from_env();
+    let prepare = |path: &str, len: u64| -> Result<PathBuf> {
         let target = dir.join(path);
         if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p)?;
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create the folder {}", p.display()))?;
         }
+        budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
+        Ok(target)
+    };
+    output.files.par_iter().try_for_each(|(path, bytes)| -> Result<()> {
+        let target = prepare(path, bytes.len() as u64)?;
         std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
     })?;
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
-        let target = dir.join(path);
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p)?;
-        }
+        let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
+        let target = prepare(path, len)?;
         std::fs::copy(source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         Ok(())
     })
+}
+
+/// A relative `/`-separated path whose every segment is a plain name: joined to a folder, it
+/// stays inside it.
+pub fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && path.split('/').all(|segment| !matches!(segment, "" | "." | ".."))
+        && !Path::new(path).has_root()
 }
 
 #[cfg(test)]
@@ -199,6 +174,18 @@ mod tests {
         std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
         assert!(check_output_dir(root.path(), &foreign).is_err());
         assert!(check_output_dir(root.path(), &root.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn paths_outside_the_output_are_refused() {
+        for bad in ["", "/index.html", "a//b.html", "../x.html", "a/./b", "a\\b", "a\0b"] {
+            assert!(!stays_inside(bad), "{bad:?}");
+            let mut o = Output::default();
+            o.files.insert(bad.into(), b"x".to_vec());
+            let dir = tempfile::tempdir().unwrap();
+            assert!(write_into(&o, dir.path()).is_err(), "{bad:?}");
+        }
+        assert!(stays_inside("ar/news/خبر/index.html"));
     }
 
     #[test]

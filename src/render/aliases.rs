@@ -45,7 +45,9 @@ fn alias_file(alias: &str) -> Option<String> {
     if trimmed.is_empty() || trimmed.contains("://") || trimmed.contains('\\') {
         return None;
     }
-    if trimmed.split('/').any(|part| part == ".." || part == ".") {
+    // A path, not a URL with a query or fragment. Names no file system takes (`..`, empty
+    // parts, control characters, parts over 255 bytes) are the output plan's errors.
+    if trimmed.contains(['?', '#']) {
         return None;
     }
     let last = trimmed.rsplit('/').next().unwrap_or("");
@@ -78,8 +80,10 @@ mod tests {
         assert_eq!(alias_file("/2019/old/").as_deref(), Some("2019/old/index.html"));
         assert_eq!(alias_file("old.html").as_deref(), Some("old.html"));
         assert_eq!(alias_file("/old").as_deref(), Some("old/index.html"));
-        assert_eq!(alias_file("../etc/"), None);
+        let unwritable = |a: &str| crate::output::plan::name_problem(&alias_file(a).unwrap()).is_some();
+        assert!(unwritable("../etc/") && unwritable("a//b/") && unwritable("old\u{e}/"));
         assert_eq!(alias_file("https://x.org/a/"), None);
         assert_eq!(alias_file("/"), None);
+        assert_eq!(alias_file("old?id=3"), None);
     }
 }

@@ -3,14 +3,14 @@
 //! then tells open pages to reload, to swap a stylesheet, or to show the build error in an
 //! overlay. Requests are answered only from the built site: nothing outside it is ever read.
 
+mod http;
 mod live;
 
 use crate::build::Session;
 use crate::output::Output;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -57,6 +57,7 @@ struct Shared {
     /// The last build error, shown as an overlay until a build succeeds.
     error: RwLock<Option<String>>,
     events: broadcast::Sender<String>,
+    validators: http::Validators,
 }
 
 /// Runs the server until the process is stopped.
@@ -71,6 +72,12 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     let host = if address.ip().is_unspecified() { "127.0.0.1".to_string() } else { address.ip().to_string() };
     let host = if host.contains(':') { format!("[{host}]") } else { host };
     let base_url = format!("http://{host}:{}/", address.port());
+    if !address.ip().is_loopback() {
+        say_err!(
+            "warning: listening on {address}, which other machines can reach: they would see drafts and build errors. \
+             Use --bind 127.0.0.1 unless you mean it."
+        );
+    }
     let started = Instant::now();
     let session = match Session::start_live(&options.root, Some(&base_url), options.drafts) {
         Ok(s) => s,
@@ -89,15 +96,17 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
         last_change: std::sync::Mutex::new(Instant::now() - SEARCH_QUIET),
         error: RwLock::new(None),
         events,
+        validators: http::Validators::default(),
     });
     refresh_search_when_quiet(shared.clone());
     let _watcher = if options.watch { Some(watch(options.root.clone(), shared.clone())?) } else { None };
     // Announced once edits are being watched, so an edit made right after this line counts.
     say!(
-        "built {pages} pages in {} ms; serving {} at {base_url}{}",
+        "built {pages} pages in {} ms; serving {} at {base_url}{}{}",
         started.elapsed().as_millis(),
         options.root.display(),
-        if options.watch { " (watching for changes)" } else { "" }
+        if options.watch { " (watching for changes)" } else { "" },
+        if address.ip().is_loopback() { String::new() } else { format!(" (listening on {address})") }
     );
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&base_url).spawn();
@@ -121,66 +130,78 @@ async fn events_handler(State(shared): State<Arc<Shared>>) -> impl IntoResponse 
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-/// Answers a request from the built site in memory.
-async fn file_handler(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+/// Answers a request from the built site in memory (HEAD too: axum drops the body).
+async fn file_handler(State(shared): State<Arc<Shared>>, request: HeaderMap, uri: Uri) -> Response {
     let Ok(path) = percent_encoding::percent_decode_str(uri.path()).decode_utf8() else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
-    let output = &session.built.output;
+    let site = Served { output: &session.built.output, roots: site_roots(&session.built.site) };
     let base = session.built.site.config.base_path();
     let Some(key) = path.strip_prefix(base.as_str()).or_else(|| (path.as_ref() == base.trim_end_matches('/')).then_some(""))
     else {
-        return not_found(output, "");
+        return not_found(&shared, &site, "");
     };
     if key.split('/').any(|part| part == ".." || part == ".") {
         return StatusCode::BAD_REQUEST.into_response();
     }
     let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_string() };
-    match lookup(output, &key) {
-        Some(bytes) => respond(&key, bytes, StatusCode::OK),
-        None if lookup(output, &format!("{key}/index.html")).is_some() => {
+    match site.lookup(&key) {
+        Some(bytes) => respond(&shared, &request, &key, bytes, StatusCode::OK),
+        None if site.lookup(&format!("{key}/index.html")).is_some() => {
             let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
             r
         }
-        None => not_found(output, &key),
+        None => not_found(&shared, &site, &key),
     }
 }
 
-/// A generated file, or a file the build copies (read from the site's own folders).
-fn lookup(output: &Output, key: &str) -> Option<Vec<u8>> {
-    output.files.get(key).cloned().or_else(|| output.copies.get(key).and_then(|source| std::fs::read(source).ok()))
+/// The built site as requests see it: generated files in memory, copied files on disk.
+struct Served<'a> {
+    output: &'a Output,
+    /// The real (symlink-free) folders copied files may come from.
+    roots: Vec<PathBuf>,
 }
 
-fn not_found(output: &Output, key: &str) -> Response {
+/// The site's folder and its theme's, with every symlink resolved.
+fn site_roots(site: &crate::content::Site) -> Vec<PathBuf> {
+    let mut roots = vec![site.root.clone()];
+    if let Some(theme) = &site.config.theme {
+        roots.push(site.root.join("themes").join(theme));
+    }
+    roots.iter().filter_map(|r| r.canonicalize().ok()).collect()
+}
+
+impl Served<'_> {
+    /// A generated file, or a file the build copies. A copied file is read only when its real
+    /// path, resolved now, is inside the site: a symlink that leads out of it is not followed.
+    fn lookup(&self, key: &str) -> Option<Vec<u8>> {
+        if let Some(bytes) = self.output.files.get(key) {
+            return Some(bytes.clone());
+        }
+        let real = self.output.copies.get(key)?.canonicalize().ok()?;
+        if !self.roots.iter().any(|root| real.starts_with(root)) {
+            return None;
+        }
+        std::fs::read(real).ok()
+    }
+}
+
+fn not_found(shared: &Shared, site: &Served, key: &str) -> Response {
     let lang = key.split('/').next().unwrap_or("");
-    let page = lookup(output, &format!("{lang}/404.html")).or_else(|| lookup(output, "404.html"));
+    let page = site.lookup(&format!("{lang}/404.html")).or_else(|| site.lookup("404.html"));
     match page {
-        Some(bytes) => respond("404.html", bytes, StatusCode::NOT_FOUND),
+        Some(bytes) => respond(shared, &HeaderMap::new(), "404.html", bytes, StatusCode::NOT_FOUND),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
-fn respond(key: &str, bytes: Vec<u8>, status: StatusCode) -> Response {
-    let mime = mime_guess::from_path(key).first_or_octet_stream();
-    let is_html = mime.essence_str() == "text/html";
-    let body = if is_html { live::inject(bytes) } else { bytes };
-    let content_type = match mime.type_() {
-        mime_guess::mime::TEXT => format!("{}; charset=utf-8", mime.essence_str()),
-        _ if mime.essence_str() == "application/javascript" || mime.essence_str() == "application/xml" => {
-            format!("{}; charset=utf-8", mime.essence_str())
-        }
-        _ => mime.essence_str().to_string(),
-    };
-    let mut response = (status, Body::from(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+fn respond(shared: &Shared, request: &HeaderMap, key: &str, bytes: Vec<u8>, status: StatusCode) -> Response {
+    let body = if key.ends_with(".html") || key.ends_with(".htm") { live::inject(bytes) } else { bytes };
+    http::respond(&shared.validators, request, key, body, status)
 }
 
 /// How long edits must pause before the search index is renewed.

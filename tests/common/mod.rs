@@ -4,6 +4,7 @@
 
 pub mod crawl;
 pub mod generate;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,209 @@
+//! Replacing the output folder. The new site is written into a staging folder beside it and
+//! exchanged with the previous output in one step (`renameat2(RENAME_EXCHANGE)` on Linux; two
+//! renames elsewhere), so the output folder is complete at every instant. What killed builds
+//! left beside it (`.tessera-staging-<pid>-*`, `.tessera-old-<pid>-*`) goes at the next build.
+
+use super::{MARKER, Output, hooks};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+const STAGING_PREFIX: &str = ".tessera-staging-";
+const OLD_PREFIX: &str = ".tessera-old-";
+const MARKER_TEXT: &str = "This folder was written by tessera build and is replaced by the next build.\n";
+
+/// Writes `output` as the new content of `out` (already checked with
+/// [`super::check_output_dir`]). Returns warnings: leftovers or the previous output that could
+/// not be removed once the new site was in place (the build still succeeded).
+pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
+    let parent = out.parent().context("the output folder has no parent folder")?;
+    let unchanged = || format!("{} is unchanged", out.display());
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
+    let mut warnings = remove_leftovers(parent);
+    let staging = create_staging(parent).with_context(unchanged)?;
+    hooks::step("writing");
+    if let Err(e) = super::write_into(output, &staging) {
+        let _ = remove_tree(&staging);
+        return Err(e.context(format!("the new site could not be written; {}", unchanged())));
+    }
+    hooks::step("staged");
+    let old = match swap(&staging, out) {
+        Ok(old) => old,
+        Err(e) => {
+            let _ = remove_tree(&staging);
+            return Err(e.context(unchanged()));
+        }
+    };
+    hooks::step("swapped");
+    if let Some(old) = old
+        && let Err(e) = remove_tree(&old)
+    {
+        warnings.push(format!(
+            "warning: the new site is in {}, but the previous one, moved to {}, could not be removed ({e}); \
+             the next build tries again, or remove that folder yourself",
+            out.display(),
+            old.display()
+        ));
+    }
+    hooks::step("removed");
+    Ok(warnings)
+}
+
+/// A fresh staging folder in `parent`, holding the marker before anything else (so a build
+/// killed while writing leaves a folder the next build recognises as its own).
+fn create_staging(parent: &Path) -> Result<PathBuf> {
+    let staging = tempfile::Builder::new()
+        .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?
+        .keep();
+    std::fs::write(staging.join(MARKER), MARKER_TEXT).with_context(|| format!("cannot write into {}", staging.display()))?;
+    Ok(staging)
+}
+
+/// Puts `staging` in place of `out`; returns where the previous output now is, if any.
+fn swap(staging: &Path, out: &Path) -> Result<Option<PathBuf>> {
+    if std::fs::symlink_metadata(out).is_err() {
+        std::fs::rename(staging, out).with_context(|| format!("cannot move the new site into {}", out.display()))?;
+        return Ok(None);
+    }
+    #[cfg(target_os = "linux")]
+    match exchange(staging, out) {
+        Ok(()) => return Ok(Some(staging.to_path_buf())),
+        // The file system cannot exchange: fall back to two renames.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP)) => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot exchange {} with the new site", out.display())),
+    }
+    two_renames(staging, out).map(Some)
+}
+
+/// Exchanges two paths atomically: both exist at every instant.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+/// The portable swap: the previous output moves aside, the staging folder takes its name.
+/// Between the two renames there is no output folder; a kill there leaves the previous site
+/// in `.tessera-old-*`.
+fn two_renames(staging: &Path, out: &Path) -> Result<PathBuf> {
+    let parent = out.parent().context("the output folder has no parent folder")?;
+    let old = tempfile::Builder::new()
+        .prefix(&format!("{OLD_PREFIX}{}-", std::process::id()))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a folder in {}", parent.display()))?
+        .keep();
+    std::fs::remove_dir(&old)?;
+    std::fs::rename(out, &old).with_context(|| format!("cannot move the previous {} aside", out.display()))?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
+    }
+    Ok(old)
+}
+
+/// Removes the staging and old folders that killed builds left in `parent`: only folders with
+/// tessera's names, made by a process that is gone, and holding its marker (or empty). Returns
+/// a warning for each that could not be removed.
+pub fn remove_leftovers(parent: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return vec![] };
+    let mut warnings = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let Some(pid) = entry.file_name().to_str().and_then(leftover_pid) else { continue };
+        if pid == std::process::id() || process_alive(pid) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        if !path.join(MARKER).is_file() {
+            // Made by tessera only if empty: a killed build writes the marker first.
+            if std::fs::remove_dir(&path).is_err() {
+                warnings.push(format!(
+                    "warning: left {} alone: it has no {MARKER} file, so tessera did not write it",
+                    path.display()
+                ));
+            }
+        } else if let Err(e) = remove_tree(&path) {
+            warnings.push(format!(
+                "warning: cannot remove {}, left by an interrupted build ({e}); remove it yourself",
+                path.display()
+            ));
+        }
+    }
+    warnings
+}
+
+/// `.tessera-staging-1234-abcdef` -> 1234: the process that made a staging or old folder.
+fn leftover_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(STAGING_PREFIX).or_else(|| name.strip_prefix(OLD_PREFIX))?;
+    rest.split_once('-')?.0.parse().ok()
+}
+
+/// Whether process `pid` still runs (a build writing its own staging folder right now).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = i32::try_from(pid) else { return false };
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+/// Removes a folder tree tessera wrote, its top-level entries in parallel (a site has a folder
+/// per language and section, and removing tens of thousands of files one by one is slow).
+pub(super) fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
+    // The marker goes last, so an interrupted removal leaves a folder still marked as tessera's.
+    entries.par_iter().filter(|p| !p.ends_with(MARKER)).try_for_each(|path| -> std::io::Result<()> {
+        if path.is_dir() && !path.is_symlink() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) }
+    })?;
+    let marker = dir.join(MARKER);
+    if marker.exists() {
+        std::fs::remove_file(marker)?;
+    }
+    std::fs::remove_dir(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftover_names() {
+        assert_eq!(leftover_pid(".tessera-staging-42-AbC123"), Some(42));
+        assert_eq!(leftover_pid(".tessera-old-7-x"), Some(7));
+        assert_eq!(leftover_pid(".tessera-staging-x"), None);
+        assert_eq!(leftover_pid("public"), None);
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_go_and_nothing_else() {
+        let parent = tempfile::tempdir().unwrap();
+        // A pid that cannot be running: above the kernel's maximum.
+        let dead = parent.path().join(".tessera-staging-99999999-abc");
+        std::fs::create_dir_all(dead.join("en")).unwrap();
+        std::fs::write(dead.join(MARKER), "").unwrap();
+        std::fs::write(dead.join("en/index.html"), "x").unwrap();
+        let empty = parent.path().join(".tessera-old-99999999-def");
+        std::fs::create_dir(&empty).unwrap();
+        let unmarked = parent.path().join(".tessera-old-99999999-ghi");
+        std::fs::create_dir(&unmarked).unwrap();
+        std::fs::write(unmarked.join("mine.txt"), "not tessera's").unwrap();
+        let alive = parent.path().join(format!(".tessera-staging-{}-jkl", std::process::id()));
+        std::fs::create_dir(&alive).unwrap();
+        let warnings = remove_leftovers(parent.path());
+        assert!(!dead.exists() && !empty.exists());
+        assert!(unmarked.join("mine.txt").exists() && alive.exists());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+}
