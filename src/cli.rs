@@ -63,6 +63,7 @@ pub struct CheckOptions {
     pub strict: bool,
     pub format: Format,
     pub external: bool,
+    pub report: Option<PathBuf>,
 }
 
 pub fn check_command(options: &CheckOptions) -> anyhow::Result<ExitCode> {
@@ -83,6 +84,10 @@ pub fn check_command(options: &CheckOptions) -> anyhow::Result<ExitCode> {
     let coverage = built.localizer.coverage(&used);
     let dashboard = Dashboard::new(&built.site, &coverage, &built.warnings);
     let external = if options.external { Some(tessera::linkcheck::external::check_site(&options.root, &built)) } else { None };
+    if let Some(report) = &options.report {
+        std::fs::write(report, dashboard.html(&built.site))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", report.display()))?;
+    }
     let broken_external = external.as_ref().map_or(0, |e| e.broken.len());
     let failed = broken_external > 0 || (options.strict && dashboard.open() > 0);
     if options.format == Format::Json {
@@ -137,7 +142,13 @@ fn print_dashboard(dashboard: &Dashboard, coverage: &tessera::i18n::Coverage, st
     }
     println!("{}\n{}", style.heading("UI strings per language"), coverage.table());
     type Items = fn(&LanguageTodo) -> Vec<String>;
-    let groups: [(&str, Items); 4] = [
+    let groups: [(&str, Items); 6] = [
+        ("Translations whose original changed since", |l| {
+            l.stale.iter().map(|s| format!("{} (from {}): {}", s.file.display(), s.original.display(), s.changes)).collect()
+        }),
+        ("Translations in progress (drafts)", |l| {
+            l.in_progress.iter().map(|(f, left, of)| format!("{}: {left} of {of} paragraphs to translate", f.display())).collect()
+        }),
         ("Untranslated articles (a version that exists)", |l| l.untranslated.iter().map(|p| p.display().to_string()).collect()),
         ("Pages to review (`review:` in front matter)", |l| {
             l.review.iter().map(|(p, items)| format!("{}: {}", p.display(), items.join(", "))).collect()
@@ -157,6 +168,20 @@ fn print_dashboard(dashboard: &Dashboard, coverage: &tessera::i18n::Coverage, st
             }
         }
     }
+}
+
+pub fn translate_command(root: &Path, page: &Path, to: Option<&str>, mark_current: bool) -> anyhow::Result<ExitCode> {
+    if mark_current {
+        let version = tessera::translation::mark_current(root, page)?;
+        println!("{} now records version {version} of its original", page.display());
+    } else if let Some(lang) = to {
+        let written = tessera::translation::start(root, page, lang)?;
+        println!(
+            "wrote {} (a draft: not published until you remove `draft: true`); replace each paragraph under a `translate:` line, then `tessera check` shows what is left",
+            written.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn new_site(dir: &Path) -> anyhow::Result<ExitCode> {

@@ -28,6 +28,19 @@ pub struct LanguageTodo {
     pub missing_description: Vec<PathBuf>,
     /// UI string ids the templates use and this language does not define.
     pub missing_ui_strings: Vec<String>,
+    /// Translations whose original changed since they were made.
+    pub stale: Vec<StaleTranslation>,
+    /// Started translations (drafts, not published): paragraphs left of all.
+    pub in_progress: Vec<(PathBuf, usize, usize)>,
+}
+
+/// A translation made from an older version of its original.
+#[derive(Debug, Serialize)]
+pub struct StaleTranslation {
+    pub file: PathBuf,
+    pub original: PathBuf,
+    /// The words that changed, e.g. "3 word(s) added, 1 removed: +billion -million".
+    pub changes: String,
 }
 
 impl LanguageTodo {
@@ -37,6 +50,8 @@ impl LanguageTodo {
             + self.missing_date.len()
             + self.missing_description.len()
             + self.missing_ui_strings.len()
+            + self.stale.len()
+            + self.in_progress.len()
     }
 }
 
@@ -49,6 +64,64 @@ impl Dashboard {
     /// Items open in all languages, warnings included.
     pub fn open(&self) -> usize {
         self.languages.iter().map(LanguageTodo::open).sum::<usize>() + self.warnings.len()
+    }
+}
+
+/// Whether a content file's name carries the language suffix `lang` (`x.hi.md`).
+fn in_language(file: &std::path::Path, lang: &str) -> bool {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    crate::content::split_language_suffix(stem).1 == Some(lang)
+}
+
+impl Dashboard {
+    /// The translation status as one self-contained HTML page: per language, how many pages
+    /// are translated, stale, missing, in review and in progress, with each file linked to its
+    /// source and, when built, its page.
+    pub fn html(&self, site: &Site) -> String {
+        use crate::escape::html as esc;
+        let url_of = |file: &std::path::Path| site.pages.iter().find(|p| p.file == file).map(|p| site.config.absolute(&p.url));
+        let link = |file: &std::path::Path| {
+            let source = format!("file://{}", site.root.join(file).display());
+            let page = url_of(file).map(|u| format!(" · <a href=\"{}\">page</a>", esc(&u))).unwrap_or_default();
+            format!("<a href=\"{}\"><code>{}</code></a>{page}", esc(&source), esc(&file.display().to_string()))
+        };
+        let mut out = String::from(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Translation status</title>\n\
+             <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}\
+             table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .75rem;text-align:end}\
+             th:first-child,td:first-child{text-align:start}li{margin:.25rem 0}</style>\n</head>\n<body>\n<h1>Translation status</h1>\n\
+             <table>\n<tr><th>language</th><th>translated</th><th>stale</th><th>missing</th><th>in review</th><th>in progress</th></tr>\n",
+        );
+        for l in &self.languages {
+            let translated = site.pages.iter().filter(|p| p.lang == l.language && p.is_article).count();
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{translated}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(&l.language),
+                l.stale.len(),
+                l.untranslated.len(),
+                l.review.len(),
+                l.in_progress.len()
+            ));
+        }
+        out.push_str("</table>\n");
+        for l in &self.languages {
+            out.push_str(&format!("<h2 id=\"{0}\">{0}</h2>\n<ul>\n", esc(&l.language)));
+            for s in &l.stale {
+                out.push_str(&format!("<li>stale: {} (from {}): {}</li>\n", link(&s.file), link(&s.original), esc(&s.changes)));
+            }
+            for f in &l.untranslated {
+                out.push_str(&format!("<li>missing: {}</li>\n", link(f)));
+            }
+            for (f, items) in &l.review {
+                out.push_str(&format!("<li>in review: {} ({})</li>\n", link(f), esc(&items.join(", "))));
+            }
+            for (f, left, of) in &l.in_progress {
+                out.push_str(&format!("<li>in progress: {}: {left} of {of} paragraphs left</li>\n", link(f)));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</body>\n</html>\n");
+        out
     }
 }
 
@@ -70,6 +143,20 @@ fn language_todo(site: &Site, coverage: &Coverage, lang: &str) -> LanguageTodo {
         }
         if page.is_article && page.front.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
             todo.missing_description.push(page.file.clone());
+        }
+    }
+    for (&i, &original) in &site.stale {
+        let (page, original) = (&site.pages[i], &site.pages[original]);
+        if page.lang == lang {
+            let version = page.front.translated_from.as_ref().map_or("", |f| f.version.as_str());
+            let changes = crate::translation::changes_since(&site.root, original, version);
+            todo.stale.push(StaleTranslation { file: page.file.clone(), original: original.file.clone(), changes });
+        }
+    }
+    for draft in site.drafts.iter().filter(|d| in_language(d, lang)) {
+        let text = std::fs::read_to_string(site.root.join(draft)).unwrap_or_default();
+        if let Some((left, of)) = crate::translation::progress(&text) {
+            todo.in_progress.push((draft.clone(), left, of));
         }
     }
     todo.untranslated.sort();

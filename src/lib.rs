@@ -34,5 +34,6 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod translation;
 pub mod urls;
 pub mod yaml;

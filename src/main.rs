@@ -45,6 +45,9 @@ enum Command {
         /// `text` for a terminal, `json` for CI.
         #[arg(long, value_enum, default_value = "text")]
         format: cli::Format,
+        /// Also write the translation status as a self-contained HTML page to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -89,6 +92,18 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Start a translation of a page (`--to hi`), or record that a translation caught up with
+    /// its original (`--mark-current`).
+    Translate {
+        /// The page, e.g. content/news/summit.en.md (the translation, with --mark-current).
+        page: PathBuf,
+        /// Language to start a translation in: writes a draft next to the page.
+        #[arg(long, required_unless_present = "mark_current", conflicts_with = "mark_current")]
+        to: Option<String>,
+        /// The translation now matches the current version of its original.
+        #[arg(long)]
+        mark_current: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -98,8 +113,8 @@ fn main() -> ExitCode {
             let options = BuildOptions { root: cli.root, output, base_url, drafts };
             cli::build_command(&options)
         }
-        Command::Check { strict, drafts, external, format } => {
-            cli::check_command(&cli::CheckOptions { root: cli.root, drafts, strict, format, external })
+        Command::Check { strict, drafts, external, format, report } => {
+            cli::check_command(&cli::CheckOptions { root: cli.root, drafts, strict, format, external, report })
         }
         Command::Serve { watch, port, bind, open, drafts } => {
             tessera::serve::serve(&tessera::serve::ServeOptions { root: cli.root, bind, port, watch, open, drafts })
@@ -108,6 +123,7 @@ fn main() -> ExitCode {
         Command::Import { inputs, section, lang, dry_run, force } => {
             cli::import_command(&cli.root, ImportOptions { inputs, section, lang, dry_run, force })
         }
+        Command::Translate { page, to, mark_current } => cli::translate_command(&cli.root, &page, to.as_deref(), mark_current),
     };
     match result {
         Ok(code) => code,

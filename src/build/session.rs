@@ -318,7 +318,10 @@ impl Session {
     fn patch_page(&mut self, path: &Path) -> Result<Option<Files>, Diagnostics> {
         let Some(i) = self.built.site.pages.iter().position(|p| p.file == path) else { return Ok(None) };
         let Some(page) = content::reload_page(&self.built.site, i, self.drafts)? else { return Ok(None) };
-        if !changes::same_place(&self.built.site.pages[i], &page) {
+        // Translations made from this page may have become (or stopped being) stale.
+        let site = &self.built.site;
+        let tracked = site.translations_of(&page.translation_key).iter().any(|p| p.front.translated_from.is_some());
+        if tracked || !changes::same_place(&site.pages[i], &page) {
             return Ok(None);
         }
         let rendered = markdown::render_source(&page.markdown_source(), &self.built.site.config.markdown, &self.links)?;

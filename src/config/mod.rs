@@ -32,6 +32,10 @@ pub struct SiteConfig {
     /// What a language switcher does for a language a page has not been translated into.
     #[serde(default)]
     pub missing_translation: MissingTranslation,
+    /// What a translation whose original changed since it was made shows: `notice` (a note
+    /// linking to the updated original) or `silent`.
+    #[serde(default)]
+    pub stale_translations: StaleTranslations,
     /// Build the client-side search index (Pagefind) under `/pagefind/`.
     #[serde(default = "yes")]
     pub search: bool,
@@ -165,6 +169,16 @@ pub enum MissingTranslation {
     Fallback,
     /// Link to the language's home page with a note that the page is not translated.
     Notice,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaleTranslations {
+    /// The page says the original was updated, with a link to it.
+    #[default]
+    Notice,
+    /// Only `tessera check` says so.
+    Silent,
 }
 
 /// A partner organisation with its names and aliases per language.

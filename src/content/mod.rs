@@ -72,8 +72,21 @@ pub struct FrontMatter {
     /// e.g. `localised: {en: {title: ..., summary: ...}}`.
     #[serde(default)]
     pub localised: BTreeMap<String, Localised>,
+    /// Translations only: the version of the original this page was translated from, to tell
+    /// when the original changed since (see `translation`).
+    #[serde(default)]
+    pub translated_from: Option<TranslatedFrom>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `translated_from: {lang: en, version: 3f2a9c1b0d4e}`: the original's language and the
+/// fingerprint of its title and text when the translation was made or last brought up to date.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslatedFrom {
+    pub lang: String,
+    pub version: String,
 }
 
 /// A headline and summary an original carries for a language it is not translated into.
@@ -187,6 +200,10 @@ pub struct Site {
     pub taxonomies: taxonomies::Taxonomies,
     /// Problems worth a look that do not stop the build (e.g. translations disagreeing).
     pub warnings: Vec<String>,
+    /// Pages left out because they are drafts (`draft: true`), relative to the root.
+    pub drafts: Vec<PathBuf>,
+    /// Translations whose original changed since they were made: page -> original.
+    pub stale: BTreeMap<usize, usize>,
 }
 
 impl Page {
@@ -268,9 +285,15 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         files.par_iter().map(|file| read_file(root, &content_root, &config, options, file)).collect();
     let mut raw_sections = Vec::new();
     let mut raw_pages = Vec::new();
+    let mut drafts = Vec::new();
     for (file, result) in files.iter().zip(parsed) {
         let (stem, mut raw) = match result {
             Ok(Some(parsed)) => parsed,
+            // A Markdown file read as nothing is a draft.
+            Ok(None) if file_stem_kind(file).is_some() => {
+                drafts.push(file.strip_prefix(root).unwrap_or(file).to_path_buf());
+                continue;
+            }
             Ok(None) => continue,
             Err(e) => {
                 errors.extend(e);
@@ -301,6 +324,8 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         stand_ins: BTreeMap::new(),
         taxonomies: BTreeMap::new(),
         warnings: vec![],
+        drafts,
+        stale: BTreeMap::new(),
     };
     build_sections(&mut site, raw_sections, &raw_pages);
     build_pages(&mut site, raw_pages, &mut errors);
@@ -308,6 +333,7 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
     let mut warnings = std::mem::take(&mut site.warnings);
     site.taxonomies = taxonomies::collect(&site, &mut errors, &mut warnings);
     site.warnings = warnings;
+    site.stale = network::stale(&site, &mut errors);
     (site, errors)
 }
 

@@ -6,6 +6,49 @@ use super::{Entry, Page, Shared, Site};
 use crate::config::MissingTranslation;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// The fingerprint of a page's title and text that a translation's `translated_from` records:
+/// 12 hex digits of SHA-256, the same for the same text on every machine.
+pub fn version(page: &Page) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(page.title.trim().as_bytes());
+    hasher.update(b"\n");
+    hasher.update(page.body.trim().as_bytes());
+    hasher.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The original a translation names in `translated_from`: its group's page in that language.
+pub fn translated_from<'a>(site: &'a Site, page: &Page) -> Option<(usize, &'a Page)> {
+    let from = page.front.translated_from.as_ref()?;
+    let group = site.translations.get(&page.translation_key)?;
+    group.iter().map(|&i| (i, &site.pages[i])).find(|(_, p)| p.lang == from.lang)
+}
+
+/// Translations whose original changed since they were made (page -> original). A
+/// `translated_from` naming a language the group has no page in is an error on the page.
+pub(super) fn stale(site: &Site, errors: &mut crate::diagnostics::Diagnostics) -> BTreeMap<usize, usize> {
+    let mut stale = BTreeMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let Some(from) = &page.front.translated_from else { continue };
+        match translated_from(site, page) {
+            Some((original, p)) if version(p) != from.version => {
+                stale.insert(i, original);
+            }
+            Some(_) => {}
+            None => errors.push(crate::diagnostics::Diagnostic::new(
+                &page.file,
+                super::front_matter_line(&site.root, &page.file, &["translated_from:"]),
+                0,
+                format!(
+                    "`translated_from` names `{}`, but the translation key `{}` has no page in that language",
+                    from.lang, page.translation_key
+                ),
+            )),
+        }
+    }
+    stale
+}
+
 /// Fills each page's `shared` front matter: its own value, else that of the first page of its
 /// translation group, in site language order, that sets it. Translations setting different
 /// values are a warning naming both files (each page keeps its own).

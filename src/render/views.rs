@@ -173,6 +173,9 @@ struct PageView<'a> {
     is_article: bool,
     /// A stand-in entry's original language (see [`SiteValues::entry`]); none on a page.
     stand_in: Option<()>,
+    /// The updated original of a translation made from an older version: `url`, `lang` and
+    /// `date` (its own `updated`, if set), with `stale_translations: notice`.
+    original_updated: Option<OriginalUpdated<'a>>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     /// `og:locale` of the page, e.g. `hi_IN`.
     og_locale: String,
@@ -180,6 +183,13 @@ struct PageView<'a> {
     og_locale_alternates: Vec<String>,
     /// JSON-LD `NewsArticle` for articles, safe to embed as is in `<script type="application/ld+json">`.
     jsonld: String,
+}
+
+#[derive(Serialize)]
+struct OriginalUpdated<'a> {
+    url: &'a str,
+    lang: &'a str,
+    date: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -223,6 +233,15 @@ pub fn config_value(config: &SiteConfig, directions: &crate::i18n::Directions) -
     })
 }
 
+fn original_updated(site: &Site, page: usize) -> Option<OriginalUpdated<'_>> {
+    let original = &site.pages[*site.stale.get(&page)?];
+    (site.config.stale_translations == crate::config::StaleTranslations::Notice).then(|| OriginalUpdated {
+        url: &original.url,
+        lang: &original.lang,
+        date: original.front.updated.as_deref().and_then(crate::content::parse_date).map(|d| d.to_string()),
+    })
+}
+
 /// Page `index`'s value.
 pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
     let config = &site.config;
@@ -255,6 +274,7 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
         translation_key: &page.translation_key,
         is_article: page.is_article,
         stand_in: None,
+        original_updated: original_updated(site, index),
         extra: &page.front.extra,
         og_locale: super::metadata::og_locale(&page.lang),
         jsonld: if page.is_article { super::metadata::news_article(site, page) } else { String::new() },

@@ -77,3 +77,8 @@ full-text-in = النص الكامل متاح { in-language } فقط.
 read-original = اقرأ النص الأصلي
 other-versions = متاح أيضًا بـ:
 switcher-not-translated = غير مترجمة: يُعرض النص الأصلي
+
+# A translation made from an older version of its original.
+original-updated-on = حُدِّث النص الأصلي في { $date } بعد إعداد هذه الترجمة.
+original-updated = حُدِّث النص الأصلي بعد إعداد هذه الترجمة.
+read-updated-original = اقرأ النص الأصلي المحدَّث

@@ -69,3 +69,8 @@ full-text-in = Məqalənin tam mətni yalnız { in-language } mövcuddur.
 read-original = Orijinalı oxuyun
 other-versions = Digər dillərdə:
 switcher-not-translated = tərcümə olunmayıb: orijinal göstərilir
+
+# A translation made from an older version of its original.
+original-updated-on = Orijinal bu tərcümədən sonra, { $date } tarixində yenilənib.
+original-updated = Orijinal bu tərcümədən sonra yenilənib.
+read-updated-original = Yenilənmiş orijinalı oxuyun

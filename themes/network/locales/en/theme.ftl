@@ -70,3 +70,8 @@ full-text-in = The full text is only available { in-language }.
 read-original = Read the original
 other-versions = Also available in:
 switcher-not-translated = not translated: shows the original
+
+# A translation made from an older version of its original.
+original-updated-on = The original was updated on { $date }, after this translation was made.
+original-updated = The original was updated after this translation was made.
+read-updated-original = Read the updated original

@@ -69,3 +69,8 @@ full-text-in = पूरा लेख केवल { in-language } उपलब�
 read-original = मूल लेख पढ़ें
 other-versions = इन भाषाओं में भी उपलब्ध:
 switcher-not-translated = अनूदित नहीं: मूल लेख दिखता है
+
+# A translation made from an older version of its original.
+original-updated-on = यह अनुवाद बनने के बाद मूल लेख { $date } को अद्यतन किया गया।
+original-updated = यह अनुवाद बनने के बाद मूल लेख अद्यतन किया गया।
+read-updated-original = अद्यतन मूल लेख पढ़ें
