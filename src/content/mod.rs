@@ -337,6 +337,17 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
     (site, errors)
 }
 
+/// A partner's own page: in the folder named after the `role: partners` taxonomy.
+pub fn is_partner_page(site: &Site, page: &Page) -> bool {
+    in_partners_folder(&site.config, &site.sections[page.section].content_path)
+}
+
+fn in_partners_folder(config: &SiteConfig, content_path: &str) -> bool {
+    config
+        .taxonomy_with_role(crate::config::TaxonomyRole::Partners)
+        .is_some_and(|t| content_path == t.name || content_path.starts_with(&format!("{}/", t.name)))
+}
+
 /// The section's pages are articles: `articles:` in its front matter, else every section but
 /// the home and the partners' pages (the folder named after the `role: partners` taxonomy).
 fn section_has_articles(config: &SiteConfig, section: &Section) -> bool {

@@ -85,14 +85,54 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if !keywords.is_empty() {
         article.insert("keywords".into(), keywords.join(", ").into());
     }
-    // Serialising a map of strings cannot fail.
-    let text = serde_json::to_string(&Value::Object(article)).unwrap_or_default();
+    script_safe(&Value::Object(article))
+}
+
+/// A partner's page (in the folder of the `role: partners` taxonomy) as a schema.org
+/// `Organization`: its name, its website (`extra.website`, else the registry's URL) and its
+/// other names from the registry.
+pub fn organization(site: &Site, page: &Page) -> String {
+    let config = &site.config;
+    let key = page.front.extra.get("partner").and_then(Value::as_str).unwrap_or(&page.slug);
+    let mut org = json!({"@context": "https://schema.org", "@type": "Organization", "name": page.title,
+        "mainEntityOfPage": config.absolute(&page.url)});
+    let registry = config.partner(key);
+    let website = page.front.extra.get("website").and_then(Value::as_str).or_else(|| registry.and_then(|p| p.url.as_deref()));
+    if let Some(url) = website {
+        org["url"] = url.into();
+    }
+    if let Some(names) = registry.and_then(|p| p.names.get(&page.lang)).filter(|n| n.len() > 1) {
+        org["alternateName"] = names[1..].to_vec().into();
+    }
+    if let Some(d) = &page.front.description {
+        org["description"] = d.clone().into();
+    }
+    script_safe(&org)
+}
+
+/// A language's home as a schema.org `WebSite` with a `SearchAction` on the site search page
+/// (`search_url`, read with `?q=`), when the site has one.
+pub fn website(site: &Site, lang: &str, search_url: Option<&str>) -> String {
+    let config = &site.config;
+    let mut web = json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.language_title(lang),
+        "url": config.absolute(&config.language_root(lang)), "inLanguage": lang});
+    if let Some(search) = search_url {
+        web["potentialAction"] = json!({"@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": format!("{}?q={{search_term_string}}", config.absolute(search))},
+            "query-input": "required name=search_term_string"});
+    }
+    script_safe(&web)
+}
+
+/// JSON that can sit inside a `<script>` element as is.
+fn script_safe(value: &Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
     text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// An image named in front matter: absolute URLs as they are, `/x.png` under the base path,
 /// anything else relative to the page (a bundle's own file).
-fn absolute_image(site: &Site, page: &Page, image: &str) -> String {
+pub fn absolute_image(site: &Site, page: &Page, image: &str) -> String {
     if image.starts_with("http://") || image.starts_with("https://") {
         image.to_string()
     } else if image.starts_with('/') {

@@ -181,8 +181,14 @@ struct PageView<'a> {
     og_locale: String,
     /// `og:locale:alternate` values: the languages the page is translated into.
     og_locale_alternates: Vec<String>,
-    /// JSON-LD `NewsArticle` for articles, safe to embed as is in `<script type="application/ld+json">`.
+    /// JSON-LD, safe to embed as is in `<script type="application/ld+json">`: `NewsArticle`
+    /// for articles, `Organization` for partner pages, none for other pages.
     jsonld: String,
+    /// `description`, else the summary as plain text cut at a word boundary: for the meta and
+    /// Open Graph descriptions.
+    meta_description: String,
+    /// `image` as an absolute URL (relative to the page bundle, the site root, or as is).
+    image_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +211,8 @@ struct SectionView<'a> {
     extra: &'a serde_json::Map<String, serde_json::Value>,
     og_locale: String,
     og_locale_alternates: Vec<String>,
+    /// A language home's JSON-LD `WebSite` (with a `SearchAction` when there is a search page).
+    jsonld: String,
 }
 
 pub fn config_value(config: &SiteConfig, directions: &crate::i18n::Directions) -> Value {
@@ -277,7 +285,15 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
         original_updated: original_updated(site, index),
         extra: &page.front.extra,
         og_locale: super::metadata::og_locale(&page.lang),
-        jsonld: if page.is_article { super::metadata::news_article(site, page) } else { String::new() },
+        jsonld: if page.is_article {
+            super::metadata::news_article(site, page)
+        } else if crate::content::is_partner_page(site, page) {
+            super::metadata::organization(site, page)
+        } else {
+            String::new()
+        },
+        meta_description: page.front.description.clone().unwrap_or_else(|| plain_text(&rendered.summary, 160)),
+        image_url: page.shared.image.as_deref().map(|i| super::metadata::absolute_image(site, page, i)),
     })
 }
 
@@ -312,7 +328,44 @@ fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Value {
         translations,
         extra: &section.front.extra,
         og_locale: super::metadata::og_locale(&section.lang),
+        jsonld: if section.content_path.is_empty() {
+            let search = site.pages.iter().find(|p| p.content_path == "search" && p.lang == section.lang);
+            super::metadata::website(site, &section.lang, search.map(|p| p.url.as_str()))
+        } else {
+            String::new()
+        },
     })
+}
+
+/// `html` as plain text of at most `max` characters, cut at a word boundary (in any script)
+/// with an ellipsis when cut.
+pub fn plain_text(html: &str, max: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = html_escape::decode_html_entities(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut = 0;
+    for (at, word) in text.split_word_bound_indices() {
+        if text[..at + word.len()].chars().count() > max - 1 {
+            break;
+        }
+        cut = at + word.len();
+    }
+    format!("{}…", text[..cut].trim_end_matches(|c: char| !c.is_alphanumeric()))
 }
 
 /// `og:locale:alternate` values: the other languages the content exists in.

@@ -3,7 +3,7 @@
 window.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("search");
   if (!el || typeof PagefindUI === "undefined") return;
-  new PagefindUI({
+  var ui = new PagefindUI({
     element: "#search",
     bundlePath: el.dataset.bundle,
     showSubResults: true,
@@ -11,6 +11,9 @@ window.addEventListener("DOMContentLoaded", function () {
     resetStyles: false,
     translations: { placeholder: el.dataset.placeholder },
   });
+  // `?q=` searches at once: the home page's WebSite SearchAction points here.
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
   // Tie the page's visible <label for="search-input"> to the input the UI creates.
   var label = function () {
     var input = el.querySelector("input[type=text], input[type=search]");
