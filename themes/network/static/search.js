@@ -14,10 +14,11 @@ window.addEventListener("DOMContentLoaded", function () {
   // `?q=` searches at once: the home page's WebSite SearchAction points here.
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
-  // Tie the page's visible <label for="search-input"> to the input the UI creates.
+  // The page's visible label (#search-label) names the input the UI creates; a <label for>
+  // would point at nothing until the script runs.
   var label = function () {
     var input = el.querySelector("input[type=text], input[type=search]");
-    if (input && !input.id) input.id = "search-input";
+    if (input) input.setAttribute("aria-labelledby", "search-label");
     return !!input;
   };
   if (!label()) {
