@@ -79,10 +79,7 @@ pub fn check_command(options: &CheckOptions) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let sources: Vec<(String, String)> = built.templates.files.iter().map(|(n, (_, text))| (n.clone(), text.clone())).collect();
-    let used = tessera::i18n::keys_used_by_templates(&sources).into_keys().collect();
-    let coverage = built.localizer.coverage(&used);
-    let dashboard = Dashboard::new(&built.site, &coverage, &built.warnings);
+    let (dashboard, coverage) = Dashboard::of_built(&built);
     let external = if options.external { Some(tessera::linkcheck::external::check_site(&options.root, &built)) } else { None };
     if let Some(report) = &options.report {
         std::fs::write(report, dashboard.html(&built.site))

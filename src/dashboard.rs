@@ -56,6 +56,15 @@ impl LanguageTodo {
 }
 
 impl Dashboard {
+    /// The dashboard of a built site, with the UI-string coverage it counts.
+    pub fn of_built(built: &crate::build::Built) -> (Dashboard, Coverage) {
+        let sources: Vec<(String, String)> =
+            built.templates.files.iter().map(|(n, (_, text))| (n.clone(), text.clone())).collect();
+        let used = crate::i18n::keys_used_by_templates(&sources).into_keys().collect();
+        let coverage = built.localizer.coverage(&used);
+        (Dashboard::new(&built.site, &coverage, &built.warnings), coverage)
+    }
+
     pub fn new(site: &Site, coverage: &Coverage, warnings: &[String]) -> Dashboard {
         let languages = site.config.language_codes().into_iter().map(|lang| language_todo(site, coverage, lang)).collect();
         Dashboard { languages, warnings: warnings.to_vec() }
@@ -122,6 +131,14 @@ impl Dashboard {
         }
         out.push_str("</body>\n</html>\n");
         out
+    }
+
+    /// [`Dashboard::html`] that reloads itself whenever the live server rebuilds.
+    pub fn live_html(&self, site: &Site, events: &str) -> String {
+        let script = format!(
+            "<script>new EventSource(\"{events}\").onmessage=function(e){{if(e.data!==\"ok\")location.reload()}};</script>\n</body>"
+        );
+        self.html(site).replacen("</body>", &script, 1)
     }
 }
 

@@ -3,6 +3,7 @@
 //! the words that changed, noticed on the page), `--mark-current` clears it.
 
 mod common;
+use common::server::Server;
 use common::{copy_dir, generate, tessera};
 use std::path::{Path, PathBuf};
 
@@ -102,4 +103,43 @@ fn translate_refuses_an_existing_translation_and_an_unknown_language() {
     assert!(!ok && out.contains("already has a `ar` translation: content/news/summit.ar.md"), "{out}");
     let (ok, out) = run(&root, &["translate", "content/news/summit.en.md", "--to", "fr"]);
     assert!(!ok && out.contains("`fr` is not a language of the site"), "{out}");
+}
+
+/// `serve --watch` shows the same status at /_tessera/, up to date after every edit.
+#[test]
+fn the_live_server_shows_the_translation_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = site(tmp.path(), false);
+    let (ok, out) = run(&root, &["translate", "content/news/report.en.md", "--to", "ar"]);
+    assert!(ok, "{out}");
+    let translation = root.join("content/news/report.ar.md");
+    let draft = std::fs::read_to_string(&translation).unwrap();
+    std::fs::write(
+        &translation,
+        draft.replace("draft: true\n", "").replace(&format!("{}\n", tessera::translation::TO_TRANSLATE), ""),
+    )
+    .unwrap();
+    let server = Server::start(&root, &["--watch"]);
+    let page = server.get("/_tessera/").text();
+    assert!(page.contains("Translation status") && !page.contains("stale: "), "{page}");
+    assert!(page.contains("in review: ") && page.contains("report.ar.md"), "{page}");
+    assert!(page.contains("new EventSource(\"/__tessera/events\")"), "the page reloads itself: {page}");
+
+    let original = root.join("content/news/report.en.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    std::fs::write(&original, text.replace("It met in Rabat.", "It met in Rabat and Tunis.")).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let page = server.get("/_tessera/").text();
+        if page.contains("stale: ") {
+            assert!(page.contains("3 word(s) added, 1 removed: -Rabat. +Rabat +and +Tunis."), "{page}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the report never showed the stale translation:\n{page}\n{}",
+            server.log_text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

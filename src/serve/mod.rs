@@ -38,6 +38,8 @@ macro_rules! say_err {
 }
 
 pub const EVENTS_PATH: &str = "/__tessera/events";
+/// The translation status of the site being served (`check --report`), live.
+pub const REPORT_PATH: &str = "/_tessera/";
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -113,6 +115,7 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     }
     let app = Router::new()
         .route(EVENTS_PATH, axum::routing::get(events_handler))
+        .route(REPORT_PATH, axum::routing::get(report_handler))
         .fallback(axum::routing::get(file_handler))
         .with_state(shared);
     axum::serve(listener, app).await?;
@@ -128,6 +131,14 @@ async fn events_handler(State(shared): State<Arc<Shared>>) -> impl IntoResponse 
     let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|m| m.ok());
     let stream = tokio_stream::once(current).chain(updates).map(|m| Ok::<_, Infallible>(Event::default().data(m)));
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// The translation status of the site as it is now.
+async fn report_handler(State(shared): State<Arc<Shared>>) -> Response {
+    let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
+    let (dashboard, _) = crate::dashboard::Dashboard::of_built(&session.built);
+    let html = dashboard.live_html(&session.built.site, EVENTS_PATH);
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html).into_response()
 }
 
 /// Answers a request from the built site in memory (HEAD too: axum drops the body).
