@@ -271,3 +271,45 @@ proptest! {
         check_output_path(&file).map_err(TestCaseError::fail)?;
     }
 }
+
+/// Arbitrary bytes (and arbitrary text after a title line) through `tessera import`: no panic,
+/// and every page written is a visible, valid file name inside `content/news/`.
+#[test]
+fn arbitrary_bytes_through_the_importer() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("site.yaml"), "base_url: https://example.org/\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: ar, name: العربية}\n").unwrap();
+    let config = tessera::config::SiteConfig::load(site.path()).unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let strategy = (proptest::collection::vec(any::<u8>(), 0..400), text(), text());
+    run("importer", 150, strategy, |(bytes, title, body)| {
+        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+        let variants =
+            [bytes.clone(), format!("{title}\n\n{body}\n\n{lossy}").into_bytes(), format!("{lossy}\n\n{body}").into_bytes()];
+        let mut counts = Vec::new();
+        for (n, variant) in variants.iter().enumerate() {
+            let input = inputs.path().join(format!("input-{n}.txt"));
+            std::fs::write(&input, variant).unwrap();
+            let options = tessera::import::ImportOptions {
+                inputs: vec![input],
+                section: "news".into(),
+                lang: None,
+                dry_run: false,
+                force: n % 2 == 0,
+            };
+            let mut report = Vec::new();
+            let failed = tessera::import::run(site.path(), &config, &options, &mut report)
+                .map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+            let news = site.path().join("content/news");
+            let mut written = 0;
+            for entry in std::fs::read_dir(&news).into_iter().flatten().filter_map(Result::ok) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                prop_assert!(!name.starts_with('.') && name.ends_with(".md") && name.len() > ".en.md".len(), "{name:?}");
+                check_output_path(&format!("content/news/{name}")).map_err(TestCaseError::fail)?;
+                written += 1;
+            }
+            counts.push((usize::from(failed == 0), written));
+        }
+        let _ = std::fs::remove_dir_all(site.path().join("content"));
+        Ok(counts)
+    });
+}

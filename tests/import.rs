@@ -359,3 +359,97 @@ fn a_given_language_is_used_as_is_and_must_be_a_site_language() {
     assert!(!run.ok);
     assert!(run.stderr.contains("not one of the site's languages"), "{}", run.stderr);
 }
+
+/// Runs `tessera import` under umask 022, as editors' shells do.
+fn import_with_umask(root: &Path, input: &Path, extra: &str) -> Run {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask 022; exec \"$0\" import --root \"$1\" \"$2\" {extra}"))
+        .arg(env!("CARGO_BIN_EXE_tessera"))
+        .arg(root)
+        .arg(input)
+        .output()
+        .unwrap();
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_title_without_letters_never_makes_a_hidden_file() {
+    let site = site();
+    let inputs = tempfile::tempdir().unwrap();
+    let input = inputs.path().join("🎉🎉🎉.txt");
+    std::fs::write(&input, "🎉🎉🎉\n\nThe network celebrated its tenth year with partners from twelve countries.\n").unwrap();
+    let run = import_with_umask(site.path(), &input, "--lang en");
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    let names: Vec<String> = std::fs::read_dir(site.path().join("content/news"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with("article-") && names[0].ends_with(".en.md"), "{names:?}");
+    let build = Command::new(env!("CARGO_BIN_EXE_tessera")).args(["check", "--root"]).arg(site.path()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&build.stderr).contains("slug is empty"), "{}", String::from_utf8_lossy(&build.stderr));
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_read_as_text() {
+    let site = site();
+    let inputs = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(article("001")).unwrap();
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let input = inputs.path().join("release.txt");
+    std::fs::write(&input, utf16).unwrap();
+    let run = import(site.path(), &[&input]);
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    let pages = pages(site.path());
+    assert_eq!(pages.len(), 1);
+    let written = std::fs::read_to_string(&pages[0].path).unwrap();
+    assert!(!written.contains('\0') && written.contains("International Conference"), "{written}");
+}
+
+#[test]
+fn pages_are_written_with_the_usual_mode_and_keep_it_when_replaced() {
+    let site = site();
+    let run = import_with_umask(site.path(), &article("004"), "");
+    assert!(run.ok, "{}", run.stdout);
+    let page = pages(site.path()).remove(0).path;
+    assert_eq!(mode(&page), 0o644);
+    std::fs::write(&page, std::fs::read_to_string(&page).unwrap() + "\nEdited.\n").unwrap();
+    let run = import_with_umask(site.path(), &article("004"), "--force");
+    assert!(run.stdout.contains("overwrote"), "{}", run.stdout);
+    assert_eq!(mode(&page), 0o644, "--force keeps the page's mode");
+}
+
+/// Two different articles with one title: the second goes beside the first, and `--force`
+/// replaces only the page its own source made.
+#[test]
+fn a_title_clash_writes_beside_and_force_replaces_only_its_own_page() {
+    let site = site();
+    let inputs = tempfile::tempdir().unwrap();
+    let (a, b) = (inputs.path().join("a.txt"), inputs.path().join("b.txt"));
+    std::fs::write(&a, "Network meeting\n\nPartners met in Rabat to plan the year's training courses.\n").unwrap();
+    std::fs::write(&b, "Network meeting\n\nA second meeting in Baku agreed on a shared research agenda.\n").unwrap();
+    assert!(import(site.path(), &[&a, &"--lang", &"en"]).ok);
+    let run = import(site.path(), &[&b, &"--lang", &"en"]);
+    assert!(run.stdout.contains("wrote content/news/network-meeting-2.en.md"), "{}", run.stdout);
+    let first = site.path().join("content/news/network-meeting.en.md");
+    let second = site.path().join("content/news/network-meeting-2.en.md");
+    assert!(std::fs::read_to_string(&first).unwrap().contains("Rabat"));
+    assert!(std::fs::read_to_string(&second).unwrap().contains("Baku"));
+    // b.txt edited and imported again with --force: its own page changes, a.txt's never.
+    std::fs::write(&b, "Network meeting\n\nA second meeting in Baku agreed on a shared research agenda for 2026.\n").unwrap();
+    let run = import(site.path(), &[&b, &"--lang", &"en", &"--force"]);
+    assert!(run.stdout.contains("overwrote content/news/network-meeting-2.en.md"), "{}", run.stdout);
+    assert!(std::fs::read_to_string(&first).unwrap().contains("Rabat"));
+    assert!(std::fs::read_to_string(&second).unwrap().contains("2026"));
+    assert_eq!(pages(site.path()).len(), 2);
+}

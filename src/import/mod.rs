@@ -96,11 +96,18 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>>
     files
 }
 
-/// The file as UTF-8 text, or an error a person can act on.
+/// The file as UTF-8 text, or an error a person can act on. UTF-16 (with or without a byte
+/// order mark) is read too.
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err("UTF-16 text; save it as UTF-8 and import it again".into());
+    if let Some(little_endian) = utf16(&bytes) {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| if little_endian { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        let text =
+            String::from_utf16(&units).map_err(|_| "UTF-16 text that is not valid; save it as UTF-8 and import it again")?;
+        return Ok(text.trim_start_matches('\u{feff}').to_string());
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err("the file is empty; nothing to import".into());
@@ -110,6 +117,19 @@ fn read_text(path: &Path) -> Result<String, String> {
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         format!("not UTF-8 text (invalid byte at offset {at}, line {line}); save it as UTF-8 and import it again")
     })
+}
+
+/// Whether `bytes` are UTF-16, and little-endian: a byte order mark, or (without one) NUL
+/// bytes, which UTF-8 text never holds, mostly at odd offsets (little-endian) or even ones.
+fn utf16(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xff, 0xfe, ..] => return Some(true),
+        [0xfe, 0xff, ..] => return Some(false),
+        _ if bytes.len() % 2 != 0 || !bytes.contains(&0) => return None,
+        _ => {}
+    }
+    let zeros_at = |parity: usize| bytes.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    Some(zeros_at(1) >= zeros_at(0))
 }
 
 /// The steps for one article, up to (not including) translation grouping.
@@ -166,7 +186,7 @@ fn prepare(
         }
     };
     let partners = partners::find(&format!("{title}\n{body}"), &config.partners);
-    let slug = write::slugify(&title, &lang);
+    let slug = page_slug(&title, file, &lang);
     let page = Path::new("content").join(&options.section).join(format!("{slug}.{lang}.md"));
     Ok(Article {
         file: file.to_string(),
@@ -183,6 +203,19 @@ fn prepare(
         partners,
         page,
     })
+}
+
+/// The slug of a page: from its title; for a title without a letter or digit (emoji,
+/// punctuation) from the input file's name, else a hash of the title, so a page is never a
+/// hidden or nameless file.
+fn page_slug(title: &str, file: &str, lang: &str) -> String {
+    let slug = write::slugify(title, lang);
+    if !slug.is_empty() {
+        return slug;
+    }
+    let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let from_file = write::slugify(stem, lang);
+    if from_file.is_empty() { format!("article-{}", crate::slug::hashed(title)) } else { from_file }
 }
 
 /// A translation group as one article sees it.
@@ -310,8 +343,11 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
         let membership = memberships.get(&i);
         report(out, article, membership)?;
         let content = write::render(&front_matter(config, article, membership), &article.body)?;
-        match write::write_page(&root.join(&article.page), &content, options.dry_run, options.force) {
-            Ok(outcome) => writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(&article.page))?,
+        match write::write_page(&root.join(&article.page), &content, &article.file, options.dry_run, options.force) {
+            Ok((outcome, at)) => {
+                let at = at.strip_prefix(root).unwrap_or(&at);
+                writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(at))?
+            }
             Err(e) => {
                 writeln!(out, "error: {}: {e:#}", article.file)?;
                 failed += 1;

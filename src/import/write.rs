@@ -100,6 +100,25 @@ pub fn render(front: &FrontMatter, body: &str) -> anyhow::Result<String> {
 #[serde(default)]
 struct ExistingFront {
     translation_key: Option<String>,
+    #[serde(default)]
+    extra: Option<ExistingExtra>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExistingExtra {
+    import: Option<ExistingImport>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExistingImport {
+    file: Option<String>,
+}
+
+/// The source file an existing page was imported from (its `extra.import.file`), if any.
+fn recorded_source(path: &Path, text: &str) -> Option<String> {
+    let (yaml, _, _) = crate::content::split_front_matter_text(text)?;
+    let front: ExistingFront = crate::yaml::parse(yaml, path, 2).ok()?;
+    front.extra?.import?.file
 }
 
 /// A page already in the section.
@@ -177,27 +196,62 @@ impl Outcome {
     }
 }
 
-/// Writes `content` to `path` unless it would replace different content without `force`.
-pub fn write_page(path: &Path, content: &str, dry_run: bool, force: bool) -> anyhow::Result<Outcome> {
-    let existing = match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let outcome = match (&existing, dry_run) {
-        (Some(old), _) if old == content.as_bytes() => return Ok(Outcome::Unchanged),
-        (Some(_), _) if !force => return Ok(Outcome::Skipped),
-        (Some(_), true) => return Ok(Outcome::WouldOverwrite),
-        (None, true) => return Ok(Outcome::WouldWrite),
-        (Some(_), false) => Outcome::Overwritten,
-        (None, false) => Outcome::Written,
-    };
+/// Writes the page imported from `source` at `path`, or beside it: a page there from another
+/// article (another source file, or written by hand) is never replaced and the page goes to
+/// `<slug>-2.<lang>.md` (or `-3`, ...); the page `source` produced before is replaced only with
+/// `force`. New files get the usual mode (0644 under umask 022), replaced files keep theirs.
+/// Returns what happened and where.
+pub fn write_page(path: &Path, content: &str, source: &str, dry_run: bool, force: bool) -> anyhow::Result<(Outcome, PathBuf)> {
+    let mut target = path.to_path_buf();
+    for n in 2.. {
+        let existing = match std::fs::read(&target) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
+        };
+        let outcome = match existing {
+            Some(old) if old == content.as_bytes() => return Ok((Outcome::Unchanged, target)),
+            Some(old) if recorded_source(&target, &String::from_utf8_lossy(&old)).as_deref() != Some(source) => {
+                target = numbered(path, n);
+                continue;
+            }
+            Some(_) if !force => return Ok((Outcome::Skipped, target)),
+            Some(_) if dry_run => Outcome::WouldOverwrite,
+            Some(_) => Outcome::Overwritten,
+            None if dry_run => Outcome::WouldWrite,
+            None => Outcome::Written,
+        };
+        if !dry_run {
+            replace_file(&target, content)?;
+        }
+        return Ok((outcome, target));
+    }
+    unreachable!("the loop returns")
+}
+
+/// `news/slug.en.md` -> `news/slug-2.en.md`.
+fn numbered(path: &Path, n: usize) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let (stem, rest) = name.split_once('.').unwrap_or((name, "md"));
+    path.with_file_name(format!("{stem}-{n}.{rest}"))
+}
+
+/// Writes `content` to `path` through a file beside it renamed over it: the page is whole or
+/// untouched. A new file gets the umask's mode; a replaced one keeps its own.
+fn replace_file(path: &Path, content: &str) -> anyhow::Result<()> {
     let dir = path.parent().context("page path has no folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, content.as_bytes())?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(outcome)
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("page");
+    let temporary = dir.join(format!(".{name}.tessera-import"));
+    std::fs::write(&temporary, content).with_context(|| format!("cannot write in {}", dir.display()))?;
+    if let Ok(old) = std::fs::metadata(path) {
+        std::fs::set_permissions(&temporary, old.permissions()).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    std::fs::rename(&temporary, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        e
+    })?;
+    Ok(())
 }
 
 /// Adds `translation_key: key` to an existing page's front matter, changing nothing else.
