@@ -247,9 +247,8 @@ fn replace_file(path: &Path, content: &str) -> anyhow::Result<()> {
     if let Ok(old) = std::fs::metadata(path) {
         std::fs::set_permissions(&temporary, old.permissions()).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    std::fs::rename(&temporary, path).map_err(|e| {
+    std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
-        e
     })?;
     Ok(())
 }
