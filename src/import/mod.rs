@@ -125,7 +125,7 @@ fn utf16(bytes: &[u8]) -> Option<bool> {
     match bytes {
         [0xff, 0xfe, ..] => return Some(true),
         [0xfe, 0xff, ..] => return Some(false),
-        _ if bytes.len() % 2 != 0 || !bytes.contains(&0) => return None,
+        _ if !bytes.len().is_multiple_of(2) || !bytes.contains(&0) => return None,
         _ => {}
     }
     let zeros_at = |parity: usize| bytes.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
