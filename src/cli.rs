@@ -181,13 +181,17 @@ pub fn translate_command(root: &Path, page: &Path, to: Option<&str>, mark_curren
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn new_site(dir: &Path) -> anyhow::Result<ExitCode> {
-    tessera::scaffold::new_site(dir)?;
+pub fn new_site(dir: &Path, languages: &[String]) -> anyhow::Result<ExitCode> {
+    let without_texts = tessera::scaffold::new_site(dir, languages)?;
+    for lang in &without_texts {
+        eprintln!(
+            "warning: tessera has no starter texts in `{lang}`: its pages hold English placeholders, and `tessera check` lists the theme's UI strings to translate in locales/{lang}/"
+        );
+    }
     println!(
-        "created a site in {}: run `tessera build --root {}` or `tessera serve --watch --root {}`",
+        "created a site in {0} in {1}: `cd {0}`, then `tessera serve --watch` to preview it, `tessera build` to publish it into public/",
         dir.display(),
-        dir.display(),
-        dir.display()
+        languages.join(", ")
     );
     Ok(ExitCode::SUCCESS)
 }

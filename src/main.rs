@@ -73,6 +73,9 @@ enum Command {
     New {
         /// Folder to create; it must not exist or be empty.
         dir: PathBuf,
+        /// The site's languages, the default first.
+        #[arg(long, value_delimiter = ',', default_values_t = tessera::scaffold::DEFAULT_LANGUAGES.iter().map(|l| l.to_string()))]
+        languages: Vec<String>,
     },
     /// Turn raw article text files into content pages (Markdown with YAML front matter).
     Import {
@@ -119,7 +122,7 @@ fn main() -> ExitCode {
         Command::Serve { watch, port, bind, open, drafts } => {
             tessera::serve::serve(&tessera::serve::ServeOptions { root: cli.root, bind, port, watch, open, drafts })
         }
-        Command::New { dir } => cli::new_site(&dir),
+        Command::New { dir, languages } => cli::new_site(&dir, &languages),
         Command::Import { inputs, section, lang, dry_run, force } => {
             cli::import_command(&cli.root, ImportOptions { inputs, section, lang, dry_run, force })
         }

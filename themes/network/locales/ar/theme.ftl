@@ -12,7 +12,12 @@ nav-about = من نحن
 nav-search = بحث
 languages-label = اللغات
 not-translated = لم تُترجم هذه الصفحة إلى العربية بعد
-footer-about = تنشر { $site } أخبار التعاونيات والمنظمات غير الحكومية ومؤسسات الخبرة بأربع لغات.
+footer-about = تنشر { $site } أخبار التعاونيات والمنظمات غير الحكومية ومؤسسات الخبرة { $count ->
+    [one] بلغة واحدة
+    [two] بلغتين
+    [few] بـ{ $count } لغات
+   *[other] بـ{ $count } لغة
+}.
 footer-nav-label = تصفح
 
 taxonomy-topics = المواضيع
@@ -71,6 +76,8 @@ in-language = { $code ->
     [hi] بالهندية
     [az] بالأذربيجانية
     [ar] بالعربية
+    [fr] بالفرنسية
+    [es] بالإسبانية
    *[other] بلغة أخرى
 }
 full-text-in = النص الكامل متاح { in-language } فقط.

@@ -12,7 +12,7 @@ nav-about = Haqqımızda
 nav-search = Axtarış
 languages-label = Dillər
 not-translated = Bu səhifə hələ Azərbaycan dilinə tərcümə olunmayıb
-footer-about = { $site } kooperativlərin, QHT-lərin və ekspert qurumlarının xəbərlərini dörd dildə paylaşır.
+footer-about = { $site } kooperativlərin, QHT-lərin və ekspert qurumlarının xəbərlərini { $count } dildə paylaşır.
 footer-nav-label = Bax
 
 taxonomy-topics = Mövzular
@@ -63,6 +63,8 @@ in-language = { $code ->
     [hi] hind dilində
     [az] Azərbaycan dilində
     [ar] ərəb dilində
+    [fr] fransız dilində
+    [es] ispan dilində
    *[other] başqa dildə
 }
 full-text-in = Məqalənin tam mətni yalnız { in-language } mövcuddur.

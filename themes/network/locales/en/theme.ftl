@@ -13,7 +13,10 @@ nav-about = About
 nav-search = Search
 languages-label = Languages
 not-translated = This page is not translated into English yet
-footer-about = { $site } shares news from cooperatives, NGOs and expert institutions in four languages.
+footer-about = { $site } shares news from cooperatives, NGOs and expert institutions in { $count ->
+    [one] one language
+   *[other] { $count } languages
+}.
 footer-nav-label = Browse
 
 taxonomy-topics = Topics
@@ -64,6 +67,8 @@ in-language = { $code ->
     [hi] in Hindi
     [az] in Azerbaijani
     [ar] in Arabic
+    [fr] in French
+    [es] in Spanish
    *[other] in another language
 }
 full-text-in = The full text is only available { in-language }.
