@@ -58,8 +58,15 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     let tera =
         templates.as_ref().and_then(|t| render::compile(t, localizer.as_ref(), &assets).map_err(|e| errors.extend(e)).ok());
 
-    let (site, content_errors) = content::load(root, config, &LoadOptions { drafts });
+    let (mut site, content_errors) = content::load(root, config, &LoadOptions { drafts });
     errors.extend(content_errors);
+    if site.config.base_path() != "/" {
+        site.warnings.push(format!(
+            "site.yaml: warning: with base_url {}, robots.txt is written at {}robots.txt, where crawlers do not look: copy its `Sitemap:` line into the robots.txt at the host's root",
+            site.config.base_url,
+            site.config.base_path()
+        ));
+    }
     if let Some(templates) = &templates {
         templates.check_asked_for(&site, &mut errors);
     }

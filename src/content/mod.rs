@@ -328,6 +328,7 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         stale: BTreeMap::new(),
     };
     build_sections(&mut site, raw_sections, &raw_pages);
+    site.warnings.extend(sections_missing_in_a_language(&site));
     build_pages(&mut site, raw_pages, &mut errors);
     network::connect(&mut site);
     let mut warnings = std::mem::take(&mut site.warnings);
@@ -662,6 +663,25 @@ fn build_sections(site: &mut Site, raw: Vec<RawFile>, pages: &[RawFile]) {
         site.sections[i].parent = Some(parent);
         site.sections[parent].subsections.push(i);
     }
+}
+
+/// A section with an `_index` file in some languages but not in others (a language added late)
+/// shows its folder name as title there: a warning naming the file to write.
+fn sections_missing_in_a_language(site: &Site) -> Vec<String> {
+    let with_file: HashSet<&str> = site.sections.iter().filter(|s| s.file.is_some()).map(|s| s.content_path.as_str()).collect();
+    site.sections
+        .iter()
+        .filter(|s| s.file.is_none() && with_file.contains(s.content_path.as_str()))
+        .map(|s| {
+            let folder = if s.content_path.is_empty() { String::new() } else { format!("{}/", s.content_path) };
+            format!(
+                "{CONTENT_DIR}/{folder}_index.{}.md: warning: missing, so this section has no title or text in `{}` (it shows `{}`): write it",
+                s.lang,
+                s.lang,
+                if s.title.is_empty() { "nothing" } else { &s.title }
+            )
+        })
+        .collect()
 }
 
 fn parent_path(content_path: &str) -> String {

@@ -9,6 +9,7 @@ use crate::output::plan::{Origin, Plan};
 /// Plans every alias redirect: an alias that is not a plain path inside the site is an error
 /// on the line that names it; one that another output also writes is caught by the plan.
 pub fn plan(site: &Site, plan: &mut Plan) {
+    plan.add(REDIRECTS_FILE, Origin::new(crate::config::CONFIG_FILE, 0, "the host redirects file (_redirects)"));
     for page in &site.pages {
         for alias in &page.front.aliases {
             let line = crate::content::front_matter_line(&site.root, &page.file, &["aliases:", alias]);
@@ -24,6 +25,27 @@ pub fn plan(site: &Site, plan: &mut Plan) {
             }
         }
     }
+}
+
+/// The `_redirects` file Netlify and Cloudflare Pages read: a real 301 for every alias, then
+/// each language's 404 page for the misses under its root (the longest roots first).
+pub const REDIRECTS_FILE: &str = "_redirects";
+
+pub fn redirects(site: &Site) -> crate::output::Files {
+    let config = &site.config;
+    let base = config.base_path();
+    let mut lines = String::from("# Written by tessera: alias redirects, then each language's 404 page.\n");
+    for page in &site.pages {
+        for alias in page.front.aliases.iter().filter(|a| alias_file(a).is_some()) {
+            lines.push_str(&format!("{base}{} {} 301\n", alias.trim().trim_start_matches('/'), page.url));
+        }
+    }
+    let mut roots: Vec<(String, &str)> = config.language_codes().into_iter().map(|l| (config.language_root(l), l)).collect();
+    roots.sort_by_key(|(root, _)| std::cmp::Reverse(root.len()));
+    for (root, lang) in roots {
+        lines.push_str(&format!("{root}* {} 404\n", crate::urls::not_found(config, lang)));
+    }
+    vec![(crate::urls::output_path(config, &format!("{base}{REDIRECTS_FILE}")), lines.into_bytes())]
 }
 
 /// Redirect pages as (path in the output, bytes), for aliases [`plan`] accepted.

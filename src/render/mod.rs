@@ -98,6 +98,7 @@ impl Renderer {
         output.files.extend(feeds::render(input.site, input.pages));
         output.files.extend(sitemap::render(input.site, &self.jobs));
         output.files.extend(aliases::render(input.site));
+        output.files.extend(aliases::redirects(input.site));
         Ok(output)
     }
 

@@ -187,7 +187,11 @@ fn pages(lang: &str, t: &Texts) -> Vec<(String, String)> {
         (format!("content/about.{lang}.md"), page(t.about, "", t.about_body)),
         (
             format!("content/news/first-meeting.{lang}.md"),
-            page(t.meeting, &format!("date: 2024-12-22\ntaxonomies:\n  topics: [\"{}\"]\n", t.topic), t.meeting_body),
+            page(
+                t.meeting,
+                &format!("description: \"{}\"\ndate: 2024-12-22\ntaxonomies:\n  topics: [\"{}\"]\n", t.meeting_body, t.topic),
+                t.meeting_body,
+            ),
         ),
     ]
 }
