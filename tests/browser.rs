@@ -267,6 +267,24 @@ fn search_finds_articles_by_a_word_in_every_language() {
     }
 }
 
+/// The search box speaks the page's language, Azerbaijani included (Pagefind has no
+/// Azerbaijani texts of its own), and `?q=` (the home page's SearchAction) searches at once.
+#[test]
+fn search_box_texts_are_in_the_page_language_and_q_searches_at_once() {
+    let visit = harness().open("/az/search/?q=zzxxqqnothing");
+    visit.wait_for("document.querySelector('.pagefind-ui__message')", Duration::from_secs(15));
+    visit.wait_for(
+        "(document.querySelector('.pagefind-ui__message') || {}).textContent.includes('nəticə yoxdur')",
+        Duration::from_secs(10),
+    );
+    let value: String = visit.eval("document.querySelector('.pagefind-ui__search-input').value");
+    assert_eq!(value, "zzxxqqnothing");
+    let labelled: String =
+        visit.eval("document.querySelector('.pagefind-ui__search-input').getAttribute('aria-labelledby') || ''");
+    assert_eq!(labelled, "search-label");
+    assert!(visit.problems().is_empty(), "az search: {:?}", visit.problems());
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -94,3 +94,20 @@ fn og_image_is_absolute_whatever_the_image_path() {
         assert_eq!(attr(&doc(&out.join(path)), r#"meta[property="og:image"]"#, "content").as_deref(), Some(expected), "{path}");
     }
 }
+
+/// Every page's og:locale is the locale its dates are written in: `en` pages say en_US and write
+/// "December 22, 2024"; the others their territory (Arabic: ar_AR, the generic Arabic of Open Graph).
+#[test]
+fn og_locale_and_dates_agree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    let article = doc(&out.join("news/the-2024-international-conference-of-ngos-icngo/index.html"));
+    assert_eq!(attr(&article, r#"meta[property="og:locale"]"#, "content").as_deref(), Some("en_US"));
+    let date = article.select(&Selector::parse(".meta time").unwrap()).next().unwrap().text().collect::<String>();
+    assert!(date.starts_with("January ") || date.starts_with("December "), "US-style date: {date}");
+    for (lang, locale) in [("hi", "hi_IN"), ("az", "az_AZ"), ("ar", "ar_AR")] {
+        let home = doc(&out.join(format!("{lang}/index.html")));
+        assert_eq!(attr(&home, r#"meta[property="og:locale"]"#, "content").as_deref(), Some(locale), "{lang}");
+    }
+}

@@ -2,12 +2,14 @@
 //! and numbers, and text direction per language, all behind one `Localizer` that templates reach
 //! through the Tera functions and filters in `tera`.
 
+mod collate;
 mod coverage;
 mod direction;
 mod fluent;
 mod format;
 mod tera;
 
+pub use collate::sort_by_name;
 pub use coverage::{Coverage, LanguageCoverage, keys_used_by_templates};
 pub use direction::Directions;
 pub use format::DateLength;

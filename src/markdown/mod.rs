@@ -86,6 +86,26 @@ pub fn render_all(
         .collect()
 }
 
+/// Double quotation marks as `lang` writes them (CLDR `quotationStart`/`quotationEnd`): smart
+/// punctuation makes English “ ” marks; French, Spanish and Azerbaijani use « », French with a
+/// no-break space inside, and Arabic ” “.
+fn quoted(text: &str, lang: &str) -> String {
+    let (open, close) = match lang.split('-').next().unwrap_or(lang) {
+        "fr" => ("«\u{a0}", "\u{a0}»"),
+        "es" | "az" => ("«", "»"),
+        "ar" | "fa" | "ur" => ("”", "“"),
+        _ => return text.to_string(),
+    };
+    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
+        match c {
+            '“' => out.push_str(open),
+            '”' => out.push_str(close),
+            c => out.push(c),
+        }
+        out
+    })
+}
+
 /// Renders `body` written in `lang`.
 pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkResolver) -> Result<Rendered, Vec<LinkError>> {
     let mut options = Options::ENABLE_TABLES
@@ -125,6 +145,9 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
                         events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     }
                 }
+            }
+            Event::Text(text) if config.smart_punctuation && text.contains(['“', '”']) => {
+                events.push(Event::Text(quoted(&text, lang).into()));
             }
             other => events.push(other),
         }
@@ -331,6 +354,17 @@ mod tests {
         let links: HashMap<String, String> = HashMap::new();
         let err = render("a\n\n[x](@/news/nope.md)", "en", &MarkdownConfig::default(), &links).unwrap_err();
         assert_eq!(err[0].line, 3);
+    }
+
+    #[test]
+    fn quotation_marks_follow_the_language() {
+        let config = MarkdownConfig { smart_punctuation: true, ..MarkdownConfig::default() };
+        let links: HashMap<String, String> = HashMap::new();
+        let render = |lang| super::render("He said \"yes\".", lang, &config, &links).unwrap().html;
+        assert_eq!(render("en"), "<p>He said “yes”.</p>\n");
+        assert_eq!(render("ar"), "<p>He said ”yes“.</p>\n");
+        assert_eq!(render("az"), "<p>He said «yes».</p>\n");
+        assert_eq!(render("fr"), "<p>He said «\u{a0}yes\u{a0}».</p>\n");
     }
 
     #[test]

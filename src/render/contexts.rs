@@ -147,7 +147,9 @@ fn taxonomy_list_context(tera: &tera::Tera, input: &RenderInput, lang: &str, tax
     let terms = &input.site.taxonomies[&(lang.to_string(), taxonomy.to_string())];
     let mut ctx = Context::new();
     ctx.insert_value("taxonomy", taxonomy_value(input, lang, taxonomy));
-    let terms: Vec<Value> = terms.values().map(|t| Value::from(term_value(t))).collect();
+    let mut terms: Vec<&crate::content::taxonomies::Term> = terms.values().collect();
+    crate::i18n::sort_by_name(lang, &mut terms, |t| &t.name);
+    let terms: Vec<Value> = terms.into_iter().map(|t| Value::from(term_value(t))).collect();
     ctx.insert_value("terms", terms.into());
     Prepared { template: pick(tera, &[&format!("{taxonomy}/list.html"), "taxonomy_list.html"]), ctx, asked_by: config_file() }
 }

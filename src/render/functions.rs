@@ -105,8 +105,10 @@ fn register_get_taxonomy(tera: &mut tera::Tera, site: &Site, values: Arc<SiteVal
         let lang = lang_of(&kwargs, state)?;
         let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
         let Some(terms) = taxonomies.get(&(lang.clone(), kind)) else { return Ok(Value::none()) };
-        let list: Vec<Value> = terms
-            .values()
+        let mut sorted: Vec<&crate::content::taxonomies::Term> = terms.values().collect();
+        crate::i18n::sort_by_name(&lang, &mut sorted, |t| &t.name);
+        let list: Vec<Value> = sorted
+            .into_iter()
             .map(|t| {
                 let shown = &t.entries[..limit.min(t.entries.len())];
                 let mut term = term_value(t);

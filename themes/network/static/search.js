@@ -1,5 +1,13 @@
 // Starts Pagefind's search UI on the search page; the bundle path and the placeholder text come
 // from data attributes the template fills in, so this file needs no per-language copy.
+// Pagefind UI texts from the page's data attributes (`data-zero_results` -> `zero_results`).
+function texts(data) {
+  var out = {};
+  ["placeholder", "clear_search", "load_more", "zero_results", "one_result", "many_results", "searching", "results_label"]
+    .forEach(function (key) { if (data[key]) out[key] = data[key]; });
+  return out;
+}
+
 window.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("search");
   if (!el || typeof PagefindUI === "undefined") return;
@@ -9,7 +17,7 @@ window.addEventListener("DOMContentLoaded", function () {
     showSubResults: true,
     showImages: false,
     resetStyles: false,
-    translations: { placeholder: el.dataset.placeholder },
+    translations: texts(el.dataset),
   });
   // `?q=` searches at once: the home page's WebSite SearchAction points here.
   var query = new URLSearchParams(window.location.search).get("q");

@@ -89,3 +89,12 @@ switcher-not-translated = غير مترجمة: يُعرض النص الأصلي
 original-updated-on = حُدِّث النص الأصلي في { $date } بعد إعداد هذه الترجمة.
 original-updated = حُدِّث النص الأصلي بعد إعداد هذه الترجمة.
 read-updated-original = اقرأ النص الأصلي المحدَّث
+
+# The search box (Pagefind UI); [SEARCH_TERM] and [COUNT] are filled in by it.
+search-ui-clear = مسح
+search-ui-load-more = عرض مزيد من النتائج
+search-ui-zero-results = لا توجد نتائج لـ[SEARCH_TERM]
+search-ui-one-result = نتيجة واحدة لـ[SEARCH_TERM]
+search-ui-many-results = [COUNT] نتيجة لـ[SEARCH_TERM]
+search-ui-searching = جارٍ البحث عن [SEARCH_TERM]…
+search-ui-results-label = نتائج البحث

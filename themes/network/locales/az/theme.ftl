@@ -76,3 +76,12 @@ switcher-not-translated = tərcümə olunmayıb: orijinal göstərilir
 original-updated-on = Orijinal bu tərcümədən sonra, { $date } tarixində yenilənib.
 original-updated = Orijinal bu tərcümədən sonra yenilənib.
 read-updated-original = Yenilənmiş orijinalı oxuyun
+
+# The search box (Pagefind UI); [SEARCH_TERM] and [COUNT] are filled in by it.
+search-ui-clear = Təmizlə
+search-ui-load-more = Daha çox nəticə
+search-ui-zero-results = [SEARCH_TERM] üçün nəticə yoxdur
+search-ui-one-result = [SEARCH_TERM] üçün [COUNT] nəticə
+search-ui-many-results = [SEARCH_TERM] üçün [COUNT] nəticə
+search-ui-searching = [SEARCH_TERM] axtarılır…
+search-ui-results-label = Axtarış nəticələri

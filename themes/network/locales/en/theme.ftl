@@ -1,7 +1,8 @@
 # UI strings of the network theme, English.
 
-# Open Graph locale of pages in this language.
-og-locale = en_GB
+# Open Graph locale of pages in this language: the locale dates are written in too (`en` is
+# CLDR's en-US: "January 27, 2025").
+og-locale = en_US
 
 skip-to-content = Skip to content
 nav-label = Main
@@ -80,3 +81,12 @@ switcher-not-translated = not translated: shows the original
 original-updated-on = The original was updated on { $date }, after this translation was made.
 original-updated = The original was updated after this translation was made.
 read-updated-original = Read the updated original
+
+# The search box (Pagefind UI); [SEARCH_TERM] and [COUNT] are filled in by it.
+search-ui-clear = Clear
+search-ui-load-more = Load more results
+search-ui-zero-results = No results for [SEARCH_TERM]
+search-ui-one-result = [COUNT] result for [SEARCH_TERM]
+search-ui-many-results = [COUNT] results for [SEARCH_TERM]
+search-ui-searching = Searching for [SEARCH_TERM]…
+search-ui-results-label = Search results

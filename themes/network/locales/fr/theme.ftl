@@ -80,3 +80,12 @@ switcher-not-translated = non traduit : affiche l’original
 original-updated-on = L’original a été mis à jour le { $date }, après cette traduction.
 original-updated = L’original a été mis à jour après cette traduction.
 read-updated-original = Lire l’original mis à jour
+
+# The search box (Pagefind UI); [SEARCH_TERM] and [COUNT] are filled in by it.
+search-ui-clear = Effacer
+search-ui-load-more = Plus de résultats
+search-ui-zero-results = Aucun résultat pour [SEARCH_TERM]
+search-ui-one-result = [COUNT] résultat pour [SEARCH_TERM]
+search-ui-many-results = [COUNT] résultats pour [SEARCH_TERM]
+search-ui-searching = Recherche de [SEARCH_TERM]…
+search-ui-results-label = Résultats de la recherche

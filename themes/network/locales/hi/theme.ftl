@@ -76,3 +76,12 @@ switcher-not-translated = अनूदित नहीं: मूल लेख �
 original-updated-on = यह अनुवाद बनने के बाद मूल लेख { $date } को अद्यतन किया गया।
 original-updated = यह अनुवाद बनने के बाद मूल लेख अद्यतन किया गया।
 read-updated-original = अद्यतन मूल लेख पढ़ें
+
+# The search box (Pagefind UI); [SEARCH_TERM] and [COUNT] are filled in by it.
+search-ui-clear = साफ़ करें
+search-ui-load-more = और परिणाम दिखाएँ
+search-ui-zero-results = [SEARCH_TERM] के लिए कोई परिणाम नहीं
+search-ui-one-result = [SEARCH_TERM] के लिए [COUNT] परिणाम
+search-ui-many-results = [SEARCH_TERM] के लिए [COUNT] परिणाम
+search-ui-searching = [SEARCH_TERM] खोजा जा रहा है…
+search-ui-results-label = खोज परिणाम

@@ -1,0 +1,31 @@
+//! Sorting by name the way a language sorts (CLDR collation through ICU): Azerbaijani puts
+//! `ç` after `c` and `ı` before `i`, and no language sorts capitals before small letters.
+
+use icu::collator::{Collator, options::CollatorOptions};
+
+/// Sorts `items` by `name` in `lang`'s order; by code point when ICU knows no such language.
+pub fn sort_by_name<T>(lang: &str, items: &mut [T], name: impl Fn(&T) -> &str) {
+    let collator = lang
+        .parse::<icu::locale::Locale>()
+        .ok()
+        .and_then(|locale| Collator::try_new(locale.into(), CollatorOptions::default()).ok());
+    match collator {
+        Some(c) => items.sort_by(|a, b| c.compare(name(a), name(b))),
+        None => items.sort_by(|a, b| name(a).cmp(name(b))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azerbaijani_order_is_not_code_point_order() {
+        let mut names = vec!["Çin", "Zimbabve", "İran", "Cənubi Afrika", "Ispaniya", "Əfqanıstan", "Almaniya"];
+        sort_by_name("az", &mut names, |n| n);
+        assert_eq!(names, ["Almaniya", "Cənubi Afrika", "Çin", "Əfqanıstan", "Ispaniya", "İran", "Zimbabve"]);
+        let mut english = vec!["b", "A", "a", "B"];
+        sort_by_name("en", &mut english, |n| n);
+        assert_eq!(english, ["a", "A", "b", "B"]);
+    }
+}
