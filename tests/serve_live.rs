@@ -27,9 +27,12 @@ fn serve(root: &Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
         .args(["serve", "--watch", "--port", "0", "--root", root.to_str().unwrap()])
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start tessera serve");
+    // Its warnings and errors go into the test's captured output, shown when the test fails.
+    let errors = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || errors.lines().map_while(Result::ok).for_each(|line| eprintln!("server: {line}")));
     let mut first = String::new();
     let mut log = BufReader::new(child.stdout.take().unwrap());
     log.read_line(&mut first).unwrap();
