@@ -178,4 +178,6 @@ fn default_language_in_subdir_sends_visitors_to_their_language() {
         assert!(index.contains(&format!(r#"<a href="{url}" hreflang="{code}""#)), "{index}");
     }
     assert!(root.join("public/en/news/summit/index.html").is_file());
+    // Hosts look for /404.html: the default language's 404 page is there too.
+    assert_eq!(read(root.join("public/404.html")), read(root.join("public/en/404.html")));
 }

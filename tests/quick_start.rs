@@ -37,35 +37,41 @@ fn the_readme_quick_start_gives_a_site_ready_to_deploy() {
     assert!(site.join("README.md").is_file());
 }
 
-/// A network adds Spanish late: only `site.yaml` changes. The site still builds with no broken
-/// link; `check` names every file to write and every UI string to translate, and `--strict`
-/// fails until they are; the menu keeps About (the default language's page).
+/// A network adds a language late: only `site.yaml` changes. The site still builds with no
+/// broken link; `check` names every file to write and (for a language the theme has no UI
+/// strings in) every string to translate, and `--strict` fails until they are; the menu keeps
+/// About (the default language's page); the footer counts the languages.
 #[test]
 fn a_language_added_late_is_listed_by_check() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = generate::network_site(tmp.path(), 6, &["en", "hi", "az", "ar"]);
-    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-    let yaml =
-        yaml.replacen("languages:\n", "languages:\n  - {code: es, name: Español, weight: 9, title: Red de asociaciones}\n", 1);
-    std::fs::write(root.join("site.yaml"), yaml).unwrap();
-    let out = tmp.path().join("public");
-    generate::build_to(&root, &out);
-    assert!(crawl::broken_links(&out, "https://example.org/").is_empty());
-    let home = std::fs::read_to_string(out.join("es/index.html")).unwrap();
-    assert!(home.contains(r#"<a href="/about/">"#), "{home}");
-    assert!(home.contains("in 5 languages"), "the count of languages is computed: {home}");
+    for (lang, name, theme_speaks_it) in [("fr", "Français", true), ("es", "Español", false)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = generate::network_site(tmp.path(), 6, &["en", "hi", "az", "ar"]);
+        let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+        let added = format!("languages:\n  - {{code: {lang}, name: {name}, weight: 9, title: Network}}\n");
+        std::fs::write(root.join("site.yaml"), yaml.replacen("languages:\n", &added, 1)).unwrap();
+        let out = tmp.path().join("public");
+        generate::build_to(&root, &out);
+        assert!(crawl::broken_links(&out, "https://example.org/").is_empty(), "{lang}");
+        let home = std::fs::read_to_string(out.join(format!("{lang}/index.html"))).unwrap();
+        assert!(home.contains(r#"<a href="/about/">"#), "{lang}: {home}");
 
-    let (ok, report) = run(&["check", "--root", root.to_str().unwrap()]);
-    assert!(ok, "{report}");
-    for expected in [
-        "content/_index.es.md: warning: missing, so this section has no title or text in `es`",
-        "content/news/_index.es.md: warning: missing",
-        "es missing: all-articles, all-news",
-        "Untranslated articles (a version that exists)",
-    ] {
-        assert!(report.contains(expected), "`{expected}` not in:\n{report}");
+        let (ok, report) = run(&["check", "--root", root.to_str().unwrap()]);
+        assert!(ok, "{report}");
+        for expected in [
+            format!("content/_index.{lang}.md: warning: missing, so this section has no title or text in `{lang}`"),
+            format!("content/news/_index.{lang}.md: warning: missing"),
+            "Untranslated articles (a version that exists)".to_string(),
+        ] {
+            assert!(report.contains(&expected), "`{expected}` not in:\n{report}");
+        }
+        assert_eq!(report.contains(&format!("{lang} missing: all-articles, all-news")), !theme_speaks_it, "{report}");
+        if theme_speaks_it {
+            assert!(home.contains("en 5 langues"), "the footer counts the languages: {home}");
+        } else {
+            assert!(home.contains("in 5 languages"), "English until translated, counted: {home}");
+        }
+        assert!(!run(&["check", "--root", root.to_str().unwrap(), "--strict"]).0);
     }
-    assert!(!run(&["check", "--root", root.to_str().unwrap(), "--strict"]).0);
 }
 
 #[test]

@@ -99,6 +99,9 @@ impl Renderer {
         output.files.extend(sitemap::render(input.site, &self.jobs));
         output.files.extend(aliases::render(input.site));
         output.files.extend(aliases::redirects(input.site));
+        if let Some((path, bytes)) = root_not_found(input.site, &output) {
+            output.files.insert(path, bytes);
+        }
         Ok(output)
     }
 
@@ -165,6 +168,17 @@ impl Renderer {
     }
 }
 
+/// With every language in a subfolder, hosts still look for `/404.html`: the default
+/// language's 404 page, also at the root.
+fn root_not_found(site: &Site, output: &Output) -> Option<(String, Vec<u8>)> {
+    let config = &site.config;
+    if !config.default_language_in_subdir {
+        return None;
+    }
+    let page = output.files.get(&urls::output_file(config, &urls::not_found(config, &config.default_language)))?;
+    Some((urls::output_path(config, &urls::root_file(config, "404.html")), page.clone()))
+}
+
 /// Plans every file the render stage writes: one per job, each page bundle's files, feeds,
 /// sitemaps and alias redirects.
 pub fn plan(site: &Site, jobs: &[Job], plan: &mut Plan) {
@@ -184,6 +198,10 @@ pub fn plan(site: &Site, jobs: &[Job], plan: &mut Plan) {
             let origin = Origin::new(file, 0, format!("the page bundle file {}", file.display()));
             plan.add(&format!("{}{name}", urls::output_path(config, &page.url)), origin);
         }
+    }
+    if config.default_language_in_subdir {
+        let origin = Origin::new(crate::config::CONFIG_FILE, 0, "the root 404 page (the default language's)");
+        plan.add(&urls::output_path(config, &urls::root_file(config, "404.html")), origin);
     }
     feeds::plan(site, plan);
     sitemap::plan(site, plan);
