@@ -47,3 +47,25 @@ fn bundled_site_builds_with_clean_articles() {
     let volubilis = article(&out, "ar/news/نظمت-شبكة-وليلي");
     assert!(volubilis.matches("<li>").count() >= 6, "bullets became a list");
 }
+
+/// The partner directory is alphabetical as each language sorts: in Azerbaijani `Ç` follows
+/// `C` (not `Z`), `I` is dotless and comes before `K`, and `Q` follows `K`.
+#[test]
+fn partner_directory_follows_the_language_alphabet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let result = tessera(&["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let html = read(out.join("az/partners/index.html"));
+    let names: Vec<&str> =
+        html.split("partner-card__title\"><a href=\"").skip(1).filter_map(|s| s.split('>').nth(1)?.split('<').next()).collect();
+    let at = |prefix: &str| names.iter().position(|n| n.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix} in {names:?}"));
+    assert!(
+        at("Beynəlxalq") < at("Çin")
+            && at("Çin") < at("ICESCO")
+            && at("ICESCO") < at("Kooperasiya")
+            && at("Kooperasiya") < at("QHT"),
+        "{names:?}"
+    );
+    assert!(at("QHT") < at("SESRIC") && at("Volubilis") < at("WASME"), "{names:?}");
+}

@@ -4,7 +4,7 @@
 use icu::collator::{Collator, options::CollatorOptions};
 
 /// Sorts `items` by `name` in `lang`'s order; by code point when ICU knows no such language.
-pub fn sort_by_name<T>(lang: &str, items: &mut [T], name: impl Fn(&T) -> &str) {
+pub fn sort_by_name<'a, T>(lang: &str, items: &mut [T], name: impl Fn(&T) -> &'a str) {
     let collator = lang
         .parse::<icu::locale::Locale>()
         .ok()
@@ -12,6 +12,22 @@ pub fn sort_by_name<T>(lang: &str, items: &mut [T], name: impl Fn(&T) -> &str) {
     match collator {
         Some(c) => items.sort_by(|a, b| c.compare(name(a), name(b))),
         None => items.sort_by(|a, b| name(a).cmp(name(b))),
+    }
+}
+
+/// Re-sorts each run of neighbours of the already sorted `items` that `tie` holds equal, by
+/// `name` in `lang`'s order (stable, so equal names keep their order).
+pub fn sort_ties_by_name<'a, T>(lang: &str, items: &mut [T], tie: impl Fn(&T, &T) -> bool, name: impl Fn(&T) -> &'a str) {
+    let mut start = 0;
+    while start < items.len() {
+        let mut end = start + 1;
+        while end < items.len() && tie(&items[start], &items[end]) {
+            end += 1;
+        }
+        if end - start > 1 {
+            sort_by_name(lang, &mut items[start..end], &name);
+        }
+        start = end;
     }
 }
 
