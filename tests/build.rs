@@ -169,15 +169,3 @@ fn unknown_language_suffix_and_missing_template_are_errors() {
     assert!(err.contains("templates/broken.html:1:"), "{err}");
     assert!(err.contains("content/news/odd.en.md:1:1: error: `template: nope.html`"), "{err}");
 }
-
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
-}
