@@ -364,3 +364,31 @@ fn search_index_per_language_finds_words_in_every_script() {
     assert!(!fragments.iter().any(|f| contains(f, "Azərbaycanca")), "the language switcher was indexed");
     assert!(!fragments.iter().any(|f| contains(f, "paris-summit")), "an alias page was indexed");
 }
+
+/// Files someone else put in the output folder (`CNAME`, `.git`, a PDF dropped in by hand)
+/// survive every build, the very same files; what tessera wrote and no longer writes goes.
+#[test]
+fn files_tessera_did_not_write_are_kept_across_builds() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let public = root.join("public");
+    std::fs::write(public.join("CNAME"), "news.example.org\n").unwrap();
+    std::fs::create_dir_all(public.join(".git/refs")).unwrap();
+    std::fs::write(public.join(".git/refs/main"), "abc\n").unwrap();
+    std::fs::write(public.join("news/brochure.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(public.join("robots.txt"), "User-agent: *\n").unwrap();
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let cname_inode = inode(&public.join("CNAME"));
+    assert!(public.join("news/report/index.html").is_file());
+    std::fs::remove_file(root.join("content/news/report.en.md")).unwrap();
+
+    let out = build(&root, &[]);
+    assert_eq!(read(public.join("CNAME")), "news.example.org\n");
+    assert_eq!(inode(&public.join("CNAME")), cname_inode, "the same file, linked, not copied");
+    assert_eq!(read(public.join(".git/refs/main")), "abc\n");
+    assert_eq!(std::fs::read(public.join("news/brochure.pdf")).unwrap(), b"%PDF-1.4");
+    assert!(!public.join("news/report/index.html").exists(), "a page tessera no longer writes is gone");
+    // robots.txt is tessera's: an edit to it is replaced by the next build.
+    assert!(read(public.join("robots.txt")).contains("Sitemap:"));
+    assert!(stderr(&out).is_empty() || !stderr(&out).contains("CNAME"), "{}", stderr(&out));
+}

@@ -26,6 +26,13 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
         let _ = remove_tree(&staging);
         return Err(e.context(format!("the new site could not be written; {}", unchanged())));
     }
+    match keep_foreign_files(output, out, &staging) {
+        Ok(kept) => warnings.extend(kept),
+        Err(e) => {
+            let _ = remove_tree(&staging);
+            return Err(e.context(format!("the files you added to {} could not be kept; {}", out.display(), unchanged())));
+        }
+    }
     hooks::step("staged");
     let old = match swap(&staging, out) {
         Ok(old) => old,
@@ -46,6 +53,58 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
         ));
     }
     hooks::step("removed");
+    Ok(warnings)
+}
+
+/// Beside the marker, the list of every path the build wrote: what is in the output folder and
+/// not on the previous list was put there by someone else (`CNAME`, `.git`) and is kept.
+pub const MANIFEST: &str = ".tessera-manifest";
+
+/// Writes the manifest of `output` into `staging`.
+fn write_manifest(output: &Output, staging: &Path) -> Result<()> {
+    let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
+    for path in output.files.keys().chain(output.copies.keys()) {
+        list.push_str(path);
+        list.push('\n');
+    }
+    std::fs::write(staging.join(MANIFEST), list).with_context(|| format!("cannot write into {}", staging.display()))
+}
+
+/// Carries into `staging` every file of the live output `out` that tessera did not write (not
+/// on its manifest): hard links, so nothing is copied and the file is the same. A file the new
+/// site now writes itself is replaced, with a warning. Without a manifest (an output of an
+/// older tessera) every file counts as tessera's.
+fn keep_foreign_files(output: &Output, out: &Path, staging: &Path) -> Result<Vec<String>> {
+    write_manifest(output, staging)?;
+    let Ok(previous) = std::fs::read_to_string(out.join(MANIFEST)) else { return Ok(vec![]) };
+    let written: std::collections::HashSet<&str> = previous.lines().filter(|l| !l.starts_with('#')).collect();
+    let mut warnings = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = crate::urls::slash_path(entry.path().strip_prefix(out).unwrap_or(entry.path()));
+        if relative == MARKER || relative == MANIFEST || written.contains(relative.as_str()) {
+            continue;
+        }
+        if output.files.contains_key(&relative) || output.copies.contains_key(&relative) {
+            warnings.push(format!(
+                "warning: {} was not written by tessera, but the site now writes that file: it is replaced",
+                entry.path().display()
+            ));
+            continue;
+        }
+        let target = staging.join(&relative);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let kept = if entry.path_is_symlink() {
+            std::fs::read_link(entry.path()).and_then(|to| std::os::unix::fs::symlink(to, &target))
+        } else {
+            std::fs::hard_link(entry.path(), &target).or_else(|_| std::fs::copy(entry.path(), &target).map(|_| ()))
+        };
+        kept.with_context(|| format!("cannot keep {}", entry.path().display()))?;
+    }
     Ok(warnings)
 }
 
