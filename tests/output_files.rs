@@ -392,3 +392,22 @@ fn files_tessera_did_not_write_are_kept_across_builds() {
     assert!(read(public.join("robots.txt")).contains("Sitemap:"));
     assert!(stderr(&out).is_empty() || !stderr(&out).contains("CNAME"), "{}", stderr(&out));
 }
+
+/// A rebuild writes only what changed: every other file of the new generation is the previous
+/// generation's file, linked (same inode), and the bytes are those a fresh build writes.
+#[test]
+fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    build(&root, &[]);
+    let public = root.join("public");
+    let inode = |p: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(public.join(p)).unwrap());
+    let (about, summit) = (inode("about/index.html"), inode("news/summit/index.html"));
+    let page = root.join("content/news/summit.en.md");
+    std::fs::write(&page, read(&page).replace("\n---\n", "\n---\nA sentence added by an editor.\n\n")).unwrap();
+    build(&root, &[]);
+    assert_eq!(inode("about/index.html"), about, "an unchanged page is linked, not written again");
+    assert_ne!(inode("news/summit/index.html"), summit, "the edited page is written");
+    assert!(read(public.join("news/summit/index.html")).contains("A sentence added by an editor."));
+    let manifest = read(public.join(".tessera-manifest"));
+    assert!(manifest.lines().any(|l| l.ends_with(" about/index.html")), "{manifest}");
+}

@@ -126,6 +126,25 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf> {
 
 /// Writes every file of `output` below `dir` (which exists). Errors name the file.
 pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
+    write_reusing(output, dir, None).map(|_| ())
+}
+
+/// The files a previous build wrote in the folder `live`, with the fingerprints of their bytes.
+pub struct Previous<'a> {
+    pub live: &'a Path,
+    pub fingerprints: &'a std::collections::HashMap<String, u128>,
+}
+
+/// The fingerprint of a generated file's bytes, as the manifest records it.
+pub fn fingerprint(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
+/// previous build wrote too is hard-linked from `previous` instead of written again, so a
+/// rebuild allocates and later frees only what changed. Returns each generated file's
+/// fingerprint, for the next build.
+pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -> Result<Vec<(String, u128)>> {
     if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
     }
@@ -138,16 +157,27 @@ pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
         budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
         Ok(target)
     };
-    output.files.par_iter().try_for_each(|(path, bytes)| -> Result<()> {
-        let target = prepare(path, bytes.len() as u64)?;
-        std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
-    })?;
+    let fingerprints = output
+        .files
+        .par_iter()
+        .map(|(path, bytes)| -> Result<(String, u128)> {
+            let print = fingerprint(bytes);
+            let target = prepare(path, bytes.len() as u64)?;
+            let same = previous.filter(|p| p.fingerprints.get(path) == Some(&print));
+            let linked = same.is_some_and(|p| std::fs::hard_link(p.live.join(path), &target).is_ok());
+            if !linked {
+                std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+            }
+            Ok((path.clone(), print))
+        })
+        .collect::<Result<Vec<_>>>()?;
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
         let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
         let target = prepare(path, len)?;
         std::fs::copy(source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         Ok(())
-    })
+    })?;
+    Ok(fingerprints)
 }
 
 /// A relative `/`-separated path whose every segment is a plain name: joined to a folder, it

@@ -22,11 +22,17 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     let mut warnings = remove_leftovers(parent);
     let staging = create_staging(parent).with_context(unchanged)?;
     hooks::step("writing");
-    if let Err(e) = super::write_into(output, &staging) {
-        let _ = remove_tree(&staging);
-        return Err(e.context(format!("the new site could not be written; {}", unchanged())));
-    }
-    match keep_foreign_files(output, out, &staging) {
+    let manifest = read_manifest(out);
+    let previous = manifest.as_ref().map(|(fingerprints, _)| super::Previous { live: out, fingerprints });
+    let fingerprints = match super::write_reusing(output, &staging, previous.as_ref()) {
+        Ok(fingerprints) => fingerprints,
+        Err(e) => {
+            let _ = remove_tree(&staging);
+            return Err(e.context(format!("the new site could not be written; {}", unchanged())));
+        }
+    };
+    let written = manifest.as_ref().map(|(_, paths)| paths);
+    match write_manifest(output, &fingerprints, &staging).and_then(|()| keep_foreign_files(output, out, written, &staging)) {
         Ok(kept) => warnings.extend(kept),
         Err(e) => {
             let _ = remove_tree(&staging);
@@ -60,31 +66,52 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
 /// not on the previous list was put there by someone else (`CNAME`, `.git`) and is kept.
 pub const MANIFEST: &str = ".tessera-manifest";
 
-/// Writes the manifest of `output` into `staging`.
-fn write_manifest(output: &Output, staging: &Path) -> Result<()> {
+/// Writes the manifest into `staging`: each generated file with the fingerprint of its bytes
+/// (a rebuild links the unchanged ones instead of writing them), each copied file with `-`.
+fn write_manifest(output: &Output, fingerprints: &[(String, u128)], staging: &Path) -> Result<()> {
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
-    for path in output.files.keys().chain(output.copies.keys()) {
-        list.push_str(path);
-        list.push('\n');
+    for (path, print) in fingerprints {
+        list.push_str(&format!("{print:032x} {path}\n"));
+    }
+    for path in output.copies.keys() {
+        list.push_str(&format!("- {path}\n"));
     }
     std::fs::write(staging.join(MANIFEST), list).with_context(|| format!("cannot write into {}", staging.display()))
 }
 
+/// The previous build's manifest in `out`: generated files' fingerprints, and every path.
+fn read_manifest(out: &Path) -> Option<(std::collections::HashMap<String, u128>, std::collections::HashSet<String>)> {
+    let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
+    let mut fingerprints = std::collections::HashMap::new();
+    let mut paths = std::collections::HashSet::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((print, path)) = line.split_once(' ') else { continue };
+        if let Ok(print) = u128::from_str_radix(print, 16) {
+            fingerprints.insert(path.to_string(), print);
+        }
+        paths.insert(path.to_string());
+    }
+    Some((fingerprints, paths))
+}
+
 /// Carries into `staging` every file of the live output `out` that tessera did not write (not
-/// on its manifest): hard links, so nothing is copied and the file is the same. A file the new
+/// on its manifest, `written`): hard links, so nothing is copied and the file is the same. A file the new
 /// site now writes itself is replaced, with a warning. Without a manifest (an output of an
 /// older tessera) every file counts as tessera's.
-fn keep_foreign_files(output: &Output, out: &Path, staging: &Path) -> Result<Vec<String>> {
-    write_manifest(output, staging)?;
-    let Ok(previous) = std::fs::read_to_string(out.join(MANIFEST)) else { return Ok(vec![]) };
-    let written: std::collections::HashSet<&str> = previous.lines().filter(|l| !l.starts_with('#')).collect();
+fn keep_foreign_files(
+    output: &Output,
+    out: &Path,
+    written: Option<&std::collections::HashSet<String>>,
+    staging: &Path,
+) -> Result<Vec<String>> {
+    let Some(written) = written else { return Ok(vec![]) };
     let mut warnings = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1).into_iter().filter_map(Result::ok) {
         if entry.file_type().is_dir() {
             continue;
         }
         let relative = crate::urls::slash_path(entry.path().strip_prefix(out).unwrap_or(entry.path()));
-        if relative == MARKER || relative == MANIFEST || written.contains(relative.as_str()) {
+        if relative == MARKER || relative == MANIFEST || written.contains(&relative) {
             continue;
         }
         if output.files.contains_key(&relative) || output.copies.contains_key(&relative) {
