@@ -141,8 +141,8 @@ pub fn fingerprint(bytes: &[u8]) -> u128 {
 }
 
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
-/// previous build wrote too is hard-linked from `previous` instead of written again, so a
-/// rebuild allocates and later frees only what changed. Returns each generated file's
+/// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
+/// of written again, so a rebuild allocates and later frees only what changed. Returns each generated file's
 /// fingerprint, for the next build.
 pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -> Result<Vec<(String, u128)>> {
     if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
@@ -163,8 +163,11 @@ pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -
         .map(|(path, bytes)| -> Result<(String, u128)> {
             let print = fingerprint(bytes);
             let target = prepare(path, bytes.len() as u64)?;
+            // The fingerprint says which files may be unchanged; the bytes on disk decide (a file
+            // edited in the output folder since is written again, not linked).
             let same = previous.filter(|p| p.fingerprints.get(path) == Some(&print));
-            let linked = same.is_some_and(|p| std::fs::hard_link(p.live.join(path), &target).is_ok());
+            let live = same.map(|p| p.live.join(path)).filter(|live| std::fs::read(live).is_ok_and(|old| old == *bytes));
+            let linked = live.is_some_and(|live| std::fs::hard_link(live, &target).is_ok());
             if !linked {
                 std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
             }
