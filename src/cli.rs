@@ -38,6 +38,10 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
                 built.output.files.len() + built.output.copies.len(),
                 started.elapsed().as_millis()
             );
+            let images = built.images;
+            if images.processed + images.cached > 0 {
+                println!("images: {} processed, {} from the cache", images.processed, images.cached);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {

@@ -25,6 +25,7 @@ pub mod dashboard;
 pub mod diagnostics;
 pub mod escape;
 pub mod i18n;
+pub mod images;
 pub mod import;
 pub mod linkcheck;
 pub mod markdown;

@@ -396,3 +396,48 @@ fn untranslated_articles_show_a_visible_badge_and_link_on_phone_and_desktop() {
         }
     }
 }
+
+/// An article with a figure and a video placeholder, in English and Arabic: its images load from
+/// the site, nothing at all is requested from another host until the reader presses Play, and
+/// then the privacy-enhanced player takes the placeholder's place. The Arabic caption and credit
+/// read right to left.
+#[test]
+fn figures_and_videos_load_nothing_from_outside_before_the_click() {
+    let h = harness();
+    for (lang, path) in
+        [("en", "news/the-2024-international-conference-of-ngos-icngo/"), ("ar", "ar/news/نظمت-شبكة-وليلي-volubilis-network/")]
+    {
+        let visit = h.open(path);
+        // Lazy images below the fold load once scrolled to.
+        let _: bool =
+            visit.eval("(document.querySelector('.figure').scrollIntoView(), new Promise(r => setTimeout(() => r(true), 500)))");
+        visit.wait_for(
+            "[...document.querySelectorAll('.figure img, .article__hero img')].every(i => i.complete && i.naturalWidth > 0)",
+            Duration::from_secs(10),
+        );
+        let (figures, placeholders, frames): (usize, usize, usize) = visit.eval(
+            "[document.querySelectorAll('.prose .figure picture').length, document.querySelectorAll('.video__placeholder').length, document.querySelectorAll('iframe').length]",
+        );
+        assert_eq!((figures, placeholders, frames), (1, 1, 0), "{lang}: figure, placeholder, no player yet");
+        let outside: Vec<String> =
+            visit.requested().into_iter().filter(|u| !u.starts_with(&h.origin) && !u.starts_with("data:")).collect();
+        assert!(outside.is_empty(), "{lang}: requests left 127.0.0.1 before the click: {outside:?}");
+        assert!(visit.problems().is_empty(), "{lang}: {:?}", visit.problems());
+        let images: Vec<String> =
+            visit.eval("[...document.querySelectorAll('.prose .figure img, .article__hero img')].map(i => i.currentSrc)");
+        assert!(
+            images.iter().all(|u| u.starts_with(&h.origin) && u.contains("/processed_images/") && u.ends_with(".webp")),
+            "{lang}: {images:?}"
+        );
+        if lang == "ar" {
+            let (direction, align): (String, String) =
+                visit.eval("(c => [getComputedStyle(c).direction, getComputedStyle(c).textAlign])(document.querySelector('.prose .figure figcaption'))");
+            assert_eq!((direction.as_str(), align.as_str()), ("rtl", "start"), "Arabic caption");
+        }
+
+        let _: bool = visit.eval("(document.querySelector('.video__play').click(), true)");
+        visit.wait_for("document.querySelector('iframe.video__player')", Duration::from_secs(5));
+        let player: String = visit.eval("document.querySelector('iframe.video__player').src");
+        assert!(player.starts_with("https://www.youtube-nocookie.com/embed/"), "{lang}: {player}");
+    }
+}

@@ -11,6 +11,7 @@ use crate::config::SiteConfig;
 use crate::content::{self, LoadOptions, Site, links::Links};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::Localizer;
+use crate::images::Images;
 use crate::markdown::{self, Rendered};
 use crate::output::Output;
 use crate::output::plan::{Origin, Plan};
@@ -26,6 +27,8 @@ pub struct Built {
     pub warnings: Vec<String>,
     pub templates: TemplateSources,
     pub localizer: Arc<Localizer>,
+    /// How many images this build processed and how many it found in the cache.
+    pub images: crate::images::Stats,
 }
 
 /// A finished build and the intermediate results an incremental update reuses.
@@ -36,6 +39,7 @@ struct Pipeline {
     renderer: render::Renderer,
     assets: Assets,
     links: Links,
+    images: Arc<Images>,
 }
 
 /// Runs every stage on the site in `root`; returns every problem found when any stage fails.
@@ -52,11 +56,13 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
         config.base_url = url.to_string();
     }
     let mut errors = Diagnostics::default();
+    let images = Arc::new(Images::new(root, &config));
     let localizer = Localizer::for_site(root, &config).map_err(|e| errors.extend(e)).ok();
     let templates = TemplateSources::load(root, config.theme.as_deref()).map_err(|e| errors.extend(e)).ok();
     let assets = Assets::build(root, &config, !live).map_err(|e| errors.extend(e)).unwrap_or_default();
-    let tera =
-        templates.as_ref().and_then(|t| render::compile(t, localizer.as_ref(), &assets).map_err(|e| errors.extend(e)).ok());
+    let tera = templates
+        .as_ref()
+        .and_then(|t| render::compile(t, localizer.as_ref(), &assets, &images).map_err(|e| errors.extend(e)).ok());
 
     let (mut site, content_errors) = content::load(root, config, &LoadOptions { drafts });
     errors.extend(content_errors);
@@ -74,7 +80,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     crate::output::collect_static(root, &site.config, &mut statics);
     let planned = plan(&site, &statics, &assets).map_err(|e| errors.extend(e)).unwrap_or_default();
     let links = Links::new(&site);
-    let (pages_md, sections_md) = render_markdown(&site, &links, &mut errors);
+    let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
+    let (pages_md, sections_md) = render_markdown(&site, &links, &media, &mut errors);
 
     let (Some(templates), Some(tera), Some(localizer)) = (templates, tera.filter(|_| errors.is_empty()), localizer) else {
         return Err(errors.sorted());
@@ -85,6 +92,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     let mut renderer = render::Renderer::new(tera, &input)?;
     let mut output = renderer.render_all(&input)?;
     output.copies.extend(statics.copies);
+    output.copies.extend(images.files());
     output.files.extend(assets.files.clone());
     if !live && site.config.search {
         output.files.extend(crate::search::index(&site.config, &output)?);
@@ -94,8 +102,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
         report.errors.into_result(())?;
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
-    let built = Built { site, output, warnings, templates, localizer };
-    Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links })
+    let built = Built { site, output, warnings, templates, localizer, images: images.stats() };
+    Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links, images })
 }
 
 /// Every file the build will write with the input behind it: a collision or a name no file
@@ -106,6 +114,7 @@ fn plan(site: &Site, statics: &Output, assets: &Assets) -> Result<BTreeMap<Strin
     render::plan(site, &jobs, &mut plan);
     let asset_files: Vec<String> = assets.files.keys().cloned().collect();
     crate::output::plan_static(&site.root, &statics.copies, &asset_files, &mut plan);
+    plan.reserve(&format!("{}/", crate::images::OUTPUT_DIR), Origin::new(crate::config::CONFIG_FILE, 0, "resized images"));
     if site.config.search {
         plan.reserve(&format!("{}/", crate::search::BUNDLE_DIR), Origin::new(crate::config::CONFIG_FILE, 0, "the search index"));
     }
@@ -137,9 +146,15 @@ fn check_links(
 }
 
 /// Every page's and section's Markdown, rendered in parallel.
-fn render_markdown(site: &Site, links: &Links, errors: &mut Diagnostics) -> (Vec<Rendered>, Vec<Rendered>) {
+fn render_markdown(
+    site: &Site,
+    links: &Links,
+    media: &markdown::Media,
+    errors: &mut Diagnostics,
+) -> (Vec<Rendered>, Vec<Rendered>) {
     let pages: Vec<markdown::Source> = site.pages.iter().map(content::Page::markdown_source).collect();
     let sections: Vec<markdown::Source> = site.sections.iter().map(content::Section::markdown_source).collect();
     let md = &site.config.markdown;
-    (markdown::render_all(&pages, md, links, errors), markdown::render_all(&sections, md, links, errors))
+    let media = Some(media);
+    (markdown::render_all(&pages, md, links, media, errors), markdown::render_all(&sections, md, links, media, errors))
 }

@@ -7,10 +7,12 @@ use super::{Built, Pipeline};
 use crate::content::{self, links::Links};
 use crate::diagnostics::Diagnostics;
 use crate::i18n::Localizer;
+use crate::images::Images;
 use crate::markdown::{self, Rendered};
 use crate::output::Files;
 use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A built site kept in memory with what is needed to bring it up to date after an edit,
 /// re-rendering only the outputs the edit can change. `serve --watch` lives on this.
@@ -26,6 +28,8 @@ pub struct Session {
     assets: Assets,
     /// Where `@/` links point; kept while edits leave URLs alone.
     links: Links,
+    /// The image processor: images already processed are not processed again.
+    images: Arc<Images>,
     /// Edited files of an update that failed; tried again with the next update.
     pending: Vec<PathBuf>,
     /// Serving live: stable asset names, and the search index renewed on request
@@ -102,7 +106,8 @@ impl Session {
     }
 
     fn start_with(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<Session, Diagnostics> {
-        let Pipeline { built, pages_md, sections_md, renderer, assets, links } = super::run(root, base_url, drafts, live)?;
+        let Pipeline { built, pages_md, sections_md, renderer, assets, links, images } =
+            super::run(root, base_url, drafts, live)?;
         let search_stale = live && built.site.config.search;
         Ok(Session {
             root: root.to_path_buf(),
@@ -114,6 +119,7 @@ impl Session {
             renderer,
             assets,
             links,
+            images,
             pending: vec![],
             search_stale,
             live,
@@ -324,7 +330,10 @@ impl Session {
         if tracked || !changes::same_place(&site.pages[i], &page) {
             return Ok(None);
         }
-        let rendered = markdown::render_source(&page.markdown_source(), &self.built.site.config.markdown, &self.links)?;
+        let media = markdown::Media { images: &self.images, shortcodes: Some((self.renderer.tera(), &self.built.templates)) };
+        let rendered =
+            markdown::render_source(&page.markdown_source(), &self.built.site.config.markdown, &self.links, Some(&media))?;
+        self.built.output.copies.extend(self.images.files());
         self.built.site.pages[i] = page;
         self.pages_md[i] = rendered;
         self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(Some)
@@ -344,7 +353,7 @@ impl Session {
             return Ok(None);
         }
         let affected = changes::templates_depending_on(&new, &changed);
-        let tera = render::compile(&new, Some(&self.built.localizer), &self.assets)?;
+        let tera = render::compile(&new, Some(&self.built.localizer), &self.assets, &self.images)?;
         self.built.templates = new;
         self.with_renderer(|renderer, input| renderer.rerender(tera, input, &|t, _| affected.contains(t))).map(Some)
     }
@@ -353,7 +362,7 @@ impl Session {
     /// fallback languages' strings) changed.
     fn reload_locales(&mut self, lang: Option<&str>) -> Result<Files, Diagnostics> {
         let localizer = Localizer::for_site(&self.root, &self.built.site.config)?;
-        let tera = render::compile(&self.built.templates, Some(&localizer), &self.assets)?;
+        let tera = render::compile(&self.built.templates, Some(&localizer), &self.assets, &self.images)?;
         self.built.localizer = localizer;
         let config = &self.built.site.config;
         let affected: Vec<String> = config

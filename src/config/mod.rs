@@ -29,6 +29,8 @@ pub struct SiteConfig {
     pub paginate_by: usize,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub images: ImagesConfig,
     /// What a language switcher does for a language a page has not been translated into.
     #[serde(default)]
     pub missing_translation: MissingTranslation,
@@ -146,6 +148,37 @@ pub struct MarkdownConfig {
     pub words_per_minute: usize,
 }
 
+/// How raster images are resized: every width below the original's (never upscaled), each as
+/// WebP and in the image's own format.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// Encoder quality for WebP and JPEG, 1–100.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    /// The `sizes` attribute of images in page bodies: how wide they show on screen.
+    #[serde(default = "default_sizes")]
+    pub sizes: String,
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 800, 1200, 1600]
+}
+fn default_quality() -> u8 {
+    80
+}
+fn default_sizes() -> String {
+    "(min-width: 48rem) 46rem, 100vw".to_string()
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig { widths: default_widths(), quality: default_quality(), sizes: default_sizes() }
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -238,6 +271,14 @@ impl SiteConfig {
         if config.paginate_by == 0 {
             err("`paginate_by` must be at least 1".into());
         }
+        if config.images.widths.is_empty() || config.images.widths.contains(&0) {
+            err("`images.widths` must list widths in pixels, e.g. [480, 800, 1200, 1600]".into());
+        }
+        if !(1..=100).contains(&config.images.quality) {
+            err(format!("`images.quality: {}` must be between 1 and 100", config.images.quality));
+        }
+        config.images.widths.sort_unstable();
+        config.images.widths.dedup();
         config.languages.sort_by_key(|l| l.weight);
         errors.into_result(config)
     }

@@ -218,14 +218,28 @@ impl Page {
     }
 
     pub fn markdown_source(&self) -> crate::markdown::Source<'_> {
-        crate::markdown::Source { file: &self.file, body: &self.body, body_line: self.body_line, lang: &self.lang }
+        crate::markdown::Source {
+            file: &self.file,
+            body: &self.body,
+            body_line: self.body_line,
+            lang: &self.lang,
+            url: &self.url,
+            image: self.shared.image.as_deref(),
+        }
     }
 }
 
 impl Section {
     pub fn markdown_source(&self) -> crate::markdown::Source<'_> {
         let file = self.file.as_deref().unwrap_or(Path::new(CONTENT_DIR));
-        crate::markdown::Source { file, body: &self.body, body_line: self.body_line, lang: &self.lang }
+        crate::markdown::Source {
+            file,
+            body: &self.body,
+            body_line: self.body_line,
+            lang: &self.lang,
+            url: &self.url,
+            image: None,
+        }
     }
 }
 

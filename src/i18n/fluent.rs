@@ -41,7 +41,25 @@ impl LanguageStrings {
         for layer in layers {
             strings.add_layer(layer, diagnostics);
         }
+        strings.add_built_in(code);
         strings
+    }
+
+    /// The strings of tessera's built-in shortcodes, below every layer: in the language when
+    /// tessera has them, else in English.
+    fn add_built_in(&mut self, code: &str) {
+        let text = match code.split('-').next().unwrap_or(code) {
+            "fr" => include_str!("builtin/fr.ftl"),
+            "es" => include_str!("builtin/es.ftl"),
+            "ar" => include_str!("builtin/ar.ftl"),
+            "hi" => include_str!("builtin/hi.ftl"),
+            "az" => include_str!("builtin/az.ftl"),
+            _ => include_str!("builtin/en.ftl"),
+        };
+        // The files are part of tessera and parse (see the tests); ids a layer defines stay.
+        // They are not the site's strings, so translation coverage leaves them out.
+        let Ok(resource) = FluentResource::try_new(text.to_string()) else { return };
+        let _ = self.bundle.add_resource(resource);
     }
 
     fn add_layer(&mut self, dir: &Path, diagnostics: &mut Diagnostics) {

@@ -302,3 +302,14 @@ fn shared_across_threads() {
     });
     assert_eq!(l.warnings().len(), 1);
 }
+
+#[test]
+fn built_in_shortcode_strings_parse_in_every_language() {
+    for code in ["en", "fr", "es", "ar", "hi", "az", "de"] {
+        let mut diagnostics = crate::diagnostics::Diagnostics::default();
+        let strings = super::fluent::LanguageStrings::load(code, 0, &[], &mut diagnostics);
+        for id in ["figure-credit", "video-notice", "video-play", "video-watch-on", "document-meta"] {
+            assert!(strings.has(id), "{code}: {id}");
+        }
+    }
+}

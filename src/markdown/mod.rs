@@ -1,6 +1,13 @@
 //! Markdown: renders page bodies with pulldown-cmark into HTML with script-preserving heading
 //! ids, a table of contents, prefixed footnotes, resolved `@/` internal links, a summary, and
-//! word counts that are right for Devanagari and Arabic as well as Latin text.
+//! word counts that are right for Devanagari and Arabic as well as Latin text. With [`Media`],
+//! images become responsive `<picture>`s (see [`crate::images`]), relative links point at the
+//! page bundle from anywhere (listings, feeds, search), and shortcodes are rendered.
+
+mod media;
+pub mod shortcodes;
+
+pub use media::{Media, image_value};
 
 use crate::config::MarkdownConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -30,6 +37,9 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     pub word_count: usize,
     pub reading_time: usize,
+    /// The front matter's `image`, processed: the page's cover on cards and its hero.
+    #[serde(skip)]
+    pub image: Option<std::sync::Arc<crate::images::Processed>>,
 }
 
 /// A broken internal link: the 1-based line inside the body and what is wrong.
@@ -57,11 +67,26 @@ pub struct Source<'a> {
     /// Line of `file` where `body` starts (1-based).
     pub body_line: usize,
     pub lang: &'a str,
+    /// The page's URL: relative links and images in the body are made relative to the root
+    /// with it, so they work wherever the body is shown.
+    pub url: &'a str,
+    /// The front matter's `image`.
+    pub image: Option<&'a str>,
 }
 
-/// Renders one document; broken `@/` links become diagnostics on the file's real lines.
-pub fn render_source(doc: &Source, config: &MarkdownConfig, links: &dyn LinkResolver) -> Result<Rendered, Diagnostics> {
-    render(doc.body, doc.lang, config, links).map_err(|errs| {
+/// Renders one document; broken `@/` links, missing images and shortcode errors become
+/// diagnostics on the file's real lines.
+pub fn render_source(
+    doc: &Source,
+    config: &MarkdownConfig,
+    links: &dyn LinkResolver,
+    media: Option<&Media>,
+) -> Result<Rendered, Diagnostics> {
+    let result = match media {
+        Some(media) => media.render(doc, config, links),
+        None => render(doc.body, doc.lang, config, links),
+    };
+    result.map_err(|errs| {
         Diagnostics(errs.into_iter().map(|e| Diagnostic::new(doc.file, doc.body_line + e.line - 1, 1, e.message)).collect())
     })
 }
@@ -72,9 +97,10 @@ pub fn render_all(
     docs: &[Source],
     config: &MarkdownConfig,
     links: &(dyn LinkResolver + Sync),
+    media: Option<&Media>,
     errors: &mut Diagnostics,
 ) -> Vec<Rendered> {
-    let results: Vec<Result<Rendered, Diagnostics>> = docs.par_iter().map(|d| render_source(d, config, links)).collect();
+    let results: Vec<Result<Rendered, Diagnostics>> = docs.par_iter().map(|d| render_source(d, config, links, media)).collect();
     results
         .into_iter()
         .map(|r| {
@@ -108,6 +134,18 @@ fn quoted(text: &str, lang: &str) -> String {
 
 /// Renders `body` written in `lang`.
 pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkResolver) -> Result<Rendered, Vec<LinkError>> {
+    render_with(body, lang, config, links, None)
+}
+
+/// Renders `body`; `page` turns images into `<picture>`s and relative links into root-relative
+/// ones.
+fn render_with(
+    body: &str,
+    lang: &str,
+    config: &MarkdownConfig,
+    links: &dyn LinkResolver,
+    page: Option<&media::PageMedia>,
+) -> Result<Rendered, Vec<LinkError>> {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -120,8 +158,11 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
     let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
 
     let mut events: Vec<Event> = Vec::new();
+    // Where each event starts in `body`, for errors found after the parse.
+    let mut starts: Vec<usize> = Vec::new();
     let mut errors = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let start = range.start;
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
                 let (path, fragment) = match dest_url.split_once('#') {
@@ -151,6 +192,10 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
             }
             other => events.push(other),
         }
+        starts.resize(events.len(), start);
+    }
+    if let Some(page) = page {
+        events = page.rewrite(events, &starts, &mut errors, &line_of);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -170,7 +215,7 @@ pub fn render(body: &str, lang: &str, config: &MarkdownConfig, links: &dyn LinkR
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let reading_time = word_count.div_ceil(config.words_per_minute.max(1));
-    Ok(Rendered { html, summary, toc, word_count, reading_time })
+    Ok(Rendered { html, summary, toc, word_count, reading_time, image: None })
 }
 
 /// Replaces footnote references and definitions with HTML whose ids start with `fn-`/`fnref-`,

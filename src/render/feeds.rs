@@ -136,9 +136,64 @@ impl Feed<'_> {
         if !summary.is_empty() {
             xml.push_str(&format!("    <summary>{}</summary>\n", escape(&summary)));
         }
-        let html = &self.rendered[entry.page].html;
         let base = config.absolute(&page.url);
-        xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&base), escape(html)));
+        let html = absolute_urls(&self.rendered[entry.page].html, &base);
+        xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&base), escape(&html)));
         xml.push_str("  </entry>\n");
+    }
+}
+
+/// `html` with every `src`, `href` and `srcset` URL made absolute against `base` (the page's
+/// permalink): feed readers show entries away from the site and many ignore `xml:base`.
+fn absolute_urls(html: &str, base: &str) -> String {
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+    let Some(origin_end) = base.find("://").and_then(|s| base[s + 3..].find('/').map(|p| s + 3 + p)) else {
+        return html.to_string();
+    };
+    let origin = &base[..origin_end];
+    let absolute = |url: &str| -> String {
+        if url.starts_with("//") || url.contains("://") || url.starts_with(['#', '?']) || url.starts_with("mailto:") {
+            url.to_string()
+        } else if url.starts_with('/') {
+            format!("{origin}{url}")
+        } else {
+            format!("{base}{url}")
+        }
+    };
+    let settings = RewriteStrSettings::new().append_element_content_handler(element!("[src], [href], [srcset]", |el| {
+        for name in ["src", "href"] {
+            if let Some(value) = el.get_attribute(name) {
+                el.set_attribute(name, &absolute(&value))?;
+            }
+        }
+        if let Some(value) = el.get_attribute("srcset") {
+            let list: Vec<String> = value
+                .split(',')
+                .map(|candidate| {
+                    let candidate = candidate.trim();
+                    match candidate.split_once(' ') {
+                        Some((url, size)) => format!("{} {size}", absolute(url)),
+                        None => absolute(candidate),
+                    }
+                })
+                .collect();
+            el.set_attribute("srcset", &list.join(", "))?;
+        }
+        Ok(())
+    }));
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn feed_urls_are_absolute() {
+        let html = r##"<p><a href="/en/news/a/">a</a> <a href="#x">b</a> <img src="/processed_images/p.1.jpg" srcset="/p.480.jpg 480w, /p.800.jpg 800w"> <a href="report.pdf">r</a></p>"##;
+        let out = super::absolute_urls(html, "https://net.example/en/news/b/");
+        assert!(out.contains(r#"href="https://net.example/en/news/a/""#), "{out}");
+        assert!(out.contains(r##"href="#x""##), "{out}");
+        assert!(out.contains(r#"src="https://net.example/processed_images/p.1.jpg""#), "{out}");
+        assert!(out.contains("https://net.example/p.480.jpg 480w, https://net.example/p.800.jpg 800w"), "{out}");
+        assert!(out.contains(r#"href="https://net.example/en/news/b/report.pdf""#), "{out}");
     }
 }

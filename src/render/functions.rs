@@ -31,6 +31,39 @@ pub fn register(tera: &mut tera::Tera, site: &Site, values: &Arc<SiteValues>) {
     register_get_taxonomy(tera, site, values.clone());
 }
 
+/// `resize_image(path=, width=, format=)`: the image at `path` (relative to `content/`, or
+/// `/x.jpg` in `static/`) resized to the widest configured width not above `width` (default:
+/// the largest), as `{url, width, height, srcset, webp_srcset, html}`; `format="webp"` for the
+/// WebP file.
+pub fn register_resize_image(tera: &mut tera::Tera, images: Arc<crate::images::Images>) {
+    use crate::images::{Format, Images};
+    tera.register_function("resize_image", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<String>("path")?;
+        let width = kwargs.get::<u32>("width")?.unwrap_or(u32::MAX);
+        let format = match kwargs.get::<String>("format")?.as_deref() {
+            None | Some("auto") => None,
+            Some("webp") => Some(Format::Webp),
+            Some(other) => {
+                return Err(tera::Error::message(format!("resize_image: `format=\"{other}\"`: use \"webp\" or \"auto\"")));
+            }
+        };
+        let file =
+            images.locate(&path, std::path::Path::new(crate::content::CONTENT_DIR)).filter(|f| Images::is_raster(f)).ok_or_else(
+                || tera::Error::message(format!("resize_image: `{path}` is no JPEG, PNG or WebP file in content/ or static/")),
+            )?;
+        let processed = images.get(&file).map_err(tera::Error::message)?;
+        let format = format.unwrap_or(processed.format);
+        let variant = processed.fitting(width, format).unwrap_or(processed.largest());
+        let mut value = crate::markdown::image_value(&processed, "", images.sizes());
+        if let Some(map) = value.as_object_mut() {
+            map.insert("url".into(), variant.url.clone().into());
+            map.insert("width".into(), variant.width.into());
+            map.insert("height".into(), variant.height.into());
+        }
+        Ok(Value::from_serializable(&value))
+    });
+}
+
 /// Entries as values in `lang`, noting that the rendering job read their pages.
 fn entry_values(values: &SiteValues, state: &State, entries: &[Entry], lang: &str) -> Vec<Value> {
     values.record(state, entries.iter().map(|e| e.page));

@@ -30,7 +30,8 @@ pub fn og_locale_alternates(config: &SiteConfig, current: &str, existing: &BTree
 
 /// The page as a schema.org `NewsArticle`, serialised so it can sit inside a `<script>` element:
 /// every `<` is written `\u003c`, so no `</script>` or `<!--` can end or change the element.
-pub fn news_article(site: &Site, page: &Page) -> String {
+/// `image` is the page's image as an absolute URL.
+pub fn news_article(site: &Site, page: &Page, image: Option<&str>) -> String {
     let config = &site.config;
     let permalink = config.absolute(&page.url);
     let mut article = Map::new();
@@ -49,8 +50,8 @@ pub fn news_article(site: &Site, page: &Page) -> String {
     if let Some(modified) = page.modified() {
         article.insert("dateModified".into(), modified.into());
     }
-    if let Some(image) = &page.shared.image {
-        article.insert("image".into(), json!([absolute_image(site, page, image)]));
+    if let Some(image) = image {
+        article.insert("image".into(), json!([image]));
     }
     let title = config.language_title(&page.lang);
     let mut publisher =

@@ -70,6 +70,11 @@ impl Renderer {
         Ok(Renderer { tera, values, jobs: jobs::all(site), job_templates: vec![], readers: vec![] })
     }
 
+    /// The compiled templates, shortcodes included.
+    pub fn tera(&self) -> &tera::Tera {
+        &self.tera
+    }
+
     /// Renders every job.
     pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
         let all: Vec<usize> = (0..self.jobs.len()).collect();
@@ -215,9 +220,11 @@ pub fn compile(
     templates: &TemplateSources,
     localizer: Option<&Arc<crate::i18n::Localizer>>,
     assets: &assets::Assets,
+    images: &Arc<crate::images::Images>,
 ) -> Result<tera::Tera, Diagnostics> {
     templates.compile(&|tera| {
         functions::register_placeholders(tera);
+        functions::register_resize_image(tera, images.clone());
         assets.register(tera);
         match localizer {
             Some(l) => crate::i18n::register(tera, l.clone()),

@@ -33,6 +33,10 @@ impl TemplateSources {
 
     pub fn load(root: &Path, theme: Option<&str>) -> Result<TemplateSources, Diagnostics> {
         let mut sources = TemplateSources::default();
+        for (name, text) in crate::markdown::shortcodes::BUILT_IN {
+            let file = PathBuf::from(format!("(built-in)/shortcodes/{name}.html"));
+            sources.files.insert(format!("shortcodes/{name}.html"), (file, text.to_string()));
+        }
         let mut errors = Diagnostics::default();
         let mut dirs = Vec::new();
         if let Some(theme) = theme {

@@ -187,8 +187,11 @@ struct PageView<'a> {
     /// `description`, else the summary as plain text cut at a word boundary: for the meta and
     /// Open Graph descriptions.
     meta_description: String,
-    /// `image` as an absolute URL (relative to the page bundle, the site root, or as is).
+    /// `image` as an absolute URL (relative to the page bundle, the site root, or as is): the
+    /// largest resized file when tessera resized it.
     image_url: Option<String>,
+    /// `image` resized: `url`, `width`, `height`, `srcset`, `webp_srcset`, for cards and heroes.
+    cover: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -257,6 +260,10 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
     let translations = jobs::language_links(site, &Job::Page { page: index });
     let taxonomies =
         page.shared.taxonomies.iter().map(|(tax, terms)| (tax.as_str(), term_refs(site, &page.lang, tax, terms))).collect();
+    let image_url = match &rendered.image {
+        Some(processed) => Some(config.absolute(&processed.largest().url)),
+        None => page.shared.image.as_deref().map(|i| super::metadata::absolute_image(site, page, i)),
+    };
     Value::from_serializable(&PageView {
         title: &page.title,
         description: page.front.description.as_deref(),
@@ -286,14 +293,15 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered) -> Value {
         extra: &page.front.extra,
         og_locale: super::metadata::og_locale(&page.lang),
         jsonld: if page.is_article {
-            super::metadata::news_article(site, page)
+            super::metadata::news_article(site, page, image_url.as_deref())
         } else if crate::content::is_partner_page(site, page) {
             super::metadata::organization(site, page)
         } else {
             String::new()
         },
         meta_description: page.front.description.clone().unwrap_or_else(|| plain_text(&rendered.summary, 160)),
-        image_url: page.shared.image.as_deref().map(|i| super::metadata::absolute_image(site, page, i)),
+        image_url,
+        cover: rendered.image.as_ref().map(|p| crate::markdown::image_value(p, "", &config.images.sizes)),
     })
 }
 

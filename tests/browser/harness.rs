@@ -184,7 +184,7 @@ impl Harness {
         tab.enable_runtime().expect("Runtime.enable");
         let url = format!("{}/{}", origin, path.trim_start_matches('/'));
         tab.navigate_to(&url).and_then(|t| t.wait_until_navigated()).unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
-        let visit = Visit { tab, url, problems };
+        let visit = Visit { tab, url, problems, requested: urls };
         let _: bool = visit.eval("document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => r(true))))");
         visit
     }
@@ -247,9 +247,18 @@ pub struct Visit {
     pub tab: Arc<Tab>,
     pub url: String,
     problems: Arc<Mutex<Vec<String>>>,
+    /// Request id -> URL of every request the page made.
+    requested: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl Visit {
+    /// The URL of every request the page (and its frames) made so far.
+    pub fn requested(&self) -> Vec<String> {
+        let mut urls: Vec<String> = self.requested.lock().unwrap().values().cloned().collect();
+        urls.sort();
+        urls
+    }
+
     /// Evaluates a JavaScript expression (a promise is awaited) and decodes its JSON value.
     pub fn eval<T: DeserializeOwned>(&self, expression: &str) -> T {
         let wrapped = format!("(async () => JSON.stringify(await ({expression})))()");

@@ -1,0 +1,246 @@
+//! Images and media, read from built sites: a phone photo (4:3 landscape pixels turned upright
+//! by its EXIF orientation, with GPS tags) in a page bundle is resized to every configured
+//! width as WebP and JPEG with no metadata left, shown with srcset/sizes/width/height on the
+//! article, on the listing (card and summary) and in the feed with absolute URLs, and a second
+//! build processes nothing. Shortcodes: figure, video, document, quote; errors with file:line.
+
+mod common;
+use common::{stderr, tessera};
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+
+/// A 2400×1800 JPEG whose top-left quarter is red, with EXIF orientation 6 (rotate 90° clockwise
+/// to show) and a GPS position, as phones write them.
+fn phone_photo() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(2400, 1800, |x, y| {
+        if x < 1200 && y < 900 { image::Rgb([220, 20, 20]) } else { image::Rgb([20, (x % 200) as u8, 120 + (y % 100) as u8]) }
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90))
+        .unwrap();
+    // TIFF (big-endian): IFD0 with Orientation = 6 and a pointer to the GPS IFD, which holds
+    // GPSLatitudeRef = N and GPSLatitude = 36° 48' 36".
+    let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+    let entry = |tag: u16, kind: u16, count: u32, value: [u8; 4]| {
+        let mut e = tag.to_be_bytes().to_vec();
+        e.extend(kind.to_be_bytes());
+        e.extend(count.to_be_bytes());
+        e.extend(value);
+        e
+    };
+    tiff.extend(2u16.to_be_bytes());
+    tiff.extend(entry(0x0112, 3, 1, [0, 6, 0, 0]));
+    tiff.extend(entry(0x8825, 4, 1, 38u32.to_be_bytes()));
+    tiff.extend(0u32.to_be_bytes());
+    assert_eq!(tiff.len(), 38);
+    tiff.extend(2u16.to_be_bytes());
+    tiff.extend(entry(0x0001, 2, 2, *b"N\0\0\0"));
+    tiff.extend(entry(0x0002, 5, 3, 68u32.to_be_bytes()));
+    tiff.extend(0u32.to_be_bytes());
+    assert_eq!(tiff.len(), 68);
+    for (n, d) in [(36u32, 1u32), (48, 1), (3600, 100)] {
+        tiff.extend(n.to_be_bytes());
+        tiff.extend(d.to_be_bytes());
+    }
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+const ARTICLE_EN: &str = "---
+title: Field visit to the olive cooperative
+date: 2025-03-02
+image: photo.jpg
+extra:
+  image_alt: Members of the cooperative at the press
+---
+Partners met the cooperative at its press. ![Members at the olive press](photo.jpg)
+
+{{ figure(src=\"photo.jpg\", alt=\"The olive press\", caption=\"The new press\", credit=\"Amina K.\", licence=\"CC BY 4.0\") }}
+
+{{ video(id=\"dQw4w9WgXcQ\", title=\"The cooperative's film\") }}
+
+{{ document(src=\"report.pdf\", title=\"Visit report\") }}
+
+{% quote(by=\"Leila M.\", role=\"chair\") %}
+We press *together*.
+{% end %}
+
+Read the [report](report.pdf).
+";
+
+const ARTICLE_AR: &str = "---
+title: زيارة ميدانية لتعاونية الزيتون
+date: 2025-03-02
+image: photo.jpg
+---
+التقى الشركاء بالتعاونية في معصرتها.
+
+{{ figure(src=\"photo.jpg\", alt=\"معصرة الزيتون\", caption=\"المعصرة الجديدة\", credit=\"أمينة ك.\") }}
+
+{{ youtube(id=\"dQw4w9WgXcQ\") }}
+
+{{ vimeo(id=\"76979871\") }}
+";
+
+/// A new two-language site (the bundled theme) with the article bundle `news/field-visit/`.
+pub fn media_site(dir: &Path) -> PathBuf {
+    let root = dir.join("site");
+    let created = tessera(&["new", root.to_str().unwrap(), "--languages", "en,ar"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let bundle = root.join("content/news/field-visit");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::write(bundle.join("index.en.md"), ARTICLE_EN).unwrap();
+    std::fs::write(bundle.join("index.ar.md"), ARTICLE_AR).unwrap();
+    std::fs::write(bundle.join("photo.jpg"), phone_photo()).unwrap();
+    std::fs::write(bundle.join("report.pdf"), vec![b'%'; 2_345_678]).unwrap();
+    root
+}
+
+fn build(root: &Path, out: &Path) -> String {
+    let result = tessera(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    String::from_utf8_lossy(&result.stdout).into_owned()
+}
+
+fn doc(path: &Path) -> Html {
+    Html::parse_document(&common::read(path))
+}
+
+fn attrs(doc: &Html, selector: &str, name: &str) -> Vec<String> {
+    doc.select(&Selector::parse(selector).unwrap()).filter_map(|e| e.value().attr(name)).map(str::to_string).collect()
+}
+
+#[test]
+fn a_phone_photo_is_resized_upright_without_metadata_everywhere_it_shows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = media_site(tmp.path());
+    let out = tmp.path().join("public");
+    let first = build(&root, &out);
+    assert!(first.contains("images: 1 processed, 0 from the cache"), "{first}");
+
+    // Every configured width below the upright photo's 1800 pixels, as WebP and JPEG, upright
+    // (3:4), with no EXIF or GPS left.
+    let mut written: Vec<(u32, String)> = Vec::new();
+    for entry in std::fs::read_dir(out.join("processed_images")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"exif")), "{} keeps EXIF", path.display());
+        let decoded = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        let ratio = f64::from(decoded.height()) / f64::from(decoded.width());
+        assert!((ratio - 4.0 / 3.0).abs() < 0.01, "{} is not upright 3:4", path.display());
+        // Rotated 90° clockwise: the red quarter is now top right.
+        let (w, _) = decoded.dimensions();
+        assert!(decoded.get_pixel(w - 5, 5)[0] > 150 && decoded.get_pixel(5, 5)[0] < 100, "{} not oriented", path.display());
+        written.push((w, path.extension().unwrap().to_string_lossy().into_owned()));
+    }
+    written.sort();
+    let expected: Vec<(u32, String)> =
+        [480, 800, 1200, 1600].iter().flat_map(|&w| [(w, "jpg".to_string()), (w, "webp".to_string())]).collect();
+    assert_eq!(written, expected);
+
+    // The article: hero, Markdown image and figure as <picture> with WebP and JPEG srcsets.
+    let article = doc(&out.join("news/field-visit/index.html"));
+    let imgs = attrs(&article, ".prose img", "srcset");
+    assert_eq!(imgs.len(), 2, "Markdown image and figure");
+    for srcset in &imgs {
+        assert_eq!(srcset.matches(".jpg ").count(), 4, "{srcset}");
+        assert!(srcset.contains(" 480w") && srcset.contains(" 1600w"), "{srcset}");
+    }
+    assert_eq!(attrs(&article, ".prose picture source[type=\"image/webp\"]", "srcset").len(), 2);
+    assert_eq!(attrs(&article, ".prose img", "width"), ["1600", "1600"]);
+    assert_eq!(attrs(&article, ".prose img", "height"), ["2133", "2133"]);
+    assert_eq!(
+        attrs(&article, ".prose img[loading=\"lazy\"][decoding=\"async\"][sizes]", "alt"),
+        ["Members at the olive press", "The olive press"]
+    );
+    assert_eq!(attrs(&article, ".article__hero img", "alt"), ["Members of the cooperative at the press"]);
+    let og = attrs(&article, "meta[property=\"og:image\"]", "content");
+    assert!(
+        og.len() == 1 && og[0].starts_with("https://example.org/processed_images/photo.") && og[0].ends_with(".1600.jpg"),
+        "{og:?}"
+    );
+    assert_eq!(attrs(&article, "meta[name=\"twitter:image\"]", "content"), og);
+    let jsonld: serde_json::Value = serde_json::from_str(
+        &article.select(&Selector::parse("script[type=\"application/ld+json\"]").unwrap()).next().unwrap().inner_html(),
+    )
+    .unwrap();
+    assert_eq!(jsonld["image"][0], og[0].as_str());
+    // The bundle's own files are linked from the root, so the link works off the page too.
+    assert!(attrs(&article, ".prose a", "href").contains(&"/news/field-visit/report.pdf".to_string()));
+    assert!(out.join("news/field-visit/report.pdf").is_file());
+
+    // The listing: a card image and the summary's picture, both resolving.
+    let listing = doc(&out.join("news/index.html"));
+    let card = attrs(&listing, ".card__image img", "srcset");
+    assert!(card.len() == 1 && card[0].contains(" 800w"), "{card:?}");
+    let summary = attrs(&listing, ".card__summary img", "src");
+    assert_eq!(summary.len(), 1);
+    assert!(out.join(summary[0].trim_start_matches('/')).is_file(), "{summary:?}");
+
+    // The feed: absolute URLs for the images and the report.
+    let feed = common::read(out.join("atom.xml"));
+    let feed = roxmltree::Document::parse(&feed).unwrap();
+    let content = feed.descendants().find(|n| n.has_tag_name("content")).unwrap().text().unwrap().to_string();
+    assert!(content.contains("src=\"https://example.org/processed_images/photo."), "{content}");
+    assert!(content.contains("srcset=\"https://example.org/processed_images/"), "{content}");
+    assert!(content.contains("href=\"https://example.org/news/field-visit/report.pdf\""), "{content}");
+
+    assert!(common::crawl::broken_links(&out, "https://example.org/").is_empty());
+
+    // A second build into the same folder does no image work.
+    let second = build(&root, &out);
+    assert!(second.contains("images: 0 processed, 1 from the cache"), "{second}");
+}
+
+#[test]
+fn shortcodes_render_in_the_page_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = media_site(tmp.path());
+    let out = tmp.path().join("public");
+    build(&root, &out);
+    let en = doc(&out.join("news/field-visit/index.html"));
+    let text =
+        |d: &Html, s: &str| d.select(&Selector::parse(s).unwrap()).map(|e| e.text().collect::<String>()).collect::<Vec<_>>();
+    assert_eq!(text(&en, ".figure figcaption"), ["The new press Photo: Amina K. (CC BY 4.0)"]);
+    assert_eq!(attrs(&en, ".video", "data-embed"), ["https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"]);
+    assert!(en.select(&Selector::parse("iframe").unwrap()).next().is_none(), "no player before the click");
+    assert_eq!(text(&en, ".video__play"), ["Play video"]);
+    assert_eq!(text(&en, ".document__meta"), ["(PDF, 2.3 MB)"]);
+    assert_eq!(attrs(&en, ".document a", "href"), ["/news/field-visit/report.pdf"]);
+    assert_eq!(text(&en, ".quote blockquote"), ["We press together.\n"]);
+    assert_eq!(text(&en, ".quote__by"), ["Leila M., chair"]);
+
+    let ar = doc(&out.join("ar/news/field-visit/index.html"));
+    assert_eq!(text(&ar, ".figure__credit"), ["تصوير: أمينة ك."]);
+    assert_eq!(text(&ar, ".video__play"), ["تشغيل الفيديو", "تشغيل الفيديو"]);
+    assert_eq!(attrs(&ar, ".video", "data-embed")[1], "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1");
+    assert!(text(&ar, ".video__notice")[0].contains("YouTube"));
+}
+
+#[test]
+fn shortcode_and_image_errors_name_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = media_site(tmp.path());
+    let page = root.join("content/news/field-visit/index.en.md");
+    let text = common::read(&page)
+        .replace("alt=\"The olive press\", ", "")
+        .replace("{{ document(", "{{ brochure(")
+        .replace("Read the [report]", "![Missing](nowhere.jpg) Read the [report]");
+    std::fs::write(&page, text).unwrap();
+    for command in ["check", "build"] {
+        let result = tessera(&[command, "--root", root.to_str().unwrap()]);
+        assert!(!result.status.success());
+        let errors = stderr(&result);
+        let file = "content/news/field-visit/index.en.md";
+        assert!(errors.contains(&format!("{file}:10:")) && errors.contains("shortcode `figure` needs `alt`"), "{errors}");
+        assert!(errors.contains(&format!("{file}:14:")) && errors.contains("unknown shortcode `brochure`"), "{errors}");
+        assert!(errors.contains(&format!("{file}:20:")) && errors.contains("image `nowhere.jpg` not found"), "{errors}");
+    }
+}
