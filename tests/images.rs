@@ -208,7 +208,7 @@ fn shortcodes_render_in_the_page_language() {
     let en = doc(&out.join("news/field-visit/index.html"));
     let text =
         |d: &Html, s: &str| d.select(&Selector::parse(s).unwrap()).map(|e| e.text().collect::<String>()).collect::<Vec<_>>();
-    assert_eq!(text(&en, ".figure figcaption"), ["The new press Photo: Amina K. (CC BY 4.0)"]);
+    assert_eq!(text(&en, ".figure figcaption"), ["The new press Image: Amina K. (CC BY 4.0)"]);
     assert_eq!(attrs(&en, ".video", "data-embed"), ["https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"]);
     assert!(en.select(&Selector::parse("iframe").unwrap()).next().is_none(), "no player before the click");
     assert_eq!(text(&en, ".video__play"), ["Play video"]);
@@ -218,7 +218,7 @@ fn shortcodes_render_in_the_page_language() {
     assert_eq!(text(&en, ".quote__by"), ["Leila M., chair"]);
 
     let ar = doc(&out.join("ar/news/field-visit/index.html"));
-    assert_eq!(text(&ar, ".figure__credit"), ["تصوير: أمينة ك."]);
+    assert_eq!(text(&ar, ".figure__credit"), ["الصورة: أمينة ك."]);
     assert_eq!(text(&ar, ".video__play"), ["تشغيل الفيديو", "تشغيل الفيديو"]);
     assert_eq!(attrs(&ar, ".video", "data-embed")[1], "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1");
     assert!(text(&ar, ".video__notice")[0].contains("YouTube"));
@@ -234,6 +234,9 @@ fn shortcode_and_image_errors_name_file_and_line() {
         .replace("{{ document(", "{{ brochure(")
         .replace("Read the [report]", "![Missing](nowhere.jpg) Read the [report]");
     std::fs::write(&page, text).unwrap();
+    let ar = root.join("content/news/field-visit/index.ar.md");
+    std::fs::write(&ar, common::read(&ar).replace("image: photo.jpg", "image: broken.png")).unwrap();
+    std::fs::write(root.join("content/news/field-visit/broken.png"), b"not a PNG").unwrap();
     for command in ["check", "build"] {
         let result = tessera(&[command, "--root", root.to_str().unwrap()]);
         assert!(!result.status.success());
@@ -242,5 +245,6 @@ fn shortcode_and_image_errors_name_file_and_line() {
         assert!(errors.contains(&format!("{file}:10:")) && errors.contains("shortcode `figure` needs `alt`"), "{errors}");
         assert!(errors.contains(&format!("{file}:14:")) && errors.contains("unknown shortcode `brochure`"), "{errors}");
         assert!(errors.contains(&format!("{file}:20:")) && errors.contains("image `nowhere.jpg` not found"), "{errors}");
+        assert!(errors.contains("content/news/field-visit/index.ar.md:4:1: error: `image: broken.png`: "), "{errors}");
     }
 }

@@ -75,11 +75,12 @@ fn og_image_is_absolute_whatever_the_image_path() {
     copy_dir(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/broken/_base")), &root);
     std::fs::create_dir_all(root.join("content/news/bundle")).unwrap();
     std::fs::create_dir_all(root.join("static/img")).unwrap();
-    std::fs::write(root.join("static/img/b.jpg"), b"jpeg").unwrap();
-    std::fs::write(root.join("content/news/bundle/photo.jpg"), b"jpeg").unwrap();
+    // SVG, used as it is (raster images are resized, see tests/images.rs).
+    std::fs::write(root.join("static/img/b.svg"), b"<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+    std::fs::write(root.join("content/news/bundle/photo.svg"), b"<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
     let page = |title: &str, image: &str| format!("---\ntitle: {title}\ndate: 2024-01-01\nimage: {image}\n---\nText.\n");
-    std::fs::write(root.join("content/news/bundle/index.en.md"), page("Bundle", "photo.jpg")).unwrap();
-    std::fs::write(root.join("content/news/rooted.en.md"), page("Rooted", "/img/b.jpg")).unwrap();
+    std::fs::write(root.join("content/news/bundle/index.en.md"), page("Bundle", "photo.svg")).unwrap();
+    std::fs::write(root.join("content/news/rooted.en.md"), page("Rooted", "/img/b.svg")).unwrap();
     std::fs::write(root.join("content/news/remote.en.md"), page("Remote", "https://cdn.example.net/c.jpg")).unwrap();
     let base = std::fs::read_to_string(root.join("templates/base.html")).unwrap();
     let head = "{% if page is defined and page.image_url %}<meta property=\"og:image\" content=\"{{ page.image_url }}\">{% endif %}\n</head>";
@@ -87,8 +88,8 @@ fn og_image_is_absolute_whatever_the_image_path() {
     let out = tmp.path().join("public");
     build(&root, &out);
     for (path, expected) in [
-        ("news/bundle/index.html", "https://example.org/news/bundle/photo.jpg"),
-        ("news/rooted/index.html", "https://example.org/img/b.jpg"),
+        ("news/bundle/index.html", "https://example.org/news/bundle/photo.svg"),
+        ("news/rooted/index.html", "https://example.org/img/b.svg"),
         ("news/remote/index.html", "https://cdn.example.net/c.jpg"),
     ] {
         assert_eq!(attr(&doc(&out.join(path)), r#"meta[property="og:image"]"#, "content").as_deref(), Some(expected), "{path}");

@@ -205,6 +205,11 @@ impl Images {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The site's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The `sizes` attribute of images in page bodies.
     pub fn sizes(&self) -> &str {
         &self.config.sizes

@@ -5,6 +5,7 @@
 use super::shortcodes::{self, Call};
 use super::{LinkError, LinkResolver, Rendered, Source};
 use crate::config::MarkdownConfig;
+use crate::diagnostics::Diagnostic;
 use crate::images::{Images, Processed};
 use crate::render::templates::TemplateSources;
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -51,10 +52,6 @@ impl Media<'_> {
             .filter_map(|call| self.shortcode(call, doc, &page, config, links).map_err(|e| errors.push(e)).ok())
             .collect();
         let mut rendered = rendered.map_err(|e| errors.extend(e)).ok();
-        let image = doc.image.and_then(|reference| {
-            let file = self.images.locate(reference, dir).filter(|f| Images::is_raster(f))?;
-            self.images.get(&file).map_err(|message| errors.push(LinkError { line: 1, message })).ok()
-        });
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(errors);
@@ -63,8 +60,20 @@ impl Media<'_> {
         rendered.html = shortcodes::fill(&rendered.html, &pieces);
         rendered.summary = shortcodes::fill(&rendered.summary, &pieces);
         rendered.word_count = rendered.word_count.saturating_sub(pieces.len());
-        rendered.image = image;
         Ok(rendered)
+    }
+
+    /// The front matter's `image`, processed when it is a JPEG, PNG or WebP file of the site;
+    /// an unreadable one is an error on the `image:` line.
+    pub(super) fn cover(&self, doc: &Source) -> Result<Option<Arc<Processed>>, Diagnostic> {
+        let Some(reference) = doc.image else { return Ok(None) };
+        let dir = doc.file.parent().unwrap_or(Path::new(""));
+        let Some(file) = self.images.locate(reference, dir).filter(|f| Images::is_raster(f)) else { return Ok(None) };
+        self.images.get(&file).map(Some).map_err(|message| {
+            let text = std::fs::read_to_string(self.images.root().join(doc.file)).unwrap_or_default();
+            let line = text.lines().position(|l| l.trim_start().starts_with("image:")).map_or(1, |i| i + 1);
+            Diagnostic::new(doc.file, line, 1, format!("`image: {reference}`: {message}"))
+        })
     }
 
     /// One shortcode through `shortcodes/<name>.html`, with its arguments, the page's `lang`
@@ -185,6 +194,12 @@ fn is_relative(reference: &str) -> bool {
 }
 
 impl PageMedia<'_> {
+    /// A relative reference to a file beside the page: one of its bundle's files. Other
+    /// relative links (`../other-page/`) stay as written.
+    fn is_own_file(&self, reference: &str) -> bool {
+        is_relative(reference) && !reference.starts_with("..") && self.images.locate(reference, self.dir).is_some()
+    }
+
     /// `reference` as a root-relative URL when it is relative to the page.
     fn resolve(&self, reference: &str) -> String {
         match is_relative(reference) {
@@ -217,7 +232,10 @@ impl PageMedia<'_> {
                     match self.picture(&dest_url, &inner) {
                         Ok(Some(html)) => out.push(Event::InlineHtml(html.into())),
                         Ok(None) => {
-                            let dest_url = self.resolve(&dest_url).into();
+                            let dest_url = match self.is_own_file(&dest_url) {
+                                true => self.resolve(&dest_url).into(),
+                                false => dest_url,
+                            };
                             out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
                             out.extend(inner);
                             out.push(Event::End(TagEnd::Image));
@@ -227,7 +245,7 @@ impl PageMedia<'_> {
                         }
                     }
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_relative(&dest_url) => {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) if self.is_own_file(&dest_url) => {
                     let dest_url = self.resolve(&dest_url).into();
                     out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                 }

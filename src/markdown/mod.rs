@@ -86,9 +86,20 @@ pub fn render_source(
         Some(media) => media.render(doc, config, links),
         None => render(doc.body, doc.lang, config, links),
     };
-    result.map_err(|errs| {
-        Diagnostics(errs.into_iter().map(|e| Diagnostic::new(doc.file, doc.body_line + e.line - 1, 1, e.message)).collect())
-    })
+    let mut errors = match &result {
+        Ok(_) => Diagnostics::default(),
+        Err(errs) => Diagnostics(
+            errs.iter().map(|e| Diagnostic::new(doc.file, doc.body_line + e.line - 1, 1, e.message.clone())).collect(),
+        ),
+    };
+    let cover = media.map(|m| m.cover(doc)).transpose().map_err(|e| errors.push(e)).ok().flatten().flatten();
+    match result {
+        Ok(mut rendered) if errors.is_empty() => {
+            rendered.image = cover;
+            Ok(rendered)
+        }
+        _ => Err(errors),
+    }
 }
 
 /// Renders every document in parallel; one with broken links renders empty, its problems

@@ -1,5 +1,5 @@
 # Strings of tessera's built-in shortcodes, English. A site or theme string with the same id wins.
-figure-credit = Photo: { $credit }
+figure-credit = Image: { $credit }
 video-notice = This video is hosted by { $host }. Playing it loads it from { $host }, which may set cookies and record your visit.
 video-play = Play video
 video-watch-on = Watch on { $host }

@@ -1,5 +1,5 @@
 # Chaînes des shortcodes intégrés de tessera, français.
-figure-credit = Photo : { $credit }
+figure-credit = Image : { $credit }
 video-notice = Cette vidéo est hébergée par { $host }. La lire la charge depuis { $host }, qui peut déposer des cookies et enregistrer votre visite.
 video-play = Lire la vidéo
 video-watch-on = Voir sur { $host }
