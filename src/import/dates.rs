@@ -12,6 +12,8 @@ pub struct Dateline {
     /// As written, without the colon: `New Delhi [India], January 27`.
     pub text: String,
     pub place: Option<String>,
+    /// The news agency the dateline credits: `(AFP)`, `(ومع)`, `, AZƏRTAC`.
+    pub agency: Option<String>,
 }
 
 /// Where the article says it happened, and why we think so.
@@ -52,6 +54,14 @@ const MONTHS: &[(&str, u32)] = &[
     ("غشت", 8), ("سبتمبر", 9), ("شتنبر", 9), ("أكتوبر", 10), ("اكتوبر", 10), ("نوفمبر", 11),
     ("نونبر", 11), ("ديسمبر", 12), ("دجنبر", 12), ("شباط", 2), ("آذار", 3), ("نيسان", 4),
     ("أيار", 5), ("حزيران", 6), ("تموز", 7), ("آب", 8), ("أيلول", 9),
+    // French
+    ("janvier", 1), ("février", 2), ("fevrier", 2), ("mars", 3), ("avril", 4), ("mai", 5), ("juin", 6),
+    ("juillet", 7), ("août", 8), ("aout", 8), ("septembre", 9), ("octobre", 10), ("novembre", 11),
+    ("décembre", 12), ("decembre", 12), ("janv", 1), ("févr", 2), ("avr", 4), ("juil", 7),
+    // Spanish
+    ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5), ("junio", 6), ("julio", 7),
+    ("agosto", 8), ("septiembre", 9), ("setiembre", 9), ("octubre", 10), ("noviembre", 11),
+    ("diciembre", 12), ("abr", 4),
 ];
 
 /// Azerbaijani month stems; the word may carry a case ending (`Noyabrın`).
@@ -71,6 +81,10 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("الاربعاء", Weekday::Wed), ("الخميس", Weekday::Thu), ("الجمعة", Weekday::Fri), ("السبت", Weekday::Sat),
     ("الأحد", Weekday::Sun), ("الاحد", Weekday::Sun),
     ("cümə", Weekday::Fri), ("şənbə", Weekday::Sat), ("bazar", Weekday::Sun),
+    ("lundi", Weekday::Mon), ("mardi", Weekday::Tue), ("mercredi", Weekday::Wed), ("jeudi", Weekday::Thu),
+    ("vendredi", Weekday::Fri), ("samedi", Weekday::Sat), ("dimanche", Weekday::Sun),
+    ("lunes", Weekday::Mon), ("martes", Weekday::Tue), ("miércoles", Weekday::Wed), ("jueves", Weekday::Thu),
+    ("viernes", Weekday::Fri), ("sábado", Weekday::Sat), ("domingo", Weekday::Sun),
 ];
 
 fn month_of(word: &str, lang: &str) -> Option<u32> {
@@ -103,7 +117,18 @@ fn weekday_of(word: &str) -> Option<Weekday> {
 }
 
 fn day_of(word: &str) -> Option<u32> {
+    // `1er mars`
+    let word = word.strip_suffix("er").unwrap_or(word);
     word.parse::<u32>().ok().filter(|d| (1..=31).contains(d) && word.len() <= 2)
+}
+
+/// Words that join a day, month and year without being part of them: `12 de marzo de 2025`,
+/// `le 3 mars`.
+fn is_date_joiner(word: &str, lang: &str) -> bool {
+    match lang {
+        "es" => matches!(word, "de" | "del"),
+        _ => false,
+    }
 }
 
 fn year_of(word: &str) -> Option<i32> {
@@ -126,7 +151,7 @@ pub struct Mention {
 }
 
 pub fn mentions(text: &str, lang: &str) -> Vec<Mention> {
-    let w = words(text);
+    let w: Vec<String> = words(text).into_iter().filter(|w| !is_date_joiner(w, lang)).collect();
     let mut found = Vec::new();
     let is_day = |i: usize| w.get(i).and_then(|x| day_of(x));
     for i in 0..w.len() {
@@ -168,36 +193,143 @@ pub fn years(text: &str) -> Vec<i32> {
     y
 }
 
-/// The `Place, Date:` opening of a lead paragraph, if it has one.
-pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
-    let colon = lead.find(':')?;
-    let prefix = lead[..colon].trim();
-    let ok = !prefix.is_empty()
-        && prefix.chars().count() <= 60
-        && prefix.split_whitespace().count() <= 8
-        && !prefix.contains(['.', '!', '?', '؟', '।', '"', '“'])
-        && lead[colon + 1..].split_whitespace().count() >= 5;
-    // `Place, Date:` or a place name alone (`New Delhi नई दिल्ली:`), not `WASME proposed:`.
-    let latin: Vec<String> = words(prefix).into_iter().filter(|w| text::is_latin_word(w)).collect();
-    let dated = !mentions(prefix, lang).is_empty();
-    let named = !latin.is_empty()
-        && prefix.split_whitespace().count() <= 4
-        && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
-    if !ok || !(dated || named) {
-        return None;
+/// Where a dateline may end: `:`, a dash between spaces, `.-`, `।`, or a full stop followed by
+/// a capital (or a letter of a script without case). Byte ranges of the separator.
+fn dateline_ends(lead: &str) -> Vec<(usize, usize, bool)> {
+    let chars: Vec<(usize, char)> = lead.char_indices().take(160).collect();
+    let mut ends = Vec::new();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        let after = |n: usize| chars.get(k + n).map_or(lead.len(), |x| x.0);
+        match c {
+            ':' | '：' | '।' => ends.push((i, after(1), false)),
+            '-' | '–' | '—' if prev == Some(' ') && next == Some(' ') => ends.push((i, after(1), false)),
+            '.' if matches!(next, Some('-' | '–' | '—')) => ends.push((i, after(2), false)),
+            '.' if next == Some(' ') => {
+                let starts = chars.get(k + 2).is_some_and(|x| x.1.is_uppercase() || (x.1.is_alphabetic() && !x.1.is_lowercase()));
+                if starts {
+                    ends.push((i, after(1), true));
+                }
+            }
+            _ => {}
+        }
     }
+    ends
+}
+
+/// Bracketed parts: `[India]`, `(AFP)`, with their byte offset.
+fn brackets(prefix: &str) -> Vec<(usize, String)> {
+    let re = Regex::new(r"[\[(]([^\])\[(]*)[\])]").expect("constant regex");
+    re.captures_iter(prefix).map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].trim().to_string())).collect()
+}
+
+/// An agency's name as datelines write it: an acronym (`AFP`, `AZƏRTAC`) or a short word in a
+/// script without case (`ومع`, `भाषा`).
+fn agency_like(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    let words = s.split_whitespace().count();
+    letters.len() >= 2
+        && ((letters.iter().all(|c| c.is_uppercase()) && words == 1)
+            || (letters.iter().all(|c| !c.is_uppercase() && !c.is_lowercase()) && words == 1 && letters.len() <= 6))
+}
+
+/// `NEW DELHI` -> `New Delhi`; other spellings as they are.
+fn place_case(place: &str) -> String {
+    let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 4 || !letters.iter().all(|c| c.is_uppercase()) {
+        return place.to_string();
+    }
+    place
+        .split_whitespace()
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next().map_or(String::new(), |f| f.to_string() + &cs.as_str().to_lowercase())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `Place, Date:` opening of a lead paragraph, if it has one, in each language's
+/// conventions: `Geneva [Switzerland], March 3 (PNN):`, `PARIS, November 18 (AFP) -`,
+/// `Valencia, 6 de febrero de 2025 (EFE).-`, `الرباط، الأربعاء 5 فبراير -`,
+/// `Bakı, 10 fevral (AZƏRTAC).`, `लखनऊ, १५ जनवरी (भाषा)।`, a place alone (`मुंबई।`).
+pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
+    let mut named_only = None;
+    for (start, end, full_stop) in dateline_ends(lead) {
+        let prefix = lead[..start].trim();
+        let rest = &lead[end..];
+        let separator = lead[start..end].trim();
+        let ok = !prefix.is_empty()
+            && prefix.chars().count() <= 90
+            && prefix.split_whitespace().count() <= 12
+            && !prefix.contains(['!', '?', '؟', '।', '"', '“', '”', '«', '»'])
+            && rest.split_whitespace().count() >= 5;
+        if !ok {
+            continue;
+        }
+        let bare = strip_brackets(prefix);
+        let dated = !mentions(prefix, lang).is_empty();
+        if dated {
+            return Some(parse_dateline(prefix, lead, lang));
+        }
+        if full_stop || bare.contains('.') || named_only.is_some() {
+            break;
+        }
+        // A place alone (`New Delhi नई दिल्ली:`, `القاهرة -`, `मुंबई।`), not `WASME proposed:`
+        // or `قال الوزير:`.
+        let latin: Vec<String> = words(&bare).into_iter().filter(|w| text::is_latin_word(w)).collect();
+        let n = bare.split_whitespace().count();
+        let named = if latin.is_empty() {
+            n <= 2 && separator != ":" && separator != "：" && !bare.contains(',')
+        } else {
+            n <= 4 && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && !bare.contains(',')
+        };
+        if !(named && n > 0) {
+            // The first separator that is no dateline ends the search.
+            break;
+        }
+        // A dated dateline may still follow (`القاهرة - الثلاثاء 18 مارس 2025 -`).
+        named_only = Some(parse_dateline(prefix, lead, lang));
+    }
+    named_only
+}
+
+fn parse_dateline(prefix: &str, lead: &str, lang: &str) -> Dateline {
     let lead_is_latin = crate::import::text::is_latin_text(lead);
+    let first_date = mentions(prefix, lang).first().map(|m| m.text.clone()).and_then(|t| {
+        let first_word = t.split_whitespace().next()?.to_string();
+        prefix.find(&first_word)
+    });
+    // The agency: a bracket after the date, or one that looks like an agency's name; else a
+    // last segment in capitals (`Lənkəran, 15 may 2025, AZƏRTAC`).
+    let segments: Vec<&str> = prefix.split([',', '،']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let mut agency = brackets(prefix)
+        .into_iter()
+        .find(|(at, name)| first_date.is_some_and(|d| *at > d) || agency_like(name))
+        .map(|(_, name)| name);
+    if agency.is_none()
+        && segments.len() > 1
+        && let Some(last) = segments.last()
+        && agency_like(last)
+        && mentions(last, lang).is_empty()
+    {
+        agency = Some(last.to_string());
+    }
+    let dash = Regex::new(r" [-–—] ").expect("constant regex");
     let place = prefix
-        .split(',')
+        .split([',', '،'])
+        .flat_map(|s| dash.split(s))
         .map(|s| strip_brackets(s.trim()))
-        .find(|s| !s.is_empty() && mentions(s, lang).is_empty() && years(s).is_empty())
+        .find(|s| !s.is_empty() && mentions(s, lang).is_empty() && years(s).is_empty() && words(s).iter().all(|w| weekday_of(w).is_none()))
+        .filter(|s| agency.as_deref() != Some(s.as_str()))
         .map(|s| {
             // A bilingual dateline (`New Delhi नई दिल्ली`): keep the words in the article's script.
             let all: Vec<&str> = s.split_whitespace().collect();
             let own: Vec<&str> = all.iter().copied().filter(|w| text::is_latin_word(w) == lead_is_latin).collect();
-            if own.is_empty() { all.join(" ") } else { own.join(" ") }
+            place_case(&if own.is_empty() { all.join(" ") } else { own.join(" ") })
         });
-    Some(Dateline { text: prefix.to_string(), place })
+    Dateline { text: prefix.to_string(), place, agency }
 }
 
 fn strip_brackets(s: &str) -> String {
@@ -208,7 +340,7 @@ fn strip_brackets(s: &str) -> String {
 /// `يوم الجمعة 7 أكتوبر بمكناس`, `اليوم الخميس بوجدة`: the place after a weekday, Arabic style.
 pub fn arabic_place(lead: &str) -> Option<Place> {
     let re = Regex::new(
-        r"(?:^|\s)(?:اليوم|يوم)\s+(?:الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد)(?:\s+[0-9٠-٩]{1,2}\s+\p{L}+)?\s*،?\s+ب(\p{L}{2,})",
+        r"(?:^|\s)(?:اليوم|يوم)\s+(?:الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد)(?:\s+[0-9٠-٩]{1,2}\s+\p{L}+(?:\s+[0-9٠-٩]{4})?)?\s*،?\s+ب(\p{L}{2,})",
     )
     .expect("constant regex");
     let caps = re.captures(lead)?;
@@ -223,10 +355,10 @@ fn dmy(d: NaiveDate) -> String {
 /// the text: a weekday narrows the year to a few candidates, and a dateline must come after the
 /// latest date the text reports.
 pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &str, today: NaiveDate) -> DateFinding {
-    let anchor = match dateline {
-        Some(d) => mentions(&d.text, lang).into_iter().next(),
-        None => mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
-    };
+    let from_dateline = dateline.and_then(|d| mentions(&d.text, lang).into_iter().next());
+    let what = if from_dateline.is_some() { "dateline" } else { "lead" };
+    let anchor = from_dateline
+        .or_else(|| mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())));
     let reported = mentions(body, lang);
     let Some(anchor) = anchor else {
         let mut evidence = "no dateline date and no dated lead sentence; date left out".to_string();
@@ -235,7 +367,6 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
         }
         return DateFinding { date: None, candidates: vec![], evidence, review: true };
     };
-    let what = if dateline.is_some() { "dateline" } else { "lead" };
     if let Some(year) = anchor.year
         && let Some(date) = NaiveDate::from_ymd_opt(year, anchor.month, anchor.day)
     {

@@ -1,6 +1,8 @@
 //! Translations: articles that tell the same story in different languages share one
-//! `translation_key`, found from evidence both texts carry — numbers (66, 34) and Latin-script
-//! names and acronyms (WASME, ICNGO) — never from the languages' words themselves.
+//! `translation_key`, found from evidence both texts carry — numbers in any digits and grouping
+//! (`1,400` = `1400` = `١٤٠٠`), Latin-script names and acronyms (WASME, ICNGO), and names
+//! transliterated into another script (`Nairobi` = `نيروبي`, by consonant skeleton) — never
+//! from the languages' words themselves.
 
 use crate::import::text;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,7 +17,14 @@ pub struct Evidence {
     latin: BTreeSet<String>,
     /// Lowercase -> as first written.
     spelling: BTreeMap<String, String>,
+    /// Consonant skeletons (`NRB`) of the names a Latin text capitalises, or of every word of a
+    /// text in another script -> the word as first written.
+    skeletons: BTreeMap<String, String>,
+    latin_text: bool,
 }
+
+/// Skeletons shorter than this match too many unrelated words.
+const SKELETON_MIN: usize = 3;
 
 fn is_acronym(word: &str) -> bool {
     word.chars().count() >= 2
@@ -25,15 +34,23 @@ fn is_acronym(word: &str) -> bool {
 
 pub fn evidence(body: &str) -> Evidence {
     let latin_text = text::is_latin_text(body);
-    let mut e = Evidence::default();
+    let mut e = Evidence { latin_text, ..Evidence::default() };
     for word in text::words(body) {
-        if word.chars().all(|c| c.is_ascii_digit()) {
-            if word.len() >= 2 {
-                e.numbers.insert(word);
+        if let Some(n) = text::number(&word) {
+            if n.len() >= 2 {
+                e.numbers.insert(n);
             }
             continue;
         }
-        if !text::is_latin_word(&word) {
+        let latin = text::is_latin_word(&word);
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        if latin == latin_text && (!latin || capitalised) {
+            let skeleton = text::skeleton(&word);
+            if skeleton.len() >= SKELETON_MIN {
+                e.skeletons.entry(skeleton).or_insert_with(|| word.clone());
+            }
+        }
+        if !latin {
             continue;
         }
         let lower = word.to_lowercase();
@@ -67,6 +84,15 @@ pub fn shared(a: &Evidence, b: &Evidence) -> Shared {
     for (x, y) in [(a, b), (b, a)] {
         for name in x.names.keys().filter(|n| y.latin.contains(*n)) {
             names.insert(x.spelling.get(name).cloned().unwrap_or_else(|| name.clone()));
+        }
+    }
+    // A name in one script and its transliteration in the other, shown as `Nairobi/نيروبي`.
+    if a.latin_text != b.latin_text {
+        for (skeleton, word) in &a.skeletons {
+            if let Some(other) = b.skeletons.get(skeleton) {
+                let (latin, other) = if a.latin_text { (word, other) } else { (other, word) };
+                names.insert(format!("{latin}/{other}"));
+            }
         }
     }
     let mut seen = BTreeSet::new();
@@ -162,7 +188,8 @@ fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> St
     let mut year: Option<u32> = None;
     for link in links {
         for name in &link.shared.names {
-            let lower = name.to_lowercase();
+            // `Nairobi/نيروبي`: the key is made of the Latin spelling.
+            let lower = name.split('/').next().unwrap_or(name).to_lowercase();
             let uses = members.iter().map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0)).sum();
             names.insert(lower, uses);
         }
@@ -204,6 +231,16 @@ mod tests {
         assert_eq!(groups[0].members, [0, 1]);
         assert_eq!(groups[0].links[0].shared.numbers, ["34", "66"]);
         assert_eq!(groups[0].links[0].shared.names, ["ICNGO", "WASME"]);
+    }
+
+    #[test]
+    fn figures_in_other_digits_and_transliterated_names_are_evidence() {
+        let en = evidence("WASME opened an office in Nairobi for 200 members, 1,400 entrepreneurs and 45 million shillings, with Uganda.");
+        let ar = evidence("افتتحت WASME مكتبا في نيروبي لفائدة 200 عضو و1400 من رواد الأعمال و45 مليون شلن مع أوغندا.");
+        let s = shared(&en, &ar);
+        assert_eq!(s.numbers, ["45", "200", "1400"]);
+        assert!(s.names.contains(&"Nairobi/نيروبي".to_string()) && s.names.contains(&"Uganda/أوغندا".to_string()), "{:?}", s.names);
+        assert!(s.is_strong());
     }
 
     #[test]
