@@ -47,16 +47,14 @@ struct Article {
 
 fn corpus() -> Vec<Article> {
     let mut articles = Vec::new();
-    let mut names: Vec<String> = std::fs::read_dir(CORPUS)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(CORPUS).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     for name in &names {
         let Some(stem) = name.strip_suffix(".expected.yaml") else { continue };
         let path = Path::new(CORPUS).join(name);
-        let expected: Expected = tessera::yaml::parse(&std::fs::read_to_string(&path).unwrap(), &path, 1)
-            .unwrap_or_else(|d| panic!("{d}"));
+        let expected: Expected =
+            tessera::yaml::parse(&std::fs::read_to_string(&path).unwrap(), &path, 1).unwrap_or_else(|d| panic!("{d}"));
         let input = names
             .iter()
             .find(|n| !n.ends_with(".expected.yaml") && n.rsplit_once('.').is_some_and(|(s, _)| s == stem))
@@ -84,13 +82,7 @@ struct Run {
 }
 
 fn import(root: &Path, inputs: &[PathBuf]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .arg("import")
-        .arg("--root")
-        .arg(root)
-        .args(inputs)
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera")).arg("import").arg("--root").arg(root).args(inputs).output().unwrap();
     Run { ok: out.status.success(), stdout: String::from_utf8(out.stdout).unwrap() + &String::from_utf8_lossy(&out.stderr) }
 }
 
@@ -200,12 +192,9 @@ fn the_corpus_imports_above_the_thresholds() {
     let mut pages = pages(main.path());
     for a in articles.iter().filter(|a| !published.contains(&a.expected.lang.as_str())) {
         assert!(!pages.contains_key(&a.file), "{} was imported into a site without {}", a.file, a.expected.lang);
-        let line = run.stdout.lines().find(|l| l.contains(&a.file)).unwrap_or_else(|| panic!("{} not named:\n{}", a.file, run.stdout));
-        assert!(
-            line.contains(language_name(&a.expected.lang)) && line.contains("not imported"),
-            "{}: {line}",
-            a.file
-        );
+        let line =
+            run.stdout.lines().find(|l| l.contains(&a.file)).unwrap_or_else(|| panic!("{} not named:\n{}", a.file, run.stdout));
+        assert!(line.contains(language_name(&a.expected.lang)) && line.contains("not imported"), "{}: {line}", a.file);
     }
     // The same articles in a site that publishes French and Spanish.
     let wider = site(&[("fr", "Français"), ("es", "Español")]);
@@ -304,11 +293,8 @@ fn the_corpus_imports_above_the_thresholds() {
             group_dates.entry(k).or_default().push((a.file.clone(), p.str("/date")));
         }
     }
-    let split_dates: Vec<String> = group_dates
-        .iter()
-        .filter(|(_, m)| m.iter().any(|(_, d)| d != &m[0].1))
-        .map(|(k, m)| format!("{k}: {m:?}"))
-        .collect();
+    let split_dates: Vec<String> =
+        group_dates.iter().filter(|(_, m)| m.iter().any(|(_, d)| d != &m[0].1)).map(|(k, m)| format!("{k}: {m:?}")).collect();
 
     let mut by_lang: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_format: BTreeMap<&str, usize> = BTreeMap::new();
@@ -317,7 +303,10 @@ fn the_corpus_imports_above_the_thresholds() {
         *by_format.entry(a.file.rsplit('.').next().unwrap()).or_default() += 1;
     }
     println!("\nimport corpus: {} articles, by language {by_lang:?}, by format {by_format:?}", articles.len());
-    println!("{:<8} {:>6} {:>6} {:>7} {:>9} {:>10} {:>10}", "field", "right", "wrong", "missed", "spurious", "precision", "recall");
+    println!(
+        "{:<8} {:>6} {:>6} {:>7} {:>9} {:>10} {:>10}",
+        "field", "right", "wrong", "missed", "spurious", "precision", "recall"
+    );
     for (field, s) in &scores {
         println!(
             "{field:<8} {:>6} {:>6} {:>7} {:>9} {:>9.1}% {:>9.1}%   (expected none and got none: {})",
@@ -332,7 +321,11 @@ fn the_corpus_imports_above_the_thresholds() {
     }
     println!("body text present: {body_found}/{body_total}; Markdown structure lines: {markdown_found}/{markdown_total}");
     println!("boilerplate lines left: {}; hyphenation errors: {}", boilerplate_left.len(), hyphenation_errors.len());
-    println!("translation pairs grouped: {grouped}/{pairs}; wrongly grouped pairs: {}; groups with split dates: {}", false_pairs.len(), split_dates.len());
+    println!(
+        "translation pairs grouped: {grouped}/{pairs}; wrongly grouped pairs: {}; groups with split dates: {}",
+        false_pairs.len(),
+        split_dates.len()
+    );
     println!("undated articles not written as drafts for review: {}", undated_not_drafts.len());
     for (field, s) in &scores {
         for f in &s.failures {

@@ -321,7 +321,12 @@ fn parse_dateline(prefix: &str, lead: &str, lang: &str) -> Dateline {
         .split([',', '،'])
         .flat_map(|s| dash.split(s))
         .map(|s| strip_brackets(s.trim()))
-        .find(|s| !s.is_empty() && mentions(s, lang).is_empty() && years(s).is_empty() && words(s).iter().all(|w| weekday_of(w).is_none()))
+        .find(|s| {
+            !s.is_empty()
+                && mentions(s, lang).is_empty()
+                && years(s).is_empty()
+                && words(s).iter().all(|w| weekday_of(w).is_none())
+        })
         .filter(|s| agency.as_deref() != Some(s.as_str()))
         .map(|s| {
             // A bilingual dateline (`New Delhi नई दिल्ली`): keep the words in the article's script.
@@ -357,8 +362,8 @@ fn dmy(d: NaiveDate) -> String {
 pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &str, today: NaiveDate) -> DateFinding {
     let from_dateline = dateline.and_then(|d| mentions(&d.text, lang).into_iter().next());
     let what = if from_dateline.is_some() { "dateline" } else { "lead" };
-    let anchor = from_dateline
-        .or_else(|| mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())));
+    let anchor =
+        from_dateline.or_else(|| mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())));
     let reported = mentions(body, lang);
     let Some(anchor) = anchor else {
         let mut evidence = "no dateline date and no dated lead sentence; date left out".to_string();
@@ -390,6 +395,23 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
 
     if let Some(weekday) = anchor.weekday {
         return by_weekday(&anchor, weekday, what, floor, today);
+    }
+    // A lead that names one weekday (`on Wednesday`, `este miércoles`, `الأربعاء`) narrows the
+    // year like a weekday in the dateline, when some year from the floor on fits it.
+    let mut named: Vec<Weekday> = Vec::new();
+    for day in words(lead).iter().filter_map(|w| weekday_of(w)) {
+        if !named.contains(&day) {
+            named.push(day);
+        }
+    }
+    if let [weekday] = named[..]
+        && floor.is_some()
+    {
+        let found = by_weekday(&anchor, weekday, what, floor, today);
+        if found.date.is_some() {
+            let evidence = format!("{} (the weekday is the one the lead names: {weekday:?})", found.evidence);
+            return DateFinding { evidence, ..found };
+        }
     }
 
     if let (Some(floor), Some(year)) = (floor, latest_year) {

@@ -93,9 +93,17 @@ mod tests {
     #[test]
     fn french_and_spanish_are_recognised_even_when_the_site_does_not_publish_them() {
         let site = ["en", "hi", "az", "ar"];
-        let fr = detect("Le forum commercial des PME s'est ouvert lundi au Palais des Nations en présence de plus de mille délégués.", &site, None);
+        let fr = detect(
+            "Le forum commercial des PME s'est ouvert lundi au Palais des Nations en présence de plus de mille délégués.",
+            &site,
+            None,
+        );
         assert!(fr.unwrap_err().contains("written in French (fr"));
-        let es = detect("Las pequeñas y medianas empresas españolas que exportan de forma regular superaron por primera vez esa cifra.", &site, None);
+        let es = detect(
+            "Las pequeñas y medianas empresas españolas que exportan de forma regular superaron por primera vez esa cifra.",
+            &site,
+            None,
+        );
         assert!(es.unwrap_err().contains("written in Spanish (es"));
         let d = detect("Le forum commercial des PME s'est ouvert lundi au Palais des Nations.", &["en", "fr"], None).unwrap();
         assert_eq!(d.code, "fr");

@@ -120,11 +120,25 @@ pub fn markdown(text: &str, base: &Path) -> Document {
 // --- HTML -------------------------------------------------------------------------------------
 
 /// Elements that are never article content.
-const FURNITURE: &[&str] =
-    &["nav", "header", "footer", "aside", "script", "style", "noscript", "form", "button", "iframe", "svg", "figcaption", "template"];
+const FURNITURE: &[&str] = &[
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "script",
+    "style",
+    "noscript",
+    "form",
+    "button",
+    "iframe",
+    "svg",
+    "figcaption",
+    "template",
+];
 
 /// Elements that start a block of their own.
-const BLOCKS: &str = "p, h1, h2, h3, h4, h5, h6, ul, ol, li, div, section, article, main, figure, table, blockquote, pre, img, dl";
+const BLOCKS: &str =
+    "p, h1, h2, h3, h4, h5, h6, ul, ol, li, div, section, article, main, figure, table, blockquote, pre, img, dl";
 
 fn selector(s: &str) -> Selector {
     Selector::parse(s).expect("constant selector")
@@ -179,7 +193,9 @@ fn content_score(el: ElementRef) -> i64 {
     if ["comment", "sidebar", "related", "footer", "menu", "share", "promo", "cookie"].iter().any(|m| marks.contains(m)) {
         score /= 4;
     }
-    if matches!(el.value().name(), "article" | "main") || ["article", "content", "story", "post", "entry"].iter().any(|m| marks.contains(m)) {
+    if matches!(el.value().name(), "article" | "main")
+        || ["article", "content", "story", "post", "entry"].iter().any(|m| marks.contains(m))
+    {
         score += score / 4;
     }
     score
@@ -384,7 +400,8 @@ fn numbering(xml: &str) -> HashMap<(String, String), bool> {
 pub fn docx(bytes: &[u8]) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a Word (.docx) file: {e}; save it as .docx or as text and import it again"))?;
-    let main = zip_file(&mut archive, "word/document.xml").ok_or("a .docx file without word/document.xml; save it again from Word")?;
+    let main =
+        zip_file(&mut archive, "word/document.xml").ok_or("a .docx file without word/document.xml; save it again from Word")?;
     let main = String::from_utf8(main).map_err(|_| "word/document.xml is not UTF-8")?;
     let text_of = |archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str| {
         zip_file(archive, name).and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
@@ -514,12 +531,17 @@ mod tests {
         assert!(doc.text.contains("[1,400 delegates](https://example.org)"), "{}", doc.text);
         assert!(doc.text.contains("- A help desk\n- Twelve agreements"), "{}", doc.text);
         assert!(doc.text.contains("![Delegates](https://example.org/a.jpg)"), "{}", doc.text);
-        assert!(!doc.text.contains("Home") && !doc.text.contains("Copyright") && !doc.text.contains("Photo: PNN"), "{}", doc.text);
+        assert!(
+            !doc.text.contains("Home") && !doc.text.contains("Copyright") && !doc.text.contains("Photo: PNN"),
+            "{}",
+            doc.text
+        );
     }
 
     #[test]
     fn markdown_front_matter_is_taken_as_stated() {
-        let doc = markdown("---\ntitle: Stated\ndate: 2025-03-03\nplace: Geneva\n---\n\n## Part\n\nText here.\n", Path::new("/x"));
+        let doc =
+            markdown("---\ntitle: Stated\ndate: 2025-03-03\nplace: Geneva\n---\n\n## Part\n\nText here.\n", Path::new("/x"));
         assert_eq!(doc.title.as_deref(), Some("Stated"));
         assert_eq!(doc.date, NaiveDate::from_ymd_opt(2025, 3, 3));
         assert_eq!(doc.headings, ["Part"]);

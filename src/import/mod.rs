@@ -477,7 +477,13 @@ fn summary(out: &mut dyn Write, articles: &[Article], failed: &[(String, String)
         if s.chars().count() > n { format!("{}…", s.chars().take(n - 1).collect::<String>()) } else { s.to_string() }
     };
     let width = articles.iter().map(|a| a.file.chars().count()).chain([4]).max().unwrap_or(4).min(40);
-    writeln!(out, "\nsummary: {} imported ({} drafts for review), {} not imported", articles.len(), articles.iter().filter(|a| a.draft()).count(), failed.len())?;
+    writeln!(
+        out,
+        "\nsummary: {} imported ({} drafts for review), {} not imported",
+        articles.len(),
+        articles.iter().filter(|a| a.draft()).count(),
+        failed.len()
+    )?;
     writeln!(out, "{:<width$}  {:<4}  {:<10}  {:<44}  review", "file", "lang", "date", "title")?;
     for a in articles {
         let date = a.date.date.map_or("none".to_string(), |d| d.format("%Y-%m-%d").to_string());
@@ -486,7 +492,14 @@ fn summary(out: &mut dyn Write, articles: &[Article], failed: &[(String, String)
             review.insert(0, "draft".to_string());
         }
         let review = if review.is_empty() { "-".to_string() } else { review.join(", ") };
-        writeln!(out, "{:<width$}  {:<4}  {:<10}  {:<44}  {review}", cut(&a.file, width), a.detection.code, date, cut(&a.title, 44))?;
+        writeln!(
+            out,
+            "{:<width$}  {:<4}  {:<10}  {:<44}  {review}",
+            cut(&a.file, width),
+            a.detection.code,
+            date,
+            cut(&a.title, 44)
+        )?;
     }
     for (file, why) in failed {
         let name = Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());

@@ -173,7 +173,10 @@ mod tests {
 
     #[test]
     fn bullets_numbers_and_subheadings() {
-        let b = blocks(&lines("Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd."), &[]);
+        let b = blocks(
+            &lines("Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd."),
+            &[],
+        );
         assert_eq!(
             to_markdown(&b),
             "Intro text here.\n\n## Historic Win for WASME\n\nBody text.\n\n- one\n- two\n\n1. first\n2. second\n\nEnd.\n"

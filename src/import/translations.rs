@@ -235,11 +235,17 @@ mod tests {
 
     #[test]
     fn figures_in_other_digits_and_transliterated_names_are_evidence() {
-        let en = evidence("WASME opened an office in Nairobi for 200 members, 1,400 entrepreneurs and 45 million shillings, with Uganda.");
+        let en = evidence(
+            "WASME opened an office in Nairobi for 200 members, 1,400 entrepreneurs and 45 million shillings, with Uganda.",
+        );
         let ar = evidence("افتتحت WASME مكتبا في نيروبي لفائدة 200 عضو و1400 من رواد الأعمال و45 مليون شلن مع أوغندا.");
         let s = shared(&en, &ar);
         assert_eq!(s.numbers, ["45", "200", "1400"]);
-        assert!(s.names.contains(&"Nairobi/نيروبي".to_string()) && s.names.contains(&"Uganda/أوغندا".to_string()), "{:?}", s.names);
+        assert!(
+            s.names.contains(&"Nairobi/نيروبي".to_string()) && s.names.contains(&"Uganda/أوغندا".to_string()),
+            "{:?}",
+            s.names
+        );
         assert!(s.is_strong());
     }
 
