@@ -184,14 +184,20 @@ pub fn group(candidates: &[Candidate]) -> Vec<Group> {
 /// A stable key from the evidence: the two most used shared names and the latest shared year,
 /// e.g. `wasme-ngo-2024`.
 fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> String {
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    // Names both texts spell alike rank before transliterated ones (`Nairobi/نيروبي`), which
+    // give their Latin spelling.
+    let mut names: BTreeMap<String, (bool, usize)> = BTreeMap::new();
     let mut year: Option<u32> = None;
     for link in links {
         for name in &link.shared.names {
-            // `Nairobi/نيروبي`: the key is made of the Latin spelling.
-            let lower = name.split('/').next().unwrap_or(name).to_lowercase();
+            let (latin, transliterated) = match name.split_once('/') {
+                Some((latin, _)) => (latin, true),
+                None => (name.as_str(), false),
+            };
+            let lower = latin.to_lowercase();
             let uses = members.iter().map(|&i| candidates[i].evidence.names.get(&lower).copied().unwrap_or(0)).sum();
-            names.insert(lower, uses);
+            let entry = names.entry(lower).or_insert((transliterated, uses));
+            entry.0 &= transliterated;
         }
         for n in &link.shared.numbers {
             if let Ok(y) = n.parse::<u32>()
@@ -202,8 +208,8 @@ fn derive_key(members: &[usize], links: &[Link], candidates: &[Candidate]) -> St
             }
         }
     }
-    let mut ranked: Vec<(String, usize)> = names.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut ranked: Vec<(String, (bool, usize))> = names.into_iter().collect();
+    ranked.sort_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)).then(a.0.cmp(&b.0)));
     let mut parts: Vec<String> = ranked.into_iter().take(2).map(|(n, _)| n).collect();
     if let Some(y) = year {
         parts.push(y.to_string());
