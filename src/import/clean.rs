@@ -69,6 +69,35 @@ const MENU: &str = "menu";
 const DISCLAIMER: &str = "disclaimer";
 /// A quotation set apart that repeats a sentence of the article.
 const PULL_QUOTE: &str = "pull-quote";
+/// A short line that sends the reader to a social network (`Follow us on Facebook`,
+/// `همें फेसबुक पर फॉलो करें`, `تابعونا على تويتر`).
+const SOCIAL_PROMO: &str = "social-promo";
+/// Social networks, in the scripts the network's sites write them in.
+const PLATFORMS: &[&str] = &[
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "telegram",
+    "youtube",
+    "instagram",
+    "linkedin",
+    "tiktok",
+    "फेसबुक",
+    "ट्विटर",
+    "व्हाट्सऐप",
+    "व्हाट्सएप",
+    "इंस्टाग्राम",
+    "यूट्यूब",
+    "टेलीग्राम",
+    "فيسبوك",
+    "فايسبوك",
+    "تويتر",
+    "واتساب",
+    "تيليجرام",
+    "تلغرام",
+    "انستغرام",
+    "يوتيوب",
+];
 /// Lines in a row that make a menu.
 const MENU_MIN: usize = 3;
 /// How often a short line must occur to count as page furniture.
@@ -243,6 +272,12 @@ fn disclaimer_source(line: &str) -> Option<String> {
     })
 }
 
+/// A short line, not a sentence, that names a social network.
+fn is_social_promo(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    line.split_whitespace().count() <= 12 && !ends_like_a_sentence(line) && PLATFORMS.iter().any(|p| lower.contains(p))
+}
+
 /// `“We are building bridges”` set apart, when the same words stand in another line.
 fn is_pull_quote(line: &str, lines: &[String]) -> bool {
     let quotes = ['"', '“', '”', '«', '»', '„', '\'', '‘', '’'];
@@ -293,6 +328,8 @@ pub fn clean(lines: &[String], rules: &Rules) -> Cleaned {
             Some(MENU.to_string())
         } else if is_short(trimmed) && counts.get(&fold(trimmed)).copied().unwrap_or(0) >= REPEAT_MIN {
             Some(REPEATED_LINE.to_string())
+        } else if Some(i) != first && is_social_promo(trimmed) {
+            Some(SOCIAL_PROMO.to_string())
         } else if is_pull_quote(trimmed, lines) {
             Some(PULL_QUOTE.to_string())
         } else if Some(i) == first && rules.is_credit(trimmed) {

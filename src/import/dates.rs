@@ -87,7 +87,7 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("viernes", Weekday::Fri), ("sábado", Weekday::Sat), ("domingo", Weekday::Sun),
 ];
 
-fn month_of(word: &str, lang: &str) -> Option<u32> {
+pub fn month_of(word: &str, lang: &str) -> Option<u32> {
     let w = word.to_lowercase();
     let w = w.trim_end_matches('.');
     if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
@@ -111,7 +111,7 @@ fn month_of(word: &str, lang: &str) -> Option<u32> {
     None
 }
 
-fn weekday_of(word: &str) -> Option<Weekday> {
+pub fn weekday_of(word: &str) -> Option<Weekday> {
     let w = word.to_lowercase();
     WEEKDAYS.iter().find(|(n, _)| *n == w).map(|(_, d)| *d)
 }
@@ -231,7 +231,7 @@ fn agency_like(s: &str) -> bool {
     let words = s.split_whitespace().count();
     letters.len() >= 2
         && ((letters.iter().all(|c| c.is_uppercase()) && words == 1)
-            || (letters.iter().all(|c| !c.is_uppercase() && !c.is_lowercase()) && words == 1 && letters.len() <= 6))
+            || (letters.iter().all(|c| !c.is_uppercase() && !c.is_lowercase()) && words == 1 && letters.len() <= 8))
 }
 
 /// `NEW DELHI` -> `New Delhi`; other spellings as they are.
@@ -255,6 +255,27 @@ fn place_case(place: &str) -> String {
 /// `Valencia, 6 de febrero de 2025 (EFE).-`, `الرباط، الأربعاء 5 فبراير -`,
 /// `Bakı, 10 fevral (AZƏRTAC).`, `लखनऊ, १५ जनवरी (भाषा)।`, a place alone (`मुंबई।`).
 pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
+    // The Gulf agencies' form: `أبوظبي في 12 فبراير/ وام/`.
+    let gulf = Regex::new(r"^(\p{L}+(?:\s\p{L}+)?)\s+في\s+([0-9٠-٩]{1,2}\s+\p{L}+(?:\s+[0-9٠-٩]{4})?)\s*/\s*(\p{L}{2,12})\s*/")
+        .expect("constant regex");
+    if let Some(c) = gulf.captures(lead)
+        && !mentions(&c[2], lang).is_empty()
+    {
+        let text = c[0].trim_end_matches(['/', ' ']).to_string();
+        return Some(Dateline { text, place: Some(c[1].to_string()), agency: Some(c[3].to_string()) });
+    }
+    // A dateline on a line of its own: `Bakı. 5 mart. REPORT.AZ`.
+    let short = lead.split_whitespace().count() <= 8;
+    if short && !mentions(lead, lang).is_empty() {
+        let first = SEGMENT.split(lead).next().unwrap_or("").trim();
+        let place_like = !first.is_empty()
+            && first.split_whitespace().count() <= 3
+            && mentions(first, lang).is_empty()
+            && first.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_lowercase());
+        if place_like {
+            return Some(parse_dateline(lead.trim_end_matches(['.', ':', '-', '–', '—', ' ', '।']), lead, lang));
+        }
+    }
     let mut named_only = None;
     for (start, end, full_stop) in dateline_ends(lead) {
         let prefix = lead[..start].trim();
@@ -283,7 +304,8 @@ pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
         let named = if latin.is_empty() {
             n <= 2 && separator != ":" && separator != "：" && !bare.contains(',')
         } else {
-            n <= 4 && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && !bare.contains(',')
+            // `LONDON, UK –`: a place and its country.
+            n <= 4 && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && bare.matches(',').count() <= 1
         };
         if !(named && n > 0) {
             // The first separator that is no dateline ends the search.
@@ -303,7 +325,8 @@ fn parse_dateline(prefix: &str, lead: &str, lang: &str) -> Dateline {
     });
     // The agency: a bracket after the date, or one that looks like an agency's name; else a
     // last segment in capitals (`Lənkəran, 15 may 2025, AZƏRTAC`).
-    let segments: Vec<&str> = prefix.split([',', '،']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> =
+        prefix.split([',', '،']).flat_map(|s| SEGMENT.split(s)).map(str::trim).filter(|s| !s.is_empty()).collect();
     let mut agency = brackets(prefix)
         .into_iter()
         .find(|(at, name)| first_date.is_some_and(|d| *at > d) || agency_like(name))
@@ -316,10 +339,9 @@ fn parse_dateline(prefix: &str, lead: &str, lang: &str) -> Dateline {
     {
         agency = Some(last.to_string());
     }
-    let dash = Regex::new(r" [-–—] ").expect("constant regex");
     let place = prefix
         .split([',', '،'])
-        .flat_map(|s| dash.split(s))
+        .flat_map(|s| SEGMENT.split(s))
         .map(|s| strip_brackets(s.trim()))
         .find(|s| {
             !s.is_empty()
@@ -335,6 +357,46 @@ fn parse_dateline(prefix: &str, lead: &str, lang: &str) -> Dateline {
             place_case(&if own.is_empty() { all.join(" ") } else { own.join(" ") })
         });
     Dateline { text: prefix.to_string(), place, agency }
+}
+
+/// Where a dateline's parts meet besides commas: a dash between spaces, a full stop and a space.
+static SEGMENT: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| Regex::new(r" [-–—] |\.\s+").expect("constant regex"));
+
+/// A line that states when the page was published or updated, not where the story happened:
+/// `Posted on March 12, 2025 by admin`, `Publié le 14/03/2025 à 10h30`,
+/// `अपडेटेड: 12 मार्च 2025, 10:45 AM IST`. Short, not a sentence, a full date (with its
+/// year), and not `Place, date` (a dateline on its own line).
+pub fn publication_line(line: &str, lang: &str) -> Option<(NaiveDate, String)> {
+    let line = line.trim();
+    let n = line.split_whitespace().count();
+    if n > 16 || line.ends_with(['!', '?', '؟', '।']) || (n > 6 && line.ends_with('.')) {
+        return None;
+    }
+    let ascii = text::ascii_digits(line);
+    let numeric = Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b").expect("constant regex");
+    let (date, at) = if let Some(c) = numeric.captures(&ascii) {
+        let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let date = match (n(1), n(4)) {
+            (Some(y), _) => NaiveDate::from_ymd_opt(y as i32, n(2)?, n(3)?),
+            // Day first, except an American `3/14/2025`.
+            (None, Some(a)) => {
+                let (b, y) = (n(5)?, n(6)? as i32);
+                if lang == "en" && b > 12 { NaiveDate::from_ymd_opt(y, a, b) } else { NaiveDate::from_ymd_opt(y, b, a) }
+            }
+            _ => None,
+        }?;
+        (date, c.get(0).map_or(0, |m| m.start()))
+    } else {
+        let m = mentions(line, lang).into_iter().find(|m| m.year.is_some() && !m.range)?;
+        let date = NaiveDate::from_ymd_opt(m.year?, m.month, m.day)?;
+        let first = m.text.split_whitespace().next()?;
+        (date, ascii.find(&text::ascii_digits(first)).unwrap_or(0))
+    };
+    let before = ascii[..at].trim_end();
+    if before.ends_with([',', '،']) {
+        return None;
+    }
+    Some((date, line.to_string()))
 }
 
 fn strip_brackets(s: &str) -> String {
@@ -496,6 +558,30 @@ mod tests {
         assert_eq!(dateline("WASME proposed: more training for small firms and more.", "en"), None);
         assert_eq!(dateline("قال الوزير: إن التعاونيات تلعب دورا كبيرا في التنمية", "ar"), None);
         assert!(dateline("Baku, 14 November: The forum opened today with many guests.", "en").is_some());
+    }
+
+    #[test]
+    fn datelines_of_many_shapes() {
+        let d = dateline("LONDON, UK – 4 March 2025 – A digital trade finance platform for small exporters was launched.", "en")
+            .unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("London"), None));
+        let d = dateline("أبوظبي في 12 فبراير/ وام/ أطلقت وزارة الاقتصاد اليوم منصة رقمية جديدة", "ar").unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("أبوظبي"), Some("وام")));
+        let d = dateline("Bakı. 5 mart. REPORT.AZ", "az").unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("Bakı"), Some("REPORT.AZ")));
+        let d =
+            dateline("MADRID, 12 Mar. (Europa Press) - Las pequeñas y medianas empresas españolas exportan más.", "es").unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("Madrid"), Some("Europa Press")));
+    }
+
+    #[test]
+    fn publication_lines_give_a_date_and_datelines_are_not_publication_lines() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(publication_line("Posted on March 12, 2025 by admin", "en").unwrap().0, d(2025, 3, 12));
+        assert_eq!(publication_line("Publié le 14/03/2025 à 10h30 | Mis à jour le 14/03/2025", "fr").unwrap().0, d(2025, 3, 14));
+        assert_eq!(publication_line("अपडेटेड: 12 मार्च 2025, 10:45 AM IST", "hi").unwrap().0, d(2025, 3, 12));
+        assert_eq!(publication_line("Bakı, 2 iyun 2025.", "az"), None);
+        assert_eq!(publication_line("The forum opened in Geneva on 3 March 2025 with many delegates.", "en"), None);
     }
 
     #[test]

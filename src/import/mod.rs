@@ -157,7 +157,8 @@ fn prepare(
 ) -> Result<Article, String> {
     let lang = detection.code.clone();
     let lines = text::normalize(&doc.text);
-    let cleaned = clean::clean(&lines, rules);
+    let mut cleaned = clean::clean(&lines, rules);
+    let published = take_publication_line(&mut cleaned, &lang);
 
     // Title: a short opening line without final punctuation; otherwise the lead paragraph
     // opens the article and the title is derived from it (and marked for review).
@@ -207,7 +208,19 @@ fn prepare(
         .or_else(|| cleaned.disclaimer_source.clone().map(|s| (s, "named in the disclaimer")));
     let date = match doc.date {
         Some(date) => dates::DateFinding { date: Some(date), candidates: vec![], evidence: "front matter".into(), review: false },
-        None => dates::article_date(lead, dateline.as_ref(), &body, &lang, today),
+        None => {
+            let found = dates::article_date(lead, dateline.as_ref(), &body, &lang, today);
+            match published {
+                // A stated publication date beats a year inferred from the text.
+                Some((date, line)) if found.review => dates::DateFinding {
+                    date: Some(date),
+                    candidates: vec![],
+                    evidence: format!("publication line \"{line}\""),
+                    review: false,
+                },
+                _ => found,
+            }
+        }
     };
     let place = match doc.place.clone() {
         Some(name) => Some(dates::Place { name, evidence: "front matter".into() }),
@@ -248,6 +261,24 @@ fn prepare(
         page,
         images: doc.images,
     })
+}
+
+/// Lines between the title and the lead that only say when the page was published or updated
+/// (`Posted on March 12, 2025 by admin`): the first is taken out of the body, its date kept.
+fn take_publication_line(cleaned: &mut clean::Cleaned, lang: &str) -> Option<(NaiveDate, String)> {
+    let content: Vec<usize> = (0..cleaned.lines.len()).filter(|&i| !cleaned.lines[i].trim().is_empty()).collect();
+    for &i in content.iter().skip(1) {
+        let line = cleaned.lines[i].trim().to_string();
+        if line.split_whitespace().count() >= 17 {
+            break;
+        }
+        if let Some((date, _)) = dates::publication_line(&line, lang) {
+            cleaned.removed.push(clean::Removed { rule: "publication-date".into(), line: line.clone() });
+            cleaned.lines[i].clear();
+            return Some((date, line));
+        }
+    }
+    None
 }
 
 /// The slug of a page: from its title; for a title without a letter or digit (emoji,

@@ -75,7 +75,7 @@ pub fn provisional_title(lead: &str, dateline: Option<&str>) -> String {
     if let Some(d) = dateline
         && let Some(rest) = text.strip_prefix(d)
     {
-        text = rest.trim_start_matches([':', '：', ' ', '-', '–', '—', '.', '।']).trim();
+        text = rest.trim_start_matches([':', '：', ' ', '-', '–', '—', '.', '।', '/']).trim();
     }
     // A full stop ends the sentence only before a space or the end: `60.000` is a number.
     let sentence_end = text
