@@ -55,9 +55,17 @@ pub fn detect(text: &str, site_languages: &[&str], given: Option<&str>) -> Resul
         ));
     }
     let detector = Detector::with_allowlist(known.iter().chain(&watched).map(|(_, l)| *l).collect());
-    let info = detector
+    let mut info = detector
         .detect(text)
         .ok_or_else(|| "the language could not be detected (too little text?); give it with --lang".to_string())?;
+    // A text that only looks a little French or Spanish (too short, mixed) is judged among the
+    // site's languages, as before; a reliable detection is refused below.
+    if !info.is_reliable()
+        && watched.iter().any(|(_, l)| *l == info.lang())
+        && let Some(own) = Detector::with_allowlist(known.iter().map(|(_, l)| *l).collect()).detect(text)
+    {
+        info = own;
+    }
     if let Some((code, lang)) = watched.iter().find(|(_, l)| *l == info.lang()) {
         return Err(format!(
             "written in {} ({code}, confidence {:.2}), which the site does not publish ({}); not imported (add {code} to the site's languages, or give another with --lang)",
