@@ -461,7 +461,9 @@ fn a_title_clash_writes_beside_and_force_replaces_only_its_own_page() {
 #[test]
 fn the_five_articles_import_as_before_and_guesses_are_drafts() {
     let (_site, _run, pages) = import_all();
-    let expected: [(&str, &str, Option<&str>, Option<&str>, bool); 5] = [
+    // (file, title, date, place, draft)
+    type Row<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, bool);
+    let expected: [Row; 5] = [
         ("000", "WASME ने NGO के 2024 अंतर्राष्ट्रीय सम्मेलन में ऐतिहासिक उपलब्धियों का जश्न मनाया", None, Some("नई दिल्ली"), true),
         ("001", "The 2024 International Conference of NGOs (ICNGO)", Some("2025-01-27"), Some("New Delhi"), true),
         ("002", "\"ASAN xidmət\" COP29-da \"yaşıl idarəetmə\" ilə bağlı beynəlxalq forum təşkil edib", None, None, true),

@@ -440,11 +440,10 @@ pub fn docx(bytes: &[u8]) -> Result<Document, String> {
             continue;
         }
         let heading = style.strip_prefix("heading").and_then(|n| n.parse::<u8>().ok());
-        if style == "title" || (heading == Some(1) && doc.title.is_none() && lines.iter().all(|l| l.trim().is_empty())) {
-            if doc.title.is_none() {
-                doc.title = Some(text);
-                continue;
-            }
+        let first_heading = heading == Some(1) && lines.iter().all(|l| l.trim().is_empty());
+        if (style == "title" || first_heading) && doc.title.is_none() {
+            doc.title = Some(text);
+            continue;
         }
         if heading.is_some() || style == "subtitle" {
             doc.headings.push(text.clone());

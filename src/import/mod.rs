@@ -307,6 +307,9 @@ fn numbered_page(page: &Path, n: usize) -> PathBuf {
     page.with_file_name(format!("{stem}-{n}.{rest}"))
 }
 
+/// An input that was not imported, and why: (file, reason).
+type Failure = (String, String);
+
 /// A translation group as one article sees it.
 #[derive(Debug, Clone)]
 struct Membership {
@@ -503,7 +506,7 @@ fn unify_group_dates(articles: &mut [Article], memberships: &HashMap<usize, Memb
 }
 
 /// The closing table: every input, what it became and what an editor must check.
-fn summary(out: &mut dyn Write, articles: &[Article], failed: &[(String, String)]) -> std::io::Result<()> {
+fn summary(out: &mut dyn Write, articles: &[Article], failed: &[Failure]) -> std::io::Result<()> {
     let cut = |s: &str, n: usize| {
         if s.chars().count() > n { format!("{}…", s.chars().take(n - 1).collect::<String>()) } else { s.to_string() }
     };
@@ -546,7 +549,7 @@ fn read_articles(
     config: &SiteConfig,
     options: &ImportOptions,
     out: &mut dyn Write,
-) -> anyhow::Result<(Vec<Article>, Vec<(String, String)>)> {
+) -> anyhow::Result<(Vec<Article>, Vec<Failure>)> {
     let languages = config.language_codes();
     let today = chrono::Local::now().date_naive();
     let mut failed = Vec::new();
