@@ -203,6 +203,11 @@ fn ends_like_a_sentence(text: &str) -> bool {
 /// A line of two or more short items between separators (`Home | News | Contact`,
 /// `Accueil > Actualités > Économie`, `Home / Economy / Green finance`): navigation.
 fn is_navigation(line: &str) -> bool {
+    // `Por: María Quispe | 05/03/2025` is a byline with a publication date, not a menu.
+    let dated = regex::Regex::new(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}").expect("constant regex");
+    if dated.is_match(&crate::import::text::ascii_digits(line)) {
+        return false;
+    }
     let spaced = |c: char| format!(" {c} ");
     let mut items = vec![line.to_string()];
     let mut separated = false;

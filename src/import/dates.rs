@@ -205,6 +205,10 @@ fn dateline_ends(lead: &str) -> Vec<(usize, usize, bool)> {
         match c {
             ':' | '：' | '।' => ends.push((i, after(1), false)),
             '-' | '–' | '—' if prev == Some(' ') && next == Some(' ') => ends.push((i, after(1), false)),
+            // `QUITO, 17 de febrero de 2025 (Xinhua) -- El`
+            '-' if prev == Some(' ') && next == Some('-') && chars.get(k + 2).map(|x| x.1) == Some(' ') => {
+                ends.push((i, after(2), false))
+            }
             '.' if matches!(next, Some('-' | '–' | '—')) => ends.push((i, after(2), false)),
             '.' if next == Some(' ') => {
                 let starts = chars.get(k + 2).is_some_and(|x| x.1.is_uppercase() || (x.1.is_alphabetic() && !x.1.is_lowercase()));
@@ -264,10 +268,15 @@ pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
         let text = c[0].trim_end_matches(['/', ' ']).to_string();
         return Some(Dateline { text, place: Some(c[1].to_string()), agency: Some(c[3].to_string()) });
     }
+    // The Levant agencies' form, on a line of its own: `دمشق-سانا`.
+    let levant = Regex::new(r"^(\p{Arabic}{2,}(?:\s\p{Arabic}{2,})?)\s*[-–]\s*(\p{Arabic}{2,8})$").expect("constant regex");
+    if let Some(c) = levant.captures(lead.trim()) {
+        return Some(Dateline { text: lead.trim().to_string(), place: Some(c[1].to_string()), agency: Some(c[2].to_string()) });
+    }
     // A dateline on a line of its own: `Bakı. 5 mart. REPORT.AZ`.
     let short = lead.split_whitespace().count() <= 8;
     if short && !mentions(lead, lang).is_empty() {
-        let first = SEGMENT.split(lead).next().unwrap_or("").trim();
+        let first = lead.split([',', '،']).next().and_then(|s| SEGMENT.split(s).next()).unwrap_or("").trim();
         let place_like = !first.is_empty()
             && first.split_whitespace().count() <= 3
             && mentions(first, lang).is_empty()

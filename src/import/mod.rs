@@ -431,7 +431,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     }
     let targets: BTreeSet<PathBuf> = articles.iter().map(|a| root.join(&a.page)).collect();
     let existing: Vec<write::ExistingPage> = existing.into_iter().filter(|p| !targets.contains(&p.path)).collect();
-    let (memberships, notes) = group_translations(root, &articles, &existing);
+    let (memberships, notes) = group_translations(root, config, &articles, &existing);
     unify_group_dates(&mut articles, &memberships);
     for (i, article) in articles.iter().enumerate() {
         let membership = memberships.get(&i);
@@ -613,6 +613,7 @@ fn read_articles(
 /// group of each article, and the existing pages that joined a group without a key.
 fn group_translations(
     root: &Path,
+    config: &SiteConfig,
     articles: &[Article],
     existing: &[write::ExistingPage],
 ) -> (HashMap<usize, Membership>, Vec<(usize, String)>) {
@@ -620,14 +621,16 @@ fn group_translations(
         .iter()
         .map(|a| translations::Candidate {
             lang: a.detection.code.clone(),
-            evidence: translations::evidence(&format!("{}\n{}", a.title, a.body)),
+            evidence: translations::evidence(&format!("{}\n{}", a.title, a.body))
+                .with_partners(a.partners.iter().map(|p| p.key.clone())),
             key: None,
             new: true,
         })
         .collect();
     candidates.extend(existing.iter().map(|p| translations::Candidate {
         lang: p.lang.clone(),
-        evidence: translations::evidence(&p.body),
+        evidence:
+            translations::evidence(&p.body).with_partners(partners::find(&p.body, &config.partners).into_iter().map(|m| m.key)),
         key: p.translation_key.clone(),
         new: false,
     }));

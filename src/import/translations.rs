@@ -21,6 +21,17 @@ pub struct Evidence {
     /// text in another script -> the word as first written.
     skeletons: BTreeMap<String, String>,
     latin_text: bool,
+    /// Keys of the partners (site.yaml registry) the text names, in whatever language.
+    partners: BTreeSet<String>,
+}
+
+impl Evidence {
+    /// The partners the text names count as names both texts share (`unesco` for `UNESCO` and
+    /// `اليونسكو`).
+    pub fn with_partners(mut self, keys: impl IntoIterator<Item = String>) -> Evidence {
+        self.partners.extend(keys);
+        self
+    }
 }
 
 /// Skeletons shorter than this match too many unrelated words (`SRK` is SESRIC and شركة,
@@ -99,6 +110,7 @@ pub fn shared(a: &Evidence, b: &Evidence) -> Shared {
             names.insert(x.spelling.get(name).cloned().unwrap_or_else(|| name.clone()));
         }
     }
+    names.extend(a.partners.intersection(&b.partners).cloned());
     // A name in one script and its transliteration in the other, shown as `Nairobi/نيروبي`.
     if a.latin_text != b.latin_text {
         for (skeleton, word) in &a.skeletons {
