@@ -651,6 +651,7 @@ fn group_translations(
             for link in group.links.iter().filter(|l| l.a == i || l.b == i) {
                 numbers.extend(link.shared.numbers.iter().cloned());
                 names.extend(link.shared.names.iter().cloned());
+                names.extend(link.shared.partners.iter().map(|p| format!("partner {p}")));
             }
             let with = group.members.iter().filter(|&&j| j != i).map(|&j| label(j)).collect();
             let mut numbers: Vec<String> = numbers.into_iter().collect();

@@ -91,13 +91,16 @@ pub fn evidence(body: &str) -> Evidence {
 pub struct Shared {
     pub numbers: Vec<String>,
     pub names: Vec<String>,
+    /// Partners (registry keys) both texts name, in any language.
+    pub partners: Vec<String>,
 }
 
 impl Shared {
-    /// Two distinctive numbers (years don't count) and two names: enough that unrelated
-    /// articles don't group.
+    /// Two distinctive numbers (years don't count) and two names (a partner both name counts,
+    /// once): enough that unrelated articles don't group.
     pub fn is_strong(&self) -> bool {
-        self.numbers.iter().filter(|n| !is_year(n)).count() >= 2 && self.names.len() >= 2
+        let partners = self.partners.iter().filter(|p| !self.names.iter().any(|n| n.eq_ignore_ascii_case(p))).count();
+        self.numbers.iter().filter(|n| !is_year(n)).count() >= 2 && self.names.len() + partners >= 2
     }
 }
 
@@ -110,7 +113,6 @@ pub fn shared(a: &Evidence, b: &Evidence) -> Shared {
             names.insert(x.spelling.get(name).cloned().unwrap_or_else(|| name.clone()));
         }
     }
-    names.extend(a.partners.intersection(&b.partners).cloned());
     // A name in one script and its transliteration in the other, shown as `Nairobi/نيروبي`.
     if a.latin_text != b.latin_text {
         for (skeleton, word) in &a.skeletons {
@@ -122,7 +124,8 @@ pub fn shared(a: &Evidence, b: &Evidence) -> Shared {
     }
     let mut seen = BTreeSet::new();
     let names = names.into_iter().filter(|n| seen.insert(n.to_lowercase())).collect();
-    Shared { numbers, names }
+    let partners = a.partners.intersection(&b.partners).cloned().collect();
+    Shared { numbers, names, partners }
 }
 
 /// An article of this run or a page already in the section.
