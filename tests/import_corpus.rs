@@ -351,3 +351,62 @@ fn the_corpus_imports_above_the_thresholds() {
     assert!(split_dates.is_empty(), "a translation group with different dates: {split_dates:?}");
     assert!(undated_not_drafts.is_empty(), "undated imports must be drafts with review: date: {undated_not_drafts:?}");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Word files, a saved web page and a Markdown file import into the bundled site as page
+/// bundles with their pictures, headings, lists and links, and the site still builds.
+#[test]
+fn word_html_and_markdown_imports_build_with_their_images() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    for dir in ["content", "templates", "themes", "static", "locales"] {
+        if root.join(dir).is_dir() {
+            copy_dir(&root.join(dir), &site.path().join(dir));
+        }
+    }
+    let inputs: Vec<PathBuf> =
+        ["en-11-tbilisi-crafts.docx", "ar-09-tbilisi-crafts.docx", "en-12-wasme-award.html", "en-13-cairo-textiles.md"]
+            .iter()
+            .map(|f| Path::new(CORPUS).join(f))
+            .collect();
+    let run = import(site.path(), &inputs);
+    assert!(run.ok, "{}", run.stdout);
+    for image in [
+        "artisans-from-six-countries-meet-in-tbilisi-to-plan-joint-exports/image1.png",
+        "wasme-receives-un-award-for-rural-enterprise-programme/award.png",
+    ] {
+        assert!(site.path().join("content/news").join(image).is_file(), "{image}");
+    }
+    let out = site.path().join("out");
+    let build = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["build", "--drafts", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let page =
+        std::fs::read_to_string(out.join("news/wasme-receives-un-award-for-rural-enterprise-programme/index.html")).unwrap();
+    assert!(page.contains(r#"<img src="award.png" alt="WASME delegation receiving the award in Bangkok""#), "{page}");
+    assert!(out.join("news/wasme-receives-un-award-for-rural-enterprise-programme/award.png").is_file());
+    let word =
+        std::fs::read_to_string(out.join("news/artisans-from-six-countries-meet-in-tbilisi-to-plan-joint-exports/index.html"))
+            .unwrap();
+    assert!(
+        word.contains("<h2") && word.contains("What the programme offers") && word.contains("<ol>") && word.contains("<ul>"),
+        "{word}"
+    );
+}

@@ -178,7 +178,16 @@ fn prepare(
     };
 
     let (body_lines, joins) = repair::repair(&body_lines);
-    let blocks = structure::blocks(&body_lines, &doc.headings);
+    let mut blocks = structure::blocks(&body_lines, &doc.headings);
+    // The first paragraph is the page's summary in listings, where an image's relative path
+    // does not resolve: pictures above the lead move below it.
+    let is_image = |b: &structure::Block| matches!(b, structure::Block::Paragraph(t) if t.starts_with("!["));
+    let leading = blocks.iter().take_while(|b| is_image(b)).count();
+    if leading > 0 && blocks.len() > leading {
+        let images: Vec<structure::Block> = blocks.drain(..leading).collect();
+        let at = blocks.iter().position(|b| matches!(b, structure::Block::Paragraph(_))).map_or(0, |i| i + 1);
+        blocks.splice(at..at, images);
+    }
     let lead = blocks
         .iter()
         .find_map(|b| match b {
