@@ -631,17 +631,21 @@ fn group_translations(
         .map(|a| translations::Candidate {
             lang: a.detection.code.clone(),
             evidence: translations::evidence(&format!("{}\n{}", a.title, a.body))
-                .with_partners(a.partners.iter().map(|p| p.key.clone())),
+                .with_partners(a.partners.iter().map(|p| p.key.clone()))
+                .with_dates(&format!("{}\n{}", a.title, a.body), &a.detection.code),
             key: None,
             new: true,
         })
         .collect();
-    candidates.extend(existing.iter().map(|p| translations::Candidate {
-        lang: p.lang.clone(),
-        evidence:
-            translations::evidence(&p.body).with_partners(partners::find(&p.body, &config.partners).into_iter().map(|m| m.key)),
-        key: p.translation_key.clone(),
-        new: false,
+    candidates.extend(existing.iter().map(|p| {
+        translations::Candidate {
+            lang: p.lang.clone(),
+            evidence: translations::evidence(&p.body)
+                .with_partners(partners::find(&p.body, &config.partners).into_iter().map(|m| m.key))
+                .with_dates(&p.body, &p.lang),
+            key: p.translation_key.clone(),
+            new: false,
+        }
     }));
     let label = |i: usize| -> (String, String) {
         if i < articles.len() {

@@ -32,6 +32,13 @@ impl Evidence {
         self.partners.extend(keys);
         self
     }
+
+    /// The days and months the text names (`12 February`, `12 فبراير`, `१२ फरवरी`) count as
+    /// figures both texts share, written `12/2`.
+    pub fn with_dates(mut self, text: &str, lang: &str) -> Evidence {
+        self.numbers.extend(crate::import::dates::mentions(text, lang).into_iter().map(|m| format!("{}/{}", m.day, m.month)));
+        self
+    }
 }
 
 /// Skeletons shorter than this match too many unrelated words (`SRK` is SESRIC and شركة,
@@ -283,6 +290,13 @@ mod tests {
             s.names
         );
         assert!(s.is_strong());
+    }
+
+    #[test]
+    fn a_day_and_month_in_any_language_is_a_shared_figure() {
+        let en = evidence("The office opened on 3 February.").with_dates("The office opened on 3 February.", "en");
+        let hi = evidence("कार्यालय 3 फरवरी को खुला।").with_dates("कार्यालय 3 फरवरी को खुला।", "hi");
+        assert_eq!(shared(&en, &hi).numbers, ["3/2"]);
     }
 
     #[test]
