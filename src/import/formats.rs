@@ -336,11 +336,15 @@ pub fn html(text: &str, base: &Path) -> Document {
 
 // --- Word -------------------------------------------------------------------------------------
 
+/// A part of a Word file larger than this once unpacked is not read (a compressed "zip bomb"
+/// must not exhaust memory).
+const PART_MAX_BYTES: u64 = 64 << 20;
+
 fn zip_file(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
-    let mut file = archive.by_name(name).ok()?;
+    let file = archive.by_name(name).ok()?;
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    file.take(PART_MAX_BYTES + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= PART_MAX_BYTES).then_some(bytes)
 }
 
 fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
@@ -535,6 +539,12 @@ mod tests {
             "{}",
             doc.text
         );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_word_file_is_a_clear_error() {
+        let e = docx(b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(e.contains("not a Word (.docx) file"), "{e}");
     }
 
     #[test]
