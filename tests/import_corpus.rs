@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import-corpus");
+const HELD_OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import-held-out");
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import-corpus-site/site.yaml");
 
 /// What an article must import as.
@@ -45,14 +46,14 @@ struct Article {
     expected: Expected,
 }
 
-fn corpus() -> Vec<Article> {
+fn corpus(dir: &str) -> Vec<Article> {
     let mut articles = Vec::new();
     let mut names: Vec<String> =
-        std::fs::read_dir(CORPUS).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     for name in &names {
         let Some(stem) = name.strip_suffix(".expected.yaml") else { continue };
-        let path = Path::new(CORPUS).join(name);
+        let path = Path::new(dir).join(name);
         let expected: Expected =
             tessera::yaml::parse(&std::fs::read_to_string(&path).unwrap(), &path, 1).unwrap_or_else(|d| panic!("{d}"));
         let input = names
@@ -171,16 +172,16 @@ fn language_name(code: &str) -> &str {
     }
 }
 
-#[test]
-fn the_corpus_imports_above_the_thresholds() {
-    let articles = corpus();
-    assert!(articles.len() >= 40, "the corpus has {} articles", articles.len());
+/// Imports the articles of `dir` (as the test of the corpus does), prints the table and returns
+/// what was counted.
+fn evaluate(dir: &str, strict: bool) -> Outcome {
+    let articles = corpus(dir);
     let published = ["en", "hi", "az", "ar"];
     let inputs = |all: bool| -> Vec<PathBuf> {
         articles
             .iter()
             .filter(|a| all || !published.contains(&a.expected.lang.as_str()))
-            .map(|a| Path::new(CORPUS).join(&a.file))
+            .map(|a| Path::new(dir).join(&a.file))
             .collect()
     };
 
@@ -188,21 +189,36 @@ fn the_corpus_imports_above_the_thresholds() {
     // not imported; the command fails so a script notices.
     let main = site(&[]);
     let run = import(main.path(), &inputs(true));
-    assert!(!run.ok, "articles in a language the site does not publish make the import fail");
+    let mut refusals = Vec::new();
     let mut pages = pages(main.path());
-    for a in articles.iter().filter(|a| !published.contains(&a.expected.lang.as_str())) {
-        assert!(!pages.contains_key(&a.file), "{} was imported into a site without {}", a.file, a.expected.lang);
-        let line =
-            run.stdout.lines().find(|l| l.contains(&a.file)).unwrap_or_else(|| panic!("{} not named:\n{}", a.file, run.stdout));
-        assert!(line.contains(language_name(&a.expected.lang)) && line.contains("not imported"), "{}: {line}", a.file);
+    let others: Vec<&Article> = articles.iter().filter(|a| !published.contains(&a.expected.lang.as_str())).collect();
+    if run.ok && !others.is_empty() {
+        refusals.push("articles in a language the site does not publish must make the import fail".to_string());
+    }
+    for a in &others {
+        let line = run.stdout.lines().find(|l| l.contains(&a.file)).unwrap_or("");
+        if pages.contains_key(&a.file) || !(line.contains(language_name(&a.expected.lang)) && line.contains("not imported")) {
+            refusals.push(format!("{} was not refused as {}: {line:?}", a.file, a.expected.lang));
+        }
     }
     // The same articles in a site that publishes French and Spanish.
-    let wider = site(&[("fr", "Français"), ("es", "Español")]);
-    let run_wider = import(wider.path(), &inputs(false));
-    assert!(run_wider.ok, "{}", run_wider.stdout);
-    pages.extend(self::pages(wider.path()));
+    if !others.is_empty() {
+        let wider = site(&[("fr", "Français"), ("es", "Español")]);
+        let run_wider = import(wider.path(), &inputs(false));
+        if !run_wider.ok {
+            refusals.push(format!("French/Spanish import failed: {}", run_wider.stdout));
+        }
+        // Pages the narrow site wrongly imported stay scored as they were.
+        for (file, page) in self::pages(wider.path()) {
+            pages.entry(file).or_insert(page);
+        }
+    }
+    for r in &refusals {
+        println!("  {r}");
+    }
+    assert!(!strict || refusals.is_empty(), "{refusals:?}");
 
-    let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
+    let mut scores: BTreeMap<&'static str, Score> = BTreeMap::new();
     let (mut body_found, mut body_total, mut markdown_found, mut markdown_total) = (0, 0, 0, 0);
     let (mut boilerplate_left, mut hyphenation_errors, mut undated_not_drafts) = (Vec::new(), Vec::new(), Vec::new());
     let mut body_failures = Vec::new();
@@ -302,7 +318,8 @@ fn the_corpus_imports_above_the_thresholds() {
         *by_lang.entry(a.expected.lang.as_str()).or_default() += 1;
         *by_format.entry(a.file.rsplit('.').next().unwrap()).or_default() += 1;
     }
-    println!("\nimport corpus: {} articles, by language {by_lang:?}, by format {by_format:?}", articles.len());
+    let name = Path::new(dir).file_name().unwrap().to_string_lossy().into_owned();
+    println!("\n{name}: {} articles, by language {by_lang:?}, by format {by_format:?}", articles.len());
     println!(
         "{:<8} {:>6} {:>6} {:>7} {:>9} {:>10} {:>10}",
         "field", "right", "wrong", "missed", "spurious", "precision", "recall"
@@ -335,7 +352,58 @@ fn the_corpus_imports_above_the_thresholds() {
     for f in body_failures.iter().chain(&boilerplate_left).chain(&hyphenation_errors).chain(&false_pairs).chain(&split_dates) {
         println!("  {f}");
     }
+    Outcome {
+        articles: articles.len(),
+        scores,
+        body_found,
+        body_total,
+        markdown_found,
+        markdown_total,
+        boilerplate_left,
+        hyphenation_errors,
+        undated_not_drafts,
+        pairs,
+        grouped,
+        false_pairs,
+        split_dates,
+    }
+}
 
+/// What `evaluate` counted.
+struct Outcome {
+    articles: usize,
+    scores: BTreeMap<&'static str, Score>,
+    body_found: usize,
+    body_total: usize,
+    markdown_found: usize,
+    markdown_total: usize,
+    boilerplate_left: Vec<String>,
+    hyphenation_errors: Vec<String>,
+    undated_not_drafts: Vec<String>,
+    pairs: usize,
+    grouped: usize,
+    false_pairs: Vec<String>,
+    split_dates: Vec<String>,
+}
+
+#[test]
+fn the_corpus_imports_above_the_thresholds() {
+    let Outcome {
+        articles,
+        scores,
+        body_found,
+        body_total,
+        markdown_found,
+        markdown_total,
+        boilerplate_left,
+        hyphenation_errors,
+        undated_not_drafts,
+        pairs,
+        grouped,
+        false_pairs,
+        split_dates,
+    } = evaluate(CORPUS, true);
+    assert!(articles >= 40, "the corpus has {articles} articles");
     let s = |f: &str| &scores[f];
     assert_eq!((s("title").precision(), s("title").recall()), (1.0, 1.0), "title must be 100 %");
     assert_eq!((s("lang").precision(), s("lang").recall()), (1.0, 1.0), "language must be 100 %");
@@ -350,6 +418,15 @@ fn the_corpus_imports_above_the_thresholds() {
     assert!(false_pairs.is_empty(), "wrongly grouped: {false_pairs:?}");
     assert!(split_dates.is_empty(), "a translation group with different dates: {split_dates:?}");
     assert!(undated_not_drafts.is_empty(), "undated imports must be drafts with review: date: {undated_not_drafts:?}");
+}
+
+/// Articles written after the last change to the rules and never used to change them: their
+/// figures are printed (`-- --nocapture`), not held to the thresholds, as a measure of how the
+/// rules do on text they were not written for.
+#[test]
+fn held_out_articles_are_measured() {
+    let outcome = evaluate(HELD_OUT, false);
+    assert!(outcome.articles >= 6);
 }
 
 fn copy_dir(from: &Path, to: &Path) {
