@@ -158,7 +158,8 @@ impl Rules {
         self.rules.iter().find(|r| r.lines.contains(&folded) || r.patterns.iter().any(|p| p.is_match(line)))
     }
 
-    fn is_credit(&self, line: &str) -> bool {
+    /// A news agency's name as the rules know it (`PNN`, `Reuters`).
+    pub fn is_credit(&self, line: &str) -> bool {
         self.credits.iter().any(|c| c.is_match(line))
     }
 }
@@ -228,6 +229,15 @@ fn is_navigation(line: &str) -> bool {
                 }
             })
             .collect();
+    }
+    // `Top Stories   Business   Tech`: items set apart by runs of spaces.
+    if !separated {
+        let runs = regex::Regex::new(r"\s{2,}").expect("constant regex");
+        let parts: Vec<String> = runs.split(line.trim()).map(String::from).collect();
+        if parts.len() >= 3 {
+            separated = true;
+            items = parts;
+        }
     }
     let items: Vec<&str> = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
     separated

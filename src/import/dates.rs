@@ -61,7 +61,7 @@ const MONTHS: &[(&str, u32)] = &[
     // Spanish
     ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5), ("junio", 6), ("julio", 7),
     ("agosto", 8), ("septiembre", 9), ("setiembre", 9), ("octubre", 10), ("noviembre", 11),
-    ("diciembre", 12), ("abr", 4),
+    ("diciembre", 12), ("abr", 4), ("ene", 1), ("dic", 12),
 ];
 
 /// Azerbaijani month stems; the word may carry a case ending (`Noyabrın`).
@@ -204,6 +204,11 @@ fn dateline_ends(lead: &str) -> Vec<(usize, usize, bool)> {
         let after = |n: usize| chars.get(k + n).map_or(lead.len(), |x| x.0);
         match c {
             ':' | '：' | '।' => ends.push((i, after(1), false)),
+            // `पुणे, 7 अप्रैल 2025 (पीटीआई) महाराष्ट्र`, `Quba, 12 oktyabr 2024 /APA/ Qubada`: the
+            // agency's bracket closes the dateline.
+            ')' | '/' if next == Some(' ') && chars.get(k + 2).is_some_and(|x| x.1.is_alphabetic()) => {
+                ends.push((after(1), after(1), false))
+            }
             '-' | '–' | '—' if prev == Some(' ') && next == Some(' ') => ends.push((i, after(1), false)),
             // `QUITO, 17 de febrero de 2025 (Xinhua) -- El`
             '-' if prev == Some(' ') && next == Some('-') && chars.get(k + 2).map(|x| x.1) == Some(' ') => {
@@ -223,8 +228,8 @@ fn dateline_ends(lead: &str) -> Vec<(usize, usize, bool)> {
 }
 
 /// Bracketed parts: `[India]`, `(AFP)`, with their byte offset.
-fn brackets(prefix: &str) -> Vec<(usize, String)> {
-    let re = Regex::new(r"[\[(]([^\])\[(]*)[\])]").expect("constant regex");
+pub fn brackets(prefix: &str) -> Vec<(usize, String)> {
+    let re = Regex::new(r"[\[(/]([^\])\[(/]*)[\])/]").expect("constant regex");
     re.captures_iter(prefix).map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].trim().to_string())).collect()
 }
 
@@ -409,7 +414,7 @@ pub fn publication_line(line: &str, lang: &str) -> Option<(NaiveDate, String)> {
 }
 
 fn strip_brackets(s: &str) -> String {
-    let re = Regex::new(r"\s*[\[(][^\])]*[\])]").expect("constant regex");
+    let re = Regex::new(r"\s*(?:[\[(][^\])]*[\])]|/[^/]*/)").expect("constant regex");
     re.replace_all(s, "").trim().to_string()
 }
 

@@ -163,9 +163,29 @@ fn prepare(
     // Title: a short opening line without final punctuation; otherwise the lead paragraph
     // opens the article and the title is derived from it (and marked for review).
     let mut body_lines = cleaned.lines.clone();
-    let first = body_lines.iter().position(|l| !l.trim().is_empty()).ok_or("the article is empty after cleaning")?;
-    let more_follows = body_lines[first + 1..].iter().any(|l| !l.trim().is_empty());
+    let mut first = body_lines.iter().position(|l| !l.trim().is_empty()).ok_or("the article is empty after cleaning")?;
     // A title the format states (Word's Title style, `<h1>`, front matter) comes first.
+    // A section label above the headline (`ÉCONOMIE`, `WORLD NEWS`): one or two words in
+    // capitals, followed by a title-like line.
+    let next = body_lines[first + 1..].iter().position(|l| !l.trim().is_empty()).map(|n| first + 1 + n);
+    let label = body_lines[first].trim();
+    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+    if doc.title.is_none()
+        && label.split_whitespace().count() <= 2
+        && letters.len() >= 3
+        && letters.iter().all(|c| c.is_uppercase())
+        && let Some(next) = next
+        && structure::is_title_like(&body_lines[next], structure::TITLE_MAX_WORDS)
+        && body_lines[next].split_whitespace().count() > 2
+    {
+        cleaned.removed.push(clean::Removed { rule: "section-label".into(), line: label.to_string() });
+        body_lines[first].clear();
+        first = next;
+    }
+    let more_follows = body_lines[first + 1..].iter().any(|l| !l.trim().is_empty());
+    // A dateline on a line of its own is not a headline.
+    let first_is_dateline =
+        dates::dateline(&body_lines[first], &lang).is_some_and(|d| d.text.len() + 2 >= body_lines[first].trim().len());
     let stated_title = match doc.title.clone() {
         Some(t) => {
             if body_lines[first].trim() == t.trim() {
@@ -173,7 +193,7 @@ fn prepare(
             }
             Some(t)
         }
-        None => (more_follows && structure::is_title_like(&body_lines[first], structure::TITLE_MAX_WORDS))
+        None => (more_follows && !first_is_dateline && structure::is_title_like(&body_lines[first], structure::TITLE_MAX_WORDS))
             .then(|| std::mem::take(&mut body_lines[first]).trim().to_string()),
     };
 
@@ -188,16 +208,30 @@ fn prepare(
         let at = blocks.iter().position(|b| matches!(b, structure::Block::Paragraph(_))).map_or(0, |i| i + 1);
         blocks.splice(at..at, images);
     }
-    let lead = blocks
+    let paragraphs: Vec<&str> = blocks
         .iter()
-        .find_map(|b| match b {
+        .filter_map(|b| match b {
             structure::Block::Paragraph(t) if !t.starts_with("![") => Some(t.as_str()),
             _ => None,
         })
-        .unwrap_or("");
+        .collect();
+    let mut lead = paragraphs.first().copied().unwrap_or("");
     let body = structure::to_markdown(&blocks);
 
-    let dateline = dates::dateline(lead, &lang);
+    let mut dateline = dates::dateline(lead, &lang);
+    // A dateline on a line of its own (`الرياض - واس`): the lead is the next paragraph.
+    if let Some(d) = &dateline
+        && d.text.len() + 2 >= lead.trim().len()
+        && let Some(next) = paragraphs.get(1)
+    {
+        lead = next;
+    }
+    // An agency the rules know, in brackets after a place alone: `ACCRA (Reuters) -`.
+    if let Some(d) = dateline.as_mut()
+        && d.agency.is_none()
+    {
+        d.agency = dates::brackets(&d.text).into_iter().map(|(_, name)| name).find(|name| rules.is_credit(name));
+    }
     let place = dateline
         .as_ref()
         .and_then(|d| d.place.clone().map(|name| dates::Place { name, evidence: format!("dateline \"{}\"", d.text) }))
