@@ -12,6 +12,8 @@ pub struct Dateline {
     /// As written, without the colon: `New Delhi [India], January 27`.
     pub text: String,
     pub place: Option<String>,
+    /// The news agency the dateline credits: `(AFP)`, `(ومع)`, `, AZƏRTAC`.
+    pub agency: Option<String>,
 }
 
 /// Where the article says it happened, and why we think so.
@@ -52,6 +54,14 @@ const MONTHS: &[(&str, u32)] = &[
     ("غشت", 8), ("سبتمبر", 9), ("شتنبر", 9), ("أكتوبر", 10), ("اكتوبر", 10), ("نوفمبر", 11),
     ("نونبر", 11), ("ديسمبر", 12), ("دجنبر", 12), ("شباط", 2), ("آذار", 3), ("نيسان", 4),
     ("أيار", 5), ("حزيران", 6), ("تموز", 7), ("آب", 8), ("أيلول", 9),
+    // French
+    ("janvier", 1), ("février", 2), ("fevrier", 2), ("mars", 3), ("avril", 4), ("mai", 5), ("juin", 6),
+    ("juillet", 7), ("août", 8), ("aout", 8), ("septembre", 9), ("octobre", 10), ("novembre", 11),
+    ("décembre", 12), ("decembre", 12), ("janv", 1), ("févr", 2), ("avr", 4), ("juil", 7),
+    // Spanish
+    ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5), ("junio", 6), ("julio", 7),
+    ("agosto", 8), ("septiembre", 9), ("setiembre", 9), ("octubre", 10), ("noviembre", 11),
+    ("diciembre", 12), ("abr", 4), ("ene", 1), ("dic", 12),
 ];
 
 /// Azerbaijani month stems; the word may carry a case ending (`Noyabrın`).
@@ -71,9 +81,13 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("الاربعاء", Weekday::Wed), ("الخميس", Weekday::Thu), ("الجمعة", Weekday::Fri), ("السبت", Weekday::Sat),
     ("الأحد", Weekday::Sun), ("الاحد", Weekday::Sun),
     ("cümə", Weekday::Fri), ("şənbə", Weekday::Sat), ("bazar", Weekday::Sun),
+    ("lundi", Weekday::Mon), ("mardi", Weekday::Tue), ("mercredi", Weekday::Wed), ("jeudi", Weekday::Thu),
+    ("vendredi", Weekday::Fri), ("samedi", Weekday::Sat), ("dimanche", Weekday::Sun),
+    ("lunes", Weekday::Mon), ("martes", Weekday::Tue), ("miércoles", Weekday::Wed), ("jueves", Weekday::Thu),
+    ("viernes", Weekday::Fri), ("sábado", Weekday::Sat), ("domingo", Weekday::Sun),
 ];
 
-fn month_of(word: &str, lang: &str) -> Option<u32> {
+pub fn month_of(word: &str, lang: &str) -> Option<u32> {
     let w = word.to_lowercase();
     let w = w.trim_end_matches('.');
     if let Some((_, m)) = MONTHS.iter().find(|(n, _)| *n == w) {
@@ -97,13 +111,24 @@ fn month_of(word: &str, lang: &str) -> Option<u32> {
     None
 }
 
-fn weekday_of(word: &str) -> Option<Weekday> {
+pub fn weekday_of(word: &str) -> Option<Weekday> {
     let w = word.to_lowercase();
     WEEKDAYS.iter().find(|(n, _)| *n == w).map(|(_, d)| *d)
 }
 
 fn day_of(word: &str) -> Option<u32> {
+    // `1er mars`
+    let word = word.strip_suffix("er").unwrap_or(word);
     word.parse::<u32>().ok().filter(|d| (1..=31).contains(d) && word.len() <= 2)
+}
+
+/// Words that join a day, month and year without being part of them: `12 de marzo de 2025`,
+/// `le 3 mars`.
+fn is_date_joiner(word: &str, lang: &str) -> bool {
+    match lang {
+        "es" => matches!(word, "de" | "del"),
+        _ => false,
+    }
 }
 
 fn year_of(word: &str) -> Option<i32> {
@@ -126,7 +151,7 @@ pub struct Mention {
 }
 
 pub fn mentions(text: &str, lang: &str) -> Vec<Mention> {
-    let w = words(text);
+    let w: Vec<String> = words(text).into_iter().filter(|w| !is_date_joiner(w, lang)).collect();
     let mut found = Vec::new();
     let is_day = |i: usize| w.get(i).and_then(|x| day_of(x));
     for i in 0..w.len() {
@@ -168,47 +193,235 @@ pub fn years(text: &str) -> Vec<i32> {
     y
 }
 
-/// The `Place, Date:` opening of a lead paragraph, if it has one.
-pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
-    let colon = lead.find(':')?;
-    let prefix = lead[..colon].trim();
-    let ok = !prefix.is_empty()
-        && prefix.chars().count() <= 60
-        && prefix.split_whitespace().count() <= 8
-        && !prefix.contains(['.', '!', '?', '؟', '।', '"', '“'])
-        && lead[colon + 1..].split_whitespace().count() >= 5;
-    // `Place, Date:` or a place name alone (`New Delhi नई दिल्ली:`), not `WASME proposed:`.
-    let latin: Vec<String> = words(prefix).into_iter().filter(|w| text::is_latin_word(w)).collect();
-    let dated = !mentions(prefix, lang).is_empty();
-    let named = !latin.is_empty()
-        && prefix.split_whitespace().count() <= 4
-        && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
-    if !ok || !(dated || named) {
-        return None;
+/// Where a dateline may end: `:`, a dash between spaces, `.-`, `।`, or a full stop followed by
+/// a capital (or a letter of a script without case). Byte ranges of the separator.
+fn dateline_ends(lead: &str) -> Vec<(usize, usize, bool)> {
+    let chars: Vec<(usize, char)> = lead.char_indices().take(160).collect();
+    let mut ends = Vec::new();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        let after = |n: usize| chars.get(k + n).map_or(lead.len(), |x| x.0);
+        match c {
+            ':' | '：' | '।' => ends.push((i, after(1), false)),
+            // `पुणे, 7 अप्रैल 2025 (पीटीआई) महाराष्ट्र`, `Quba, 12 oktyabr 2024 /APA/ Qubada`: the
+            // agency's bracket closes the dateline.
+            ')' | '/' if next == Some(' ') && chars.get(k + 2).is_some_and(|x| x.1.is_alphabetic()) => {
+                ends.push((after(1), after(1), false))
+            }
+            '-' | '–' | '—' if prev == Some(' ') && next == Some(' ') => ends.push((i, after(1), false)),
+            // `QUITO, 17 de febrero de 2025 (Xinhua) -- El`
+            '-' if prev == Some(' ') && next == Some('-') && chars.get(k + 2).map(|x| x.1) == Some(' ') => {
+                ends.push((i, after(2), false))
+            }
+            '.' if matches!(next, Some('-' | '–' | '—')) => ends.push((i, after(2), false)),
+            '.' if next == Some(' ') => {
+                let starts = chars.get(k + 2).is_some_and(|x| x.1.is_uppercase() || (x.1.is_alphabetic() && !x.1.is_lowercase()));
+                if starts {
+                    ends.push((i, after(1), true));
+                }
+            }
+            _ => {}
+        }
     }
+    ends
+}
+
+/// Bracketed parts: `[India]`, `(AFP)`, with their byte offset.
+pub fn brackets(prefix: &str) -> Vec<(usize, String)> {
+    let re = Regex::new(r"[\[(/]([^\])\[(/]*)[\])/]").expect("constant regex");
+    re.captures_iter(prefix).map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].trim().to_string())).collect()
+}
+
+/// An agency's name as datelines write it: an acronym (`AFP`, `AZƏRTAC`) or a short word in a
+/// script without case (`ومع`, `भाषा`).
+fn agency_like(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    let words = s.split_whitespace().count();
+    letters.len() >= 2
+        && ((letters.iter().all(|c| c.is_uppercase()) && words == 1)
+            || (letters.iter().all(|c| !c.is_uppercase() && !c.is_lowercase()) && words == 1 && letters.len() <= 8))
+}
+
+/// `NEW DELHI` -> `New Delhi`; other spellings as they are.
+fn place_case(place: &str) -> String {
+    let letters: Vec<char> = place.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 4 || !letters.iter().all(|c| c.is_uppercase()) {
+        return place.to_string();
+    }
+    place
+        .split_whitespace()
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next().map_or(String::new(), |f| f.to_string() + &cs.as_str().to_lowercase())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `Place, Date:` opening of a lead paragraph, if it has one, in each language's
+/// conventions: `Geneva [Switzerland], March 3 (PNN):`, `PARIS, November 18 (AFP) -`,
+/// `Valencia, 6 de febrero de 2025 (EFE).-`, `الرباط، الأربعاء 5 فبراير -`,
+/// `Bakı, 10 fevral (AZƏRTAC).`, `लखनऊ, १५ जनवरी (भाषा)।`, a place alone (`मुंबई।`).
+pub fn dateline(lead: &str, lang: &str) -> Option<Dateline> {
+    // The Gulf agencies' form: `أبوظبي في 12 فبراير/ وام/`.
+    let gulf = Regex::new(r"^(\p{L}+(?:\s\p{L}+)?)\s+في\s+([0-9٠-٩]{1,2}\s+\p{L}+(?:\s+[0-9٠-٩]{4})?)\s*/\s*(\p{L}{2,12})\s*/")
+        .expect("constant regex");
+    if let Some(c) = gulf.captures(lead)
+        && !mentions(&c[2], lang).is_empty()
+    {
+        let text = c[0].trim_end_matches(['/', ' ']).to_string();
+        return Some(Dateline { text, place: Some(c[1].to_string()), agency: Some(c[3].to_string()) });
+    }
+    // The Levant agencies' form, on a line of its own: `دمشق-سانا`.
+    let levant = Regex::new(r"^(\p{Arabic}{2,}(?:\s\p{Arabic}{2,})?)\s*[-–]\s*(\p{Arabic}{2,8})$").expect("constant regex");
+    if let Some(c) = levant.captures(lead.trim()) {
+        return Some(Dateline { text: lead.trim().to_string(), place: Some(c[1].to_string()), agency: Some(c[2].to_string()) });
+    }
+    // A dateline on a line of its own: `Bakı. 5 mart. REPORT.AZ`.
+    let short = lead.split_whitespace().count() <= 8;
+    if short && !mentions(lead, lang).is_empty() {
+        let first = lead.split([',', '،']).next().and_then(|s| SEGMENT.split(s).next()).unwrap_or("").trim();
+        let place_like = !first.is_empty()
+            && first.split_whitespace().count() <= 3
+            && mentions(first, lang).is_empty()
+            && first.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_lowercase());
+        if place_like {
+            return Some(parse_dateline(lead.trim_end_matches(['.', ':', '-', '–', '—', ' ', '।']), lead, lang));
+        }
+    }
+    let mut named_only = None;
+    for (start, end, full_stop) in dateline_ends(lead) {
+        let prefix = lead[..start].trim();
+        let rest = &lead[end..];
+        let separator = lead[start..end].trim();
+        let ok = !prefix.is_empty()
+            && prefix.chars().count() <= 90
+            && prefix.split_whitespace().count() <= 12
+            && !prefix.contains(['!', '?', '؟', '।', '"', '“', '”', '«', '»'])
+            && rest.split_whitespace().count() >= 5;
+        if !ok {
+            continue;
+        }
+        let bare = strip_brackets(prefix);
+        let dated = !mentions(prefix, lang).is_empty();
+        if dated {
+            return Some(parse_dateline(prefix, lead, lang));
+        }
+        if full_stop || bare.contains('.') || named_only.is_some() {
+            break;
+        }
+        // A place alone (`New Delhi नई दिल्ली:`, `القاهرة -`, `मुंबई।`), not `WASME proposed:`
+        // or `قال الوزير:`.
+        let latin: Vec<String> = words(&bare).into_iter().filter(|w| text::is_latin_word(w)).collect();
+        let n = bare.split_whitespace().count();
+        let named = if latin.is_empty() {
+            n <= 2 && separator != ":" && separator != "：" && !bare.contains(',')
+        } else {
+            // `LONDON, UK –`: a place and its country.
+            n <= 4 && latin.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && bare.matches(',').count() <= 1
+        };
+        if !(named && n > 0) {
+            // The first separator that is no dateline ends the search.
+            break;
+        }
+        // A dated dateline may still follow (`القاهرة - الثلاثاء 18 مارس 2025 -`).
+        named_only = Some(parse_dateline(prefix, lead, lang));
+    }
+    named_only
+}
+
+fn parse_dateline(prefix: &str, lead: &str, lang: &str) -> Dateline {
     let lead_is_latin = crate::import::text::is_latin_text(lead);
+    let first_date = mentions(prefix, lang).first().map(|m| m.text.clone()).and_then(|t| {
+        let first_word = t.split_whitespace().next()?.to_string();
+        prefix.find(&first_word)
+    });
+    // The agency: a bracket after the date, or one that looks like an agency's name; else a
+    // last segment in capitals (`Lənkəran, 15 may 2025, AZƏRTAC`).
+    let segments: Vec<&str> =
+        prefix.split([',', '،']).flat_map(|s| SEGMENT.split(s)).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let mut agency = brackets(prefix)
+        .into_iter()
+        .find(|(at, name)| first_date.is_some_and(|d| *at > d) || agency_like(name))
+        .map(|(_, name)| name);
+    if agency.is_none()
+        && segments.len() > 1
+        && let Some(last) = segments.last()
+        && agency_like(last)
+        && mentions(last, lang).is_empty()
+    {
+        agency = Some(last.to_string());
+    }
     let place = prefix
-        .split(',')
+        .split([',', '،'])
+        .flat_map(|s| SEGMENT.split(s))
         .map(|s| strip_brackets(s.trim()))
-        .find(|s| !s.is_empty() && mentions(s, lang).is_empty() && years(s).is_empty())
+        .find(|s| {
+            !s.is_empty()
+                && mentions(s, lang).is_empty()
+                && years(s).is_empty()
+                && words(s).iter().all(|w| weekday_of(w).is_none())
+        })
+        .filter(|s| agency.as_deref() != Some(s.as_str()))
         .map(|s| {
             // A bilingual dateline (`New Delhi नई दिल्ली`): keep the words in the article's script.
             let all: Vec<&str> = s.split_whitespace().collect();
             let own: Vec<&str> = all.iter().copied().filter(|w| text::is_latin_word(w) == lead_is_latin).collect();
-            if own.is_empty() { all.join(" ") } else { own.join(" ") }
+            place_case(&if own.is_empty() { all.join(" ") } else { own.join(" ") })
         });
-    Some(Dateline { text: prefix.to_string(), place })
+    Dateline { text: prefix.to_string(), place, agency }
+}
+
+/// Where a dateline's parts meet besides commas: a dash between spaces, a full stop and a space.
+static SEGMENT: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| Regex::new(r" [-–—] |\.\s+").expect("constant regex"));
+
+/// A line that states when the page was published or updated, not where the story happened:
+/// `Posted on March 12, 2025 by admin`, `Publié le 14/03/2025 à 10h30`,
+/// `अपडेटेड: 12 मार्च 2025, 10:45 AM IST`. Short, not a sentence, a full date (with its
+/// year), and not `Place, date` (a dateline on its own line).
+pub fn publication_line(line: &str, lang: &str) -> Option<(NaiveDate, String)> {
+    let line = line.trim();
+    let n = line.split_whitespace().count();
+    if n > 16 || line.ends_with(['!', '?', '؟', '।']) || (n > 6 && line.ends_with('.')) {
+        return None;
+    }
+    let ascii = text::ascii_digits(line);
+    let numeric = Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b").expect("constant regex");
+    let (date, at) = if let Some(c) = numeric.captures(&ascii) {
+        let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let date = match (n(1), n(4)) {
+            (Some(y), _) => NaiveDate::from_ymd_opt(y as i32, n(2)?, n(3)?),
+            // Day first, except an American `3/14/2025`.
+            (None, Some(a)) => {
+                let (b, y) = (n(5)?, n(6)? as i32);
+                if lang == "en" && b > 12 { NaiveDate::from_ymd_opt(y, a, b) } else { NaiveDate::from_ymd_opt(y, b, a) }
+            }
+            _ => None,
+        }?;
+        (date, c.get(0).map_or(0, |m| m.start()))
+    } else {
+        let m = mentions(line, lang).into_iter().find(|m| m.year.is_some() && !m.range)?;
+        let date = NaiveDate::from_ymd_opt(m.year?, m.month, m.day)?;
+        let first = m.text.split_whitespace().next()?;
+        (date, ascii.find(&text::ascii_digits(first)).unwrap_or(0))
+    };
+    let before = ascii[..at].trim_end();
+    if before.ends_with([',', '،']) {
+        return None;
+    }
+    Some((date, line.to_string()))
 }
 
 fn strip_brackets(s: &str) -> String {
-    let re = Regex::new(r"\s*[\[(][^\])]*[\])]").expect("constant regex");
+    let re = Regex::new(r"\s*(?:[\[(][^\])]*[\])]|/[^/]*/)").expect("constant regex");
     re.replace_all(s, "").trim().to_string()
 }
 
 /// `يوم الجمعة 7 أكتوبر بمكناس`, `اليوم الخميس بوجدة`: the place after a weekday, Arabic style.
 pub fn arabic_place(lead: &str) -> Option<Place> {
     let re = Regex::new(
-        r"(?:^|\s)(?:اليوم|يوم)\s+(?:الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد)(?:\s+[0-9٠-٩]{1,2}\s+\p{L}+)?\s*،?\s+ب(\p{L}{2,})",
+        r"(?:^|\s)(?:اليوم|يوم)\s+(?:الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد)(?:\s+[0-9٠-٩]{1,2}\s+\p{L}+(?:\s+[0-9٠-٩]{4})?)?\s*،?\s+ب(\p{L}{2,})",
     )
     .expect("constant regex");
     let caps = re.captures(lead)?;
@@ -223,10 +436,10 @@ fn dmy(d: NaiveDate) -> String {
 /// the text: a weekday narrows the year to a few candidates, and a dateline must come after the
 /// latest date the text reports.
 pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &str, today: NaiveDate) -> DateFinding {
-    let anchor = match dateline {
-        Some(d) => mentions(&d.text, lang).into_iter().next(),
-        None => mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())),
-    };
+    let from_dateline = dateline.and_then(|d| mentions(&d.text, lang).into_iter().next());
+    let what = if from_dateline.is_some() { "dateline" } else { "lead" };
+    let anchor =
+        from_dateline.or_else(|| mentions(lead, lang).into_iter().find(|m| !m.range && (m.at <= 2 || m.weekday.is_some())));
     let reported = mentions(body, lang);
     let Some(anchor) = anchor else {
         let mut evidence = "no dateline date and no dated lead sentence; date left out".to_string();
@@ -235,7 +448,6 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
         }
         return DateFinding { date: None, candidates: vec![], evidence, review: true };
     };
-    let what = if dateline.is_some() { "dateline" } else { "lead" };
     if let Some(year) = anchor.year
         && let Some(date) = NaiveDate::from_ymd_opt(year, anchor.month, anchor.day)
     {
@@ -259,6 +471,23 @@ pub fn article_date(lead: &str, dateline: Option<&Dateline>, body: &str, lang: &
 
     if let Some(weekday) = anchor.weekday {
         return by_weekday(&anchor, weekday, what, floor, today);
+    }
+    // A lead that names one weekday (`on Wednesday`, `este miércoles`, `الأربعاء`) narrows the
+    // year like a weekday in the dateline, when some year from the floor on fits it.
+    let mut named: Vec<Weekday> = Vec::new();
+    for day in words(lead).iter().filter_map(|w| weekday_of(w)) {
+        if !named.contains(&day) {
+            named.push(day);
+        }
+    }
+    if let [weekday] = named[..]
+        && floor.is_some()
+    {
+        let found = by_weekday(&anchor, weekday, what, floor, today);
+        if found.date.is_some() {
+            let evidence = format!("{} (the weekday is the one the lead names: {weekday:?})", found.evidence);
+            return DateFinding { evidence, ..found };
+        }
     }
 
     if let (Some(floor), Some(year)) = (floor, latest_year) {
@@ -343,6 +572,30 @@ mod tests {
         assert_eq!(dateline("WASME proposed: more training for small firms and more.", "en"), None);
         assert_eq!(dateline("قال الوزير: إن التعاونيات تلعب دورا كبيرا في التنمية", "ar"), None);
         assert!(dateline("Baku, 14 November: The forum opened today with many guests.", "en").is_some());
+    }
+
+    #[test]
+    fn datelines_of_many_shapes() {
+        let d = dateline("LONDON, UK – 4 March 2025 – A digital trade finance platform for small exporters was launched.", "en")
+            .unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("London"), None));
+        let d = dateline("أبوظبي في 12 فبراير/ وام/ أطلقت وزارة الاقتصاد اليوم منصة رقمية جديدة", "ar").unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("أبوظبي"), Some("وام")));
+        let d = dateline("Bakı. 5 mart. REPORT.AZ", "az").unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("Bakı"), Some("REPORT.AZ")));
+        let d =
+            dateline("MADRID, 12 Mar. (Europa Press) - Las pequeñas y medianas empresas españolas exportan más.", "es").unwrap();
+        assert_eq!((d.place.as_deref(), d.agency.as_deref()), (Some("Madrid"), Some("Europa Press")));
+    }
+
+    #[test]
+    fn publication_lines_give_a_date_and_datelines_are_not_publication_lines() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(publication_line("Posted on March 12, 2025 by admin", "en").unwrap().0, d(2025, 3, 12));
+        assert_eq!(publication_line("Publié le 14/03/2025 à 10h30 | Mis à jour le 14/03/2025", "fr").unwrap().0, d(2025, 3, 14));
+        assert_eq!(publication_line("अपडेटेड: 12 मार्च 2025, 10:45 AM IST", "hi").unwrap().0, d(2025, 3, 12));
+        assert_eq!(publication_line("Bakı, 2 iyun 2025.", "az"), None);
+        assert_eq!(publication_line("The forum opened in Geneva on 3 March 2025 with many delegates.", "en"), None);
     }
 
     #[test]

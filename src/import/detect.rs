@@ -33,21 +33,47 @@ fn whatlang_lang(code: &str) -> Option<Lang> {
 /// Below this, a detection is printed as a warning and the page is marked for review.
 const MIN_CONFIDENCE: f64 = 0.5;
 
+/// Languages the network receives articles in, detected even when the site does not publish
+/// them, so that such an article is named and refused rather than imported as a look-alike
+/// (French as English, Spanish as Azerbaijani).
+const WATCHED: &[&str] = &["fr", "es"];
+
 pub fn detect(text: &str, site_languages: &[&str], given: Option<&str>) -> Result<Detection, String> {
     if let Some(code) = given {
         return Ok(Detection { code: code.to_string(), confidence: 1.0, reliable: true, given: true });
     }
     let known: Vec<(&str, Lang)> = site_languages.iter().filter_map(|c| whatlang_lang(c).map(|l| (*c, l))).collect();
+    let watched: Vec<(&str, Lang)> = WATCHED
+        .iter()
+        .filter_map(|c| whatlang_lang(c).map(|l| (*c, l)))
+        .filter(|(_, l)| !known.iter().any(|(_, k)| k == l))
+        .collect();
     if known.is_empty() {
         return Err(format!(
             "none of the site's languages ({}) can be detected; give the language with --lang",
             site_languages.join(", ")
         ));
     }
-    let detector = Detector::with_allowlist(known.iter().map(|(_, l)| *l).collect());
-    let info = detector
+    let detector = Detector::with_allowlist(known.iter().chain(&watched).map(|(_, l)| *l).collect());
+    let mut info = detector
         .detect(text)
         .ok_or_else(|| "the language could not be detected (too little text?); give it with --lang".to_string())?;
+    // A text that only looks a little French or Spanish (too short, mixed) is judged among the
+    // site's languages, as before; a reliable detection is refused below.
+    if !info.is_reliable()
+        && watched.iter().any(|(_, l)| *l == info.lang())
+        && let Some(own) = Detector::with_allowlist(known.iter().map(|(_, l)| *l).collect()).detect(text)
+    {
+        info = own;
+    }
+    if let Some((code, lang)) = watched.iter().find(|(_, l)| *l == info.lang()) {
+        return Err(format!(
+            "written in {} ({code}, confidence {:.2}), which the site does not publish ({}); not imported (add {code} to the site's languages, or give another with --lang)",
+            lang.eng_name(),
+            info.confidence(),
+            site_languages.join(", ")
+        ));
+    }
     let code = known.iter().find(|(_, l)| *l == info.lang()).map(|(c, _)| c.to_string()).ok_or_else(|| {
         format!("detected {} which is not a site language; give the language with --lang", info.lang().eng_name())
     })?;
@@ -70,6 +96,25 @@ mod tests {
         assert_eq!(d.code, "az");
         let d = detect("نظمت الشبكة ندوة تعلن من خلالها عن انطلاقها رسمياً", &["en", "ar"], None).unwrap();
         assert_eq!(d.code, "ar");
+    }
+
+    #[test]
+    fn french_and_spanish_are_recognised_even_when_the_site_does_not_publish_them() {
+        let site = ["en", "hi", "az", "ar"];
+        let fr = detect(
+            "Le forum commercial des PME s'est ouvert lundi au Palais des Nations en présence de plus de mille délégués.",
+            &site,
+            None,
+        );
+        assert!(fr.unwrap_err().contains("written in French (fr"));
+        let es = detect(
+            "Las pequeñas y medianas empresas españolas que exportan de forma regular superaron por primera vez esa cifra.",
+            &site,
+            None,
+        );
+        assert!(es.unwrap_err().contains("written in Spanish (es"));
+        let d = detect("Le forum commercial des PME s'est ouvert lundi au Palais des Nations.", &["en", "fr"], None).unwrap();
+        assert_eq!(d.code, "fr");
     }
 
     #[test]

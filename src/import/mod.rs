@@ -6,6 +6,7 @@
 mod clean;
 mod dates;
 mod detect;
+mod formats;
 mod partners;
 mod repair;
 mod structure;
@@ -39,7 +40,8 @@ struct Article {
     title: String,
     /// Why the title is provisional, when it is.
     title_evidence: Option<String>,
-    source: Option<String>,
+    /// The agency, and where it was found.
+    source: Option<(String, &'static str)>,
     place: Option<dates::Place>,
     date: dates::DateFinding,
     removed: Vec<clean::Removed>,
@@ -47,11 +49,19 @@ struct Article {
     joins: Vec<repair::Join>,
     body: String,
     partners: Vec<partners::Mention>,
-    /// The page, relative to the site root: `content/<section>/<slug>.<lang>.md`.
+    /// The page, relative to the site root: `content/<section>/<slug>.<lang>.md`, or
+    /// `content/<section>/<slug>/index.<lang>.md` (a page bundle) when it has images.
     page: PathBuf,
+    /// Files of the page bundle (images from a Word file, web page or Markdown file).
+    images: Vec<formats::Image>,
 }
 
 impl Article {
+    /// Undated, or the language or title is a guess: written as a draft for an editor.
+    fn draft(&self) -> bool {
+        self.date.date.is_none() || !self.detection.reliable || self.title_evidence.is_some()
+    }
+
     fn review(&self) -> Vec<String> {
         let mut review = Vec::new();
         if !self.detection.reliable {
@@ -67,7 +77,8 @@ impl Article {
     }
 }
 
-/// Text files named on the command line, folders expanded (sorted, `.txt`/`.md`, not hidden).
+/// Files named on the command line, folders expanded (sorted, the formats `formats` reads, not
+/// hidden).
 fn collect_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut files = Vec::new();
     for input in inputs {
@@ -83,7 +94,9 @@ fn collect_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>>
                 let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 p.is_file()
                     && !name.starts_with('.')
-                    && matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md" | "text"))
+                    && p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| formats::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
             });
             found.sort();
             files.extend(found.into_iter().map(Ok));
@@ -135,7 +148,7 @@ fn utf16(bytes: &[u8]) -> Option<bool> {
 /// The steps for one article, up to (not including) translation grouping.
 fn prepare(
     file: &str,
-    raw: &str,
+    doc: formats::Document,
     config: &SiteConfig,
     options: &ImportOptions,
     rules: &clean::Rules,
@@ -143,37 +156,119 @@ fn prepare(
     today: NaiveDate,
 ) -> Result<Article, String> {
     let lang = detection.code.clone();
-    let lines = text::normalize(raw);
-    let cleaned = clean::clean(&lines, rules);
+    let lines = text::normalize(&doc.text);
+    let mut cleaned = clean::clean(&lines, rules);
+    let published = take_publication_line(&mut cleaned, &lang);
 
     // Title: a short opening line without final punctuation; otherwise the lead paragraph
     // opens the article and the title is derived from it (and marked for review).
     let mut body_lines = cleaned.lines.clone();
-    let first = body_lines.iter().position(|l| !l.trim().is_empty()).ok_or("the article is empty after cleaning")?;
+    let mut first = body_lines.iter().position(|l| !l.trim().is_empty()).ok_or("the article is empty after cleaning")?;
+    // A title the format states (Word's Title style, `<h1>`, front matter) comes first.
+    // A section label above the headline (`ÉCONOMIE`, `WORLD NEWS`): one or two words in
+    // capitals, followed by a title-like line.
+    let next = body_lines[first + 1..].iter().position(|l| !l.trim().is_empty()).map(|n| first + 1 + n);
+    let label = body_lines[first].trim();
+    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+    if doc.title.is_none()
+        && label.split_whitespace().count() <= 2
+        && letters.len() >= 3
+        && letters.iter().all(|c| c.is_uppercase())
+        && let Some(next) = next
+        && structure::is_title_like(&body_lines[next], structure::TITLE_MAX_WORDS)
+        && body_lines[next].split_whitespace().count() > 2
+    {
+        cleaned.removed.push(clean::Removed { rule: "section-label".into(), line: label.to_string() });
+        body_lines[first].clear();
+        first = next;
+    }
     let more_follows = body_lines[first + 1..].iter().any(|l| !l.trim().is_empty());
-    let stated_title = (more_follows && structure::is_title_like(&body_lines[first], structure::TITLE_MAX_WORDS))
-        .then(|| std::mem::take(&mut body_lines[first]).trim().to_string());
+    // A dateline on a line of its own is not a headline.
+    let first_is_dateline =
+        dates::dateline(&body_lines[first], &lang).is_some_and(|d| d.text.len() + 2 >= body_lines[first].trim().len());
+    let stated_title = match doc.title.clone() {
+        Some(t) => {
+            if body_lines[first].trim() == t.trim() {
+                body_lines[first].clear();
+            }
+            Some(t)
+        }
+        None => (more_follows && !first_is_dateline && structure::is_title_like(&body_lines[first], structure::TITLE_MAX_WORDS))
+            .then(|| std::mem::take(&mut body_lines[first]).trim().to_string()),
+    };
 
     let (body_lines, joins) = repair::repair(&body_lines);
-    let blocks = structure::blocks(&body_lines);
-    let lead = blocks
+    let mut blocks = structure::blocks(&body_lines, &doc.headings);
+    // The first paragraph is the page's summary in listings, where an image's relative path
+    // does not resolve: pictures above the lead move below it.
+    let is_image = |b: &structure::Block| matches!(b, structure::Block::Paragraph(t) if t.starts_with("!["));
+    let leading = blocks.iter().take_while(|b| is_image(b)).count();
+    if leading > 0 && blocks.len() > leading {
+        let images: Vec<structure::Block> = blocks.drain(..leading).collect();
+        let at = blocks.iter().position(|b| matches!(b, structure::Block::Paragraph(_))).map_or(0, |i| i + 1);
+        blocks.splice(at..at, images);
+    }
+    let paragraphs: Vec<&str> = blocks
         .iter()
-        .find_map(|b| match b {
-            structure::Block::Paragraph(t) => Some(t.as_str()),
+        .filter_map(|b| match b {
+            structure::Block::Paragraph(t) if !t.starts_with("![") => Some(t.as_str()),
             _ => None,
         })
-        .unwrap_or("");
+        .collect();
+    let mut lead = paragraphs.first().copied().unwrap_or("");
     let body = structure::to_markdown(&blocks);
 
-    let dateline = dates::dateline(lead, &lang);
-    let place = match &dateline {
-        Some(d) => d.place.clone().map(|name| dates::Place { name, evidence: format!("dateline \"{}\"", d.text) }),
-        None if lang == "ar" => {
-            dates::arabic_place(lead).map(|p| dates::Place { evidence: format!("lead \"{}\"", p.evidence), ..p })
+    let mut dateline = dates::dateline(lead, &lang);
+    // A dateline on a line of its own (`الرياض - واس`): the lead is the next paragraph.
+    if let Some(d) = &dateline
+        && d.text.len() + 2 >= lead.trim().len()
+        && let Some(next) = paragraphs.get(1)
+    {
+        lead = next;
+    }
+    // An agency the rules know, in brackets after a place alone: `ACCRA (Reuters) -`.
+    if let Some(d) = dateline.as_mut()
+        && d.agency.is_none()
+    {
+        d.agency = dates::brackets(&d.text).into_iter().map(|(_, name)| name).find(|name| rules.is_credit(name));
+    }
+    let place = dateline
+        .as_ref()
+        .and_then(|d| d.place.clone().map(|name| dates::Place { name, evidence: format!("dateline \"{}\"", d.text) }))
+        .or_else(|| {
+            (lang == "ar")
+                .then(|| dates::arabic_place(lead).map(|p| dates::Place { evidence: format!("lead \"{}\"", p.evidence), ..p }))
+                .flatten()
+        });
+    // The source: a leading credit line, else the agency of the dateline, else the one a
+    // disclaimer names.
+    let source = doc
+        .source
+        .clone()
+        .map(|s| (s, "front matter"))
+        .or_else(|| cleaned.source.clone().map(|s| (s, "leading credit line")))
+        .or_else(|| dateline.as_ref().and_then(|d| d.agency.clone()).map(|s| (s, "agency in the dateline")))
+        .or_else(|| cleaned.disclaimer_source.clone().map(|s| (s, "named in the disclaimer")));
+    let date = match doc.date {
+        Some(date) => dates::DateFinding { date: Some(date), candidates: vec![], evidence: "front matter".into(), review: false },
+        None => {
+            let found = dates::article_date(lead, dateline.as_ref(), &body, &lang, today);
+            match published {
+                // A stated publication date beats a year inferred from the text.
+                Some((date, line)) if found.review => dates::DateFinding {
+                    date: Some(date),
+                    candidates: vec![],
+                    evidence: format!("publication line \"{line}\""),
+                    review: false,
+                },
+                _ => found,
+            }
         }
-        None => None,
     };
-    let date = dates::article_date(lead, dateline.as_ref(), &body, &lang, today);
+    let place = match doc.place.clone() {
+        Some(name) => Some(dates::Place { name, evidence: "front matter".into() }),
+        None => place,
+    };
 
     let (title, title_evidence) = match stated_title {
         Some(t) => (t, None),
@@ -187,13 +282,18 @@ fn prepare(
     };
     let partners = partners::find(&format!("{title}\n{body}"), &config.partners);
     let slug = page_slug(&title, file, &lang);
-    let page = Path::new("content").join(&options.section).join(format!("{slug}.{lang}.md"));
+    let section = Path::new("content").join(&options.section);
+    let page = if doc.images.is_empty() {
+        section.join(format!("{slug}.{lang}.md"))
+    } else {
+        section.join(&slug).join(format!("index.{lang}.md"))
+    };
     Ok(Article {
         file: file.to_string(),
         detection,
         title,
         title_evidence,
-        source: cleaned.source,
+        source,
         place,
         date,
         removed: cleaned.removed,
@@ -202,7 +302,26 @@ fn prepare(
         body,
         partners,
         page,
+        images: doc.images,
     })
+}
+
+/// Lines between the title and the lead that only say when the page was published or updated
+/// (`Posted on March 12, 2025 by admin`): the first is taken out of the body, its date kept.
+fn take_publication_line(cleaned: &mut clean::Cleaned, lang: &str) -> Option<(NaiveDate, String)> {
+    let content: Vec<usize> = (0..cleaned.lines.len()).filter(|&i| !cleaned.lines[i].trim().is_empty()).collect();
+    for &i in content.iter().skip(1) {
+        let line = cleaned.lines[i].trim().to_string();
+        if line.split_whitespace().count() >= 17 {
+            break;
+        }
+        if let Some((date, _)) = dates::publication_line(&line, lang) {
+            cleaned.removed.push(clean::Removed { rule: "publication-date".into(), line: line.clone() });
+            cleaned.lines[i].clear();
+            return Some((date, line));
+        }
+    }
+    None
 }
 
 /// The slug of a page: from its title; for a title without a letter or digit (emoji,
@@ -217,6 +336,22 @@ fn page_slug(title: &str, file: &str, lang: &str) -> String {
     let from_file = write::slugify(stem, lang);
     if from_file.is_empty() { format!("article-{}", crate::slug::hashed(title)) } else { from_file }
 }
+
+/// `news/slug.en.md` -> `news/slug-2.en.md`; `news/slug/index.en.md` -> `news/slug-2/index.en.md`.
+fn numbered_page(page: &Path, n: usize) -> PathBuf {
+    let name = page.file_name().and_then(|s| s.to_str()).unwrap_or_default();
+    let (stem, rest) = name.split_once('.').unwrap_or((name, "md"));
+    if stem == "index"
+        && let Some(dir) = page.parent()
+        && let Some(slug) = dir.file_name().and_then(|s| s.to_str())
+    {
+        return dir.with_file_name(format!("{slug}-{n}")).join(name);
+    }
+    page.with_file_name(format!("{stem}-{n}.{rest}"))
+}
+
+/// An input that was not imported, and why: (file, reason).
+type Failure = (String, String);
 
 /// A translation group as one article sees it.
 #[derive(Debug, Clone)]
@@ -237,7 +372,8 @@ fn front_matter(config: &SiteConfig, article: &Article, membership: Option<&Memb
         title: article.title.clone(),
         date: article.date.date.map(|d| d.format("%Y-%m-%d").to_string()),
         place: article.place.as_ref().map(|p| p.name.clone()),
-        source: article.source.clone(),
+        source: article.source.as_ref().map(|(s, _)| s.clone()),
+        draft: article.draft(),
         translation_key: membership.map(|m| m.key.clone()),
         review: article.review(),
         taxonomies,
@@ -283,7 +419,7 @@ fn report(out: &mut dyn Write, a: &Article, m: Option<&Membership>) -> std::io::
         None => writeln!(out, "  title:       {}", a.title)?,
     }
     match &a.source {
-        Some(s) => writeln!(out, "  source:      {s} (leading credit line)")?,
+        Some((s, how)) => writeln!(out, "  source:      {s} ({how})")?,
         None => writeln!(out, "  source:      none found")?,
     }
     match &a.place {
@@ -330,7 +466,7 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     if options.section.is_empty() || options.section.contains(['/', '\\']) || options.section.starts_with('.') {
         anyhow::bail!("--section `{}` must be a single folder name under content/", options.section);
     }
-    let (articles, mut failed) = read_articles(root, config, options, out)?;
+    let (mut articles, mut failed) = read_articles(root, config, options, out)?;
     let section_dir = root.join("content").join(&options.section);
     let (existing, warnings) = write::existing_pages(&section_dir, &languages);
     for w in warnings {
@@ -338,19 +474,27 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
     }
     let targets: BTreeSet<PathBuf> = articles.iter().map(|a| root.join(&a.page)).collect();
     let existing: Vec<write::ExistingPage> = existing.into_iter().filter(|p| !targets.contains(&p.path)).collect();
-    let (memberships, notes) = group_translations(root, &articles, &existing);
+    let (memberships, notes) = group_translations(root, config, &articles, &existing);
+    unify_group_dates(&mut articles, &memberships);
     for (i, article) in articles.iter().enumerate() {
         let membership = memberships.get(&i);
         report(out, article, membership)?;
         let content = write::render(&front_matter(config, article, membership), &article.body)?;
         match write::write_page(&root.join(&article.page), &content, &article.file, options.dry_run, options.force) {
             Ok((outcome, at)) => {
-                let at = at.strip_prefix(root).unwrap_or(&at);
-                writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(at))?
+                let shown = at.strip_prefix(root).unwrap_or(&at);
+                writeln!(out, "  page:        {} {}", outcome.describe(), crate::urls::slash_path(shown))?;
+                if !options.dry_run && matches!(outcome, write::Outcome::Written | write::Outcome::Overwritten) {
+                    for image in &article.images {
+                        let path = at.with_file_name(&image.name);
+                        std::fs::write(&path, &image.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                        writeln!(out, "  image:       {}", crate::urls::slash_path(path.strip_prefix(root).unwrap_or(&path)))?;
+                    }
+                }
             }
             Err(e) => {
                 writeln!(out, "error: {}: {e:#}", article.file)?;
-                failed += 1;
+                failed.push((article.file.clone(), format!("{e:#}")));
             }
         }
     }
@@ -369,19 +513,89 @@ pub fn run(root: &Path, config: &SiteConfig, options: &ImportOptions, out: &mut 
             )?;
         }
     }
-    Ok(failed)
+    summary(out, &articles, &failed)?;
+    Ok(failed.len())
 }
 
-/// Reads, detects and prepares every input; inputs that fail are reported and counted.
+/// One story, one date: when a member of a translation group is dated by strong evidence (its
+/// dateline or lead gives the year), the members whose date is missing or inferred take it.
+/// Members with strong dates that disagree are left as they are.
+fn unify_group_dates(articles: &mut [Article], memberships: &HashMap<usize, Membership>) {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, m) in memberships {
+        groups.entry(m.key.as_str()).or_default().push(*i);
+    }
+    for members in groups.values_mut() {
+        members.sort();
+        let strong: Vec<(NaiveDate, usize)> =
+            members.iter().filter_map(|&i| (!articles[i].date.review).then_some((articles[i].date.date?, i))).collect();
+        let Some(&(date, from)) = strong.first() else { continue };
+        if strong.iter().any(|(d, _)| *d != date) {
+            continue;
+        }
+        let witness = format!(
+            "its translation {} is dated {date} ({})",
+            crate::urls::slash_path(&articles[from].page),
+            articles[from].date.evidence
+        );
+        for &i in members.iter() {
+            let own = &articles[i].date;
+            if own.review {
+                let evidence = format!("{witness}; own evidence: {}", own.evidence);
+                articles[i].date = dates::DateFinding { date: Some(date), candidates: vec![], evidence, review: false };
+            }
+        }
+    }
+}
+
+/// The closing table: every input, what it became and what an editor must check.
+fn summary(out: &mut dyn Write, articles: &[Article], failed: &[Failure]) -> std::io::Result<()> {
+    let cut = |s: &str, n: usize| {
+        if s.chars().count() > n { format!("{}…", s.chars().take(n - 1).collect::<String>()) } else { s.to_string() }
+    };
+    let width = articles.iter().map(|a| a.file.chars().count()).chain([4]).max().unwrap_or(4).min(40);
+    writeln!(
+        out,
+        "\nsummary: {} imported ({} drafts for review), {} not imported",
+        articles.len(),
+        articles.iter().filter(|a| a.draft()).count(),
+        failed.len()
+    )?;
+    writeln!(out, "{:<width$}  {:<4}  {:<10}  {:<44}  review", "file", "lang", "date", "title")?;
+    for a in articles {
+        let date = a.date.date.map_or("none".to_string(), |d| d.format("%Y-%m-%d").to_string());
+        let mut review = a.review();
+        if a.draft() {
+            review.insert(0, "draft".to_string());
+        }
+        let review = if review.is_empty() { "-".to_string() } else { review.join(", ") };
+        writeln!(
+            out,
+            "{:<width$}  {:<4}  {:<10}  {:<44}  {review}",
+            cut(&a.file, width),
+            a.detection.code,
+            date,
+            cut(&a.title, 44)
+        )?;
+    }
+    for (file, why) in failed {
+        let name = Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+        writeln!(out, "{:<width$}  not imported: {why}", cut(&name, width))?;
+    }
+    Ok(())
+}
+
+/// Reads, detects and prepares every input; inputs that fail are reported and returned with
+/// the reason.
 fn read_articles(
     root: &Path,
     config: &SiteConfig,
     options: &ImportOptions,
     out: &mut dyn Write,
-) -> anyhow::Result<(Vec<Article>, usize)> {
+) -> anyhow::Result<(Vec<Article>, Vec<Failure>)> {
     let languages = config.language_codes();
     let today = chrono::Local::now().date_naive();
-    let mut failed = 0;
+    let mut failed = Vec::new();
     let mut rules: HashMap<String, clean::Rules> = HashMap::new();
     let mut articles: Vec<Article> = Vec::new();
 
@@ -390,46 +604,47 @@ fn read_articles(
             Ok(p) => p,
             Err((path, message)) => {
                 writeln!(out, "error: {}: {message}", path.display())?;
-                failed += 1;
+                failed.push((path.display().to_string(), message));
                 continue;
             }
         };
         let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let raw = match read_text(&path) {
-            Ok(t) => t,
-            Err(message) => {
-                writeln!(out, "error: {}: {message}", path.display())?;
-                failed += 1;
-                continue;
-            }
-        };
-        let detection = match detect::detect(&text::normalize(&raw).join("\n"), &languages, options.lang.as_deref()) {
+        let doc = match formats::read(&path, read_text) {
             Ok(d) => d,
             Err(message) => {
                 writeln!(out, "error: {}: {message}", path.display())?;
-                failed += 1;
+                failed.push((path.display().to_string(), message));
+                continue;
+            }
+        };
+        // A language stated in Markdown front matter counts as given.
+        let stated = doc.lang.as_deref().filter(|l| path.extension().is_some_and(|e| e == "md") && languages.contains(l));
+        let sample = format!("{}\n{}", doc.title.as_deref().unwrap_or(""), text::normalize(&doc.text).join("\n"));
+        let detection = match detect::detect(&sample, &languages, options.lang.as_deref().or(stated)) {
+            Ok(d) => d,
+            Err(message) => {
+                writeln!(out, "error: {}: {message}", path.display())?;
+                failed.push((path.display().to_string(), message));
                 continue;
             }
         };
         if !rules.contains_key(&detection.code) {
             rules.insert(detection.code.clone(), clean::Rules::load(root, &detection.code)?);
         }
-        match prepare(&file, &raw, config, options, &rules[&detection.code], detection, today) {
+        match prepare(&file, doc, config, options, &rules[&detection.code], detection, today) {
             Ok(mut article) => {
                 // Two articles of one run with the same title and language get distinct pages.
                 let mut n = 2;
                 let base = article.page.clone();
                 while articles.iter().any(|a| a.page == article.page) {
-                    let stem = base.file_name().and_then(|s| s.to_str()).unwrap_or_default();
-                    let (slug, lang_md) = stem.split_once('.').unwrap_or((stem, "md"));
-                    article.page = base.with_file_name(format!("{slug}-{n}.{lang_md}"));
+                    article.page = numbered_page(&base, n);
                     n += 1;
                 }
                 articles.push(article);
             }
             Err(message) => {
                 writeln!(out, "error: {}: {message}", path.display())?;
-                failed += 1;
+                failed.push((path.display().to_string(), message));
             }
         }
     }
@@ -441,6 +656,7 @@ fn read_articles(
 /// group of each article, and the existing pages that joined a group without a key.
 fn group_translations(
     root: &Path,
+    config: &SiteConfig,
     articles: &[Article],
     existing: &[write::ExistingPage],
 ) -> (HashMap<usize, Membership>, Vec<(usize, String)>) {
@@ -448,16 +664,22 @@ fn group_translations(
         .iter()
         .map(|a| translations::Candidate {
             lang: a.detection.code.clone(),
-            evidence: translations::evidence(&format!("{}\n{}", a.title, a.body)),
+            evidence: translations::evidence(&format!("{}\n{}", a.title, a.body))
+                .with_partners(a.partners.iter().map(|p| p.key.clone()))
+                .with_dates(&format!("{}\n{}", a.title, a.body), &a.detection.code),
             key: None,
             new: true,
         })
         .collect();
-    candidates.extend(existing.iter().map(|p| translations::Candidate {
-        lang: p.lang.clone(),
-        evidence: translations::evidence(&p.body),
-        key: p.translation_key.clone(),
-        new: false,
+    candidates.extend(existing.iter().map(|p| {
+        translations::Candidate {
+            lang: p.lang.clone(),
+            evidence: translations::evidence(&p.body)
+                .with_partners(partners::find(&p.body, &config.partners).into_iter().map(|m| m.key))
+                .with_dates(&p.body, &p.lang),
+            key: p.translation_key.clone(),
+            new: false,
+        }
     }));
     let label = |i: usize| -> (String, String) {
         if i < articles.len() {
@@ -476,6 +698,7 @@ fn group_translations(
             for link in group.links.iter().filter(|l| l.a == i || l.b == i) {
                 numbers.extend(link.shared.numbers.iter().cloned());
                 names.extend(link.shared.names.iter().cloned());
+                names.extend(link.shared.partners.iter().map(|p| format!("partner {p}")));
             }
             let with = group.members.iter().filter(|&&j| j != i).map(|&j| label(j)).collect();
             let mut numbers: Vec<String> = numbers.into_iter().collect();

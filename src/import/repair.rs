@@ -69,6 +69,10 @@ fn open_end(c: char) -> bool {
     c.is_alphanumeric() || c == ',' || c == '،' || unicode_normalization::char::is_combining_mark(c)
 }
 
+fn is_arabic_letter(c: char) -> bool {
+    c.is_alphabetic() && matches!(c, '\u{600}'..='\u{6ff}' | '\u{750}'..='\u{77f}' | '\u{8a0}'..='\u{8ff}')
+}
+
 fn join_kind(prev: &str, next: &str, sentences: bool) -> Option<JoinKind> {
     let prev = prev.trim_end();
     let next = next.trim_start();
@@ -84,6 +88,10 @@ fn join_kind(prev: &str, next: &str, sentences: bool) -> Option<JoinKind> {
             return None;
         }
         if before.is_lowercase() && next_first.is_lowercase() {
+            return Some(JoinKind::Word);
+        }
+        // Arabic is never hyphenated: a hyphen at a break inside an Arabic word is the break.
+        if is_arabic_letter(before) && is_arabic_letter(next_first) {
             return Some(JoinKind::Word);
         }
         if next_first.is_alphanumeric() {
@@ -161,6 +169,13 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert!(out[1].contains("Sessiyada BMT-nin"));
         assert_eq!(joins[0].kind, JoinKind::Sentence);
+    }
+
+    #[test]
+    fn an_arabic_word_cut_at_a_page_break_joins_without_its_hyphen() {
+        let (out, joins) = run("إضافة إلى تكوين 3500 تقني في المهن اللوجست-\n\nيكية على مدى خمس سنوات.");
+        assert_eq!(out, ["إضافة إلى تكوين 3500 تقني في المهن اللوجستيكية على مدى خمس سنوات."]);
+        assert_eq!(joins[0].kind, JoinKind::Word);
     }
 
     #[test]

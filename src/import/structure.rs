@@ -56,6 +56,7 @@ fn ends_with_punctuation(line: &str) -> bool {
 pub fn is_title_like(line: &str, max_words: usize) -> bool {
     let line = line.trim();
     !line.is_empty()
+        && !line.starts_with("![")
         && list_marker(line).is_none()
         && !ends_with_punctuation(line)
         && line.split_whitespace().count() <= max_words
@@ -63,6 +64,8 @@ pub fn is_title_like(line: &str, max_words: usize) -> bool {
 }
 
 pub const TITLE_MAX_WORDS: usize = 20;
+/// A clause of the lead longer than this is cut (with `…`) to make a provisional title.
+const PROVISIONAL_MAX_WORDS: usize = 22;
 const HEADING_MAX_WORDS: usize = 10;
 
 /// A title derived from a lead paragraph: its first sentence, cut at the first clause boundary
@@ -72,9 +75,15 @@ pub fn provisional_title(lead: &str, dateline: Option<&str>) -> String {
     if let Some(d) = dateline
         && let Some(rest) = text.strip_prefix(d)
     {
-        text = rest.trim_start_matches([':', ' ', '-', '–', '—']).trim();
+        text = rest.trim_start_matches([':', '：', ' ', '-', '–', '—', '.', '।', '/']).trim();
     }
-    let sentence_end = text.find(['.', '!', '?', '؟', '।']).unwrap_or(text.len());
+    // A full stop ends the sentence only before a space or the end: `60.000` is a number.
+    let sentence_end = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '!' | '?' | '؟' | '।') || (c == '.' && text[i + 1..].chars().next().is_none_or(char::is_whitespace))
+        })
+        .map_or(text.len(), |(i, _)| i);
     let sentence = &text[..sentence_end];
     let mut title = String::new();
     for (i, clause) in sentence.split([',', '،', ';', '؛']).enumerate() {
@@ -87,17 +96,23 @@ pub fn provisional_title(lead: &str, dateline: Option<&str>) -> String {
         }
     }
     let words: Vec<&str> = title.split_whitespace().collect();
-    if words.len() > 14 { format!("{}…", words[..12].join(" ")) } else { words.join(" ") }
+    if words.len() > PROVISIONAL_MAX_WORDS {
+        format!("{}…", words[..PROVISIONAL_MAX_WORDS - 2].join(" "))
+    } else {
+        words.join(" ")
+    }
 }
 
-/// Turns the body lines (blank lines already meaningless) into blocks.
-pub fn blocks(lines: &[String]) -> Vec<Block> {
+/// Turns the body lines (blank lines already meaningless) into blocks; `headings` are lines the
+/// input format marks as headings (Word styles, `<h2>`), whatever their shape.
+pub fn blocks(lines: &[String], headings: &[String]) -> Vec<Block> {
     let lines: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
     let mut blocks = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let block = match list_marker(line) {
             Some((ListKind::Bullet, _, text)) => Block::Bullet(text.to_string()),
             Some((ListKind::Numbered, n, text)) => Block::Numbered(n, text.to_string()),
+            None if headings.iter().any(|h| h == line) => Block::Heading(line.to_string()),
             None if i > 0 && i + 1 < lines.len() && is_title_like(line, HEADING_MAX_WORDS) => Block::Heading(line.to_string()),
             None => Block::Paragraph(line.to_string()),
         };
@@ -158,7 +173,10 @@ mod tests {
 
     #[test]
     fn bullets_numbers_and_subheadings() {
-        let b = blocks(&lines("Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd."));
+        let b = blocks(
+            &lines("Intro text here.\nHistoric Win for WASME\nBody text.\n* one\n⦁ - two\n1. first\n2. second\nEnd."),
+            &[],
+        );
         assert_eq!(
             to_markdown(&b),
             "Intro text here.\n\n## Historic Win for WASME\n\nBody text.\n\n- one\n- two\n\n1. first\n2. second\n\nEnd.\n"

@@ -28,6 +28,9 @@ pub struct FrontMatter {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Undated or low-confidence imports stay out of the built site until an editor checks them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -138,7 +141,21 @@ pub fn existing_pages(dir: &Path, languages: &[&str]) -> (Vec<ExistingPage>, Vec
     let Ok(entries) = std::fs::read_dir(dir) else {
         return (pages, warnings);
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        // A page bundle: `<slug>/index.<lang>.md`.
+        if path.is_dir()
+            && let Ok(inner) = std::fs::read_dir(&path)
+        {
+            paths.extend(
+                inner
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("index."))),
+            );
+        } else {
+            paths.push(path);
+        }
+    }
     paths.sort();
     for path in paths {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
