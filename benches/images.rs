@@ -39,9 +39,10 @@ fn tessera_site(root: &Path, photos: &[Vec<u8>]) {
     let page = "<!doctype html><html lang=\"en\"><title>{{ page.title }}</title>{{ page.content | safe }}</html>";
     std::fs::write(root.join("templates/page.html"), page).unwrap();
     let list = "<!doctype html><html lang=\"en\"><title>{{ section.title }}</title></html>";
-    for name in ["index.html", "section.html", "404.html"] {
+    for name in ["index.html", "section.html"] {
         std::fs::write(root.join("templates").join(name), list).unwrap();
     }
+    std::fs::write(root.join("templates/404.html"), "<!doctype html><html lang=\"en\"><title>Not found</title></html>").unwrap();
     std::fs::create_dir_all(root.join("content")).unwrap();
     std::fs::write(root.join("content/_index.en.md"), "---\ntitle: Home\n---\n").unwrap();
     for (i, bytes) in photos.iter().enumerate() {

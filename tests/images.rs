@@ -248,3 +248,34 @@ fn shortcode_and_image_errors_name_file_and_line() {
         assert!(errors.contains("content/news/field-visit/index.ar.md:4:1: error: `image: broken.png`: "), "{errors}");
     }
 }
+
+/// `tessera serve --watch` serves the resized images, and an image added to a page while it is
+/// served is resized and served after the edit.
+#[test]
+fn the_dev_server_serves_resized_images_and_picks_up_a_new_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = media_site(tmp.path());
+    let server = common::server::Server::start(&root, &["--watch"]);
+    let first_image = |html: &str, stem: &str| -> Option<String> {
+        let start = html.find(&format!("/processed_images/{stem}."))?;
+        Some(html[start..start + html[start..].find([' ', '"'])?].to_string())
+    };
+    let page = server.get("/news/field-visit/").text();
+    let webp = first_image(&page, "photo").expect("a resized image on the page");
+    let response = server.get(&webp);
+    assert_eq!((response.status, response.header("content-type")), (200, Some("image/webp")), "{webp}");
+
+    let chart = image::RgbImage::from_fn(1000, 500, |x, _| image::Rgb([(x % 256) as u8, 90, 40]));
+    chart.save(root.join("content/news/field-visit/chart.png")).unwrap();
+    let md = root.join("content/news/field-visit/index.en.md");
+    std::fs::write(&md, common::read(&md).replace("Read the [report]", "![Members by year](chart.png)\n\nRead the [report]")).unwrap();
+    let started = std::time::Instant::now();
+    let url = loop {
+        if let Some(url) = first_image(&server.get("/news/field-visit/").text(), "chart") {
+            break url;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the new image never showed: {}", server.log_text());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(server.get(&url).status, 200, "{url}");
+}
