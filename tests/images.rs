@@ -175,6 +175,12 @@ fn a_phone_photo_is_resized_upright_without_metadata_everywhere_it_shows() {
     // The bundle's own files are linked from the root, so the link works off the page too.
     assert!(attrs(&article, ".prose a", "href").contains(&"/news/field-visit/report.pdf".to_string()));
     assert!(out.join("news/field-visit/report.pdf").is_file());
+    // The original, published in the bundle, keeps its pixels and orientation but not its GPS.
+    let original = std::fs::read(out.join("news/field-visit/photo.jpg")).unwrap();
+    assert!(!original.windows(2).any(|w| w == [0x88, 0x25]), "the GPS pointer is still there");
+    assert!(original.windows(10).any(|w| w == b"\x01\x12\0\x03\0\0\0\x01\0\x06"), "orientation 6 kept");
+    let pixels = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgb8().into_raw();
+    assert!(pixels(&original) == pixels(&phone_photo()), "the pixels changed");
 
     // The listing: a card image and the summary's picture, both resolving.
     let listing = doc(&out.join("news/index.html"));
@@ -261,14 +267,16 @@ fn the_dev_server_serves_resized_images_and_picks_up_a_new_one() {
         Some(html[start..start + html[start..].find([' ', '"'])?].to_string())
     };
     let page = server.get("/news/field-visit/").text();
-    let webp = first_image(&page, "photo").expect("a resized image on the page");
-    let response = server.get(&webp);
-    assert_eq!((response.status, response.header("content-type")), (200, Some("image/webp")), "{webp}");
+    let resized = first_image(&page, "photo").expect("a resized image on the page");
+    let response = server.get(&resized);
+    let kind = if resized.ends_with(".webp") { "image/webp" } else { "image/jpeg" };
+    assert_eq!((response.status, response.header("content-type")), (200, Some(kind)), "{resized}");
 
     let chart = image::RgbImage::from_fn(1000, 500, |x, _| image::Rgb([(x % 256) as u8, 90, 40]));
     chart.save(root.join("content/news/field-visit/chart.png")).unwrap();
     let md = root.join("content/news/field-visit/index.en.md");
-    std::fs::write(&md, common::read(&md).replace("Read the [report]", "![Members by year](chart.png)\n\nRead the [report]")).unwrap();
+    std::fs::write(&md, common::read(&md).replace("Read the [report]", "![Members by year](chart.png)\n\nRead the [report]"))
+        .unwrap();
     let started = std::time::Instant::now();
     let url = loop {
         if let Some(url) = first_image(&server.get("/news/field-visit/").text(), "chart") {

@@ -5,6 +5,9 @@
 //! that also publishes fr and es so their fields are scored too. Prints precision and recall per
 //! field (`cargo test --test import_corpus -- --nocapture`) and fails under the thresholds.
 
+mod common;
+use common::copy_dir;
+
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -427,18 +430,6 @@ fn the_corpus_imports_above_the_thresholds() {
 fn held_out_articles_are_measured() {
     let outcome = evaluate(HELD_OUT, false);
     assert!(outcome.articles >= 6);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Word files, a saved web page and a Markdown file import into the bundled site as page

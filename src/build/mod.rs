@@ -92,6 +92,10 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     let mut renderer = render::Renderer::new(tera, &input)?;
     let mut output = renderer.render_all(&input)?;
     output.copies.extend(statics.copies);
+    // Photos published as they are (bundle files, static/) go out without their metadata.
+    for source in output.copies.values_mut() {
+        *source = images.published_copy(source);
+    }
     output.copies.extend(images.files());
     output.files.extend(assets.files.clone());
     if !live && site.config.search {

@@ -92,11 +92,15 @@ fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, 
     Ok(out)
 }
 
+/// Writes `path` (a file in `dir`) through a temporary file in `dir`.
+pub(super) fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Writes `name` in `dir` through a temporary file, so a killed build leaves no half file.
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
-    let fail = |e: &dyn std::fmt::Display| format!("cannot write {} in the image cache: {e}", name);
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    std::io::Write::write_all(&mut file, bytes).map_err(|e| fail(&e))?;
-    file.persist(dir.join(name)).map_err(|e| fail(&e))?;
-    Ok(())
+    write_atomic(dir, &dir.join(name), bytes).map_err(|e| format!("cannot write {name} in the image cache: {e}"))
 }

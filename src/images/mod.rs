@@ -7,6 +7,7 @@
 //! first; the others wait for that result.
 
 mod encode;
+mod strip;
 
 use crate::config::{ImagesConfig, SiteConfig};
 use serde::{Deserialize, Serialize};
@@ -203,6 +204,25 @@ impl Images {
     /// Every resized file handed out so far: output path -> file in the cache.
     pub fn files(&self) -> BTreeMap<String, PathBuf> {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The file to publish in place of `file`, an image the site copies as it is: a copy
+    /// without metadata (GPS positions included) in the cache. Other files, and images that do
+    /// not parse, stay as they are.
+    pub fn published_copy(&self, file: &Path) -> PathBuf {
+        let Some(format) = Format::of(file) else { return file.to_path_buf() };
+        let Ok(bytes) = std::fs::read(file) else { return file.to_path_buf() };
+        let key = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
+        let copy = self.root.join(CACHE_DIR).join("originals").join(format!("{key}.{}", format.extension()));
+        if copy.is_file() {
+            return copy;
+        }
+        let Some(clean) = strip::without_metadata(&bytes, format) else { return file.to_path_buf() };
+        let dir = copy.parent().unwrap_or(&self.root);
+        match std::fs::create_dir_all(dir).and_then(|_| encode::write_atomic(dir, &copy, &clean)) {
+            Ok(()) => copy,
+            Err(_) => file.to_path_buf(),
+        }
     }
 
     /// The site's root folder.
