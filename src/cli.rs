@@ -42,6 +42,9 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             if images.processed + images.cached > 0 {
                 println!("images: {} processed, {} from the cache", images.processed, images.cached);
             }
+            if built.search_reused {
+                println!("search index: reused, no indexed page changed");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {

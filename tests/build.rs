@@ -169,3 +169,38 @@ fn unknown_language_suffix_and_missing_template_are_errors() {
     assert!(err.contains("templates/broken.html:1:"), "{err}");
     assert!(err.contains("content/news/odd.en.md:1:1: error: `template: nope.html`"), "{err}");
 }
+
+/// A rebuild in which no indexed page changed reuses the last search index instead of indexing
+/// every page again; an edited article gets a new index.
+#[test]
+fn the_search_index_is_reused_until_an_indexed_page_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    assert!(tessera(&["new", root.to_str().unwrap(), "--languages", "en,ar"]).status.success());
+    let stdout = |out: std::process::Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let bundle = |root: &std::path::Path| {
+        snapshot(&root.join("public/pagefind"))
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with(".js") && !p.ends_with(".css"))
+            .collect::<Vec<_>>()
+    };
+    let first = stdout(build(&root, &[]));
+    assert!(!first.contains("search index: reused"), "{first}");
+    let indexed = bundle(&root);
+    assert!(indexed.iter().any(|(p, _)| p.ends_with(".pf_fragment")), "no fragments in {indexed:?}");
+
+    let second = stdout(build(&root, &[]));
+    assert!(second.contains("search index: reused, no indexed page changed"), "{second}");
+    assert_eq!(bundle(&root), indexed);
+
+    let article = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().to_string_lossy().ends_with(".en.md") && !e.file_name().to_string_lossy().starts_with('_'))
+        .unwrap()
+        .into_path();
+    std::fs::write(&article, read(&article) + "\nA word only this edit adds: zanzibarite.\n").unwrap();
+    let third = stdout(build(&root, &[]));
+    assert!(!third.contains("search index: reused"), "{third}");
+    assert_ne!(bundle(&root), indexed);
+}

@@ -29,6 +29,8 @@ pub struct Built {
     pub localizer: Arc<Localizer>,
     /// How many images this build processed and how many it found in the cache.
     pub images: crate::images::Stats,
+    /// No indexed page changed since the last build: its search index was reused.
+    pub search_reused: bool,
 }
 
 /// A finished build and the intermediate results an incremental update reuses.
@@ -98,15 +100,18 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     }
     output.copies.extend(images.files());
     output.files.extend(assets.files.clone());
+    let mut search_reused = false;
     if !live && site.config.search {
-        output.files.extend(crate::search::index(&site.config, &output)?);
+        let (files, reused) = crate::search::index(root, &site.config, &output)?;
+        output.files.extend(files);
+        search_reused = reused;
     }
     if !live {
         let report = check_links(&input, &renderer, &output, &planned);
         report.errors.into_result(())?;
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
-    let built = Built { site, output, warnings, templates, localizer, images: images.stats() };
+    let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search_reused };
     Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links, images })
 }
 

@@ -285,7 +285,7 @@ impl Session {
     /// Indexes the current pages for search again (slow on a large site: the live server calls
     /// it once edits pause).
     pub fn refresh_search(&mut self) -> Result<Update, Diagnostics> {
-        let fresh = crate::search::index(&self.built.site.config, &self.built.output)?;
+        let fresh = crate::search::index(&self.root, &self.built.site.config, &self.built.output)?.0;
         Ok(self.replace_search(fresh))
     }
 
