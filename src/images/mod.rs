@@ -141,6 +141,8 @@ pub struct Images {
     config: ImagesConfig,
     base_path: String,
     slots: Mutex<HashMap<PathBuf, Slot>>,
+    /// File -> xxh3 hash of its bytes, as read in this build.
+    fingerprints: Mutex<HashMap<PathBuf, u128>>,
     /// Output path -> cached file, for every variant handed out.
     files: Mutex<BTreeMap<String, PathBuf>>,
     processed: AtomicUsize,
@@ -160,6 +162,7 @@ impl Images {
             config: config.images.clone(),
             base_path: config.base_path(),
             slots: Mutex::default(),
+            fingerprints: Mutex::default(),
             files: Mutex::default(),
             processed: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
@@ -211,12 +214,12 @@ impl Images {
     /// not parse, stay as they are.
     pub fn published_copy(&self, file: &Path) -> PathBuf {
         let Some(format) = Format::of(file) else { return file.to_path_buf() };
-        let Ok(bytes) = std::fs::read(file) else { return file.to_path_buf() };
-        let key = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
-        let copy = self.root.join(CACHE_DIR).join("originals").join(format!("{key}.{}", format.extension()));
+        let Ok((hash, read)) = self.fingerprint(file) else { return file.to_path_buf() };
+        let copy = self.root.join(CACHE_DIR).join("originals").join(format!("{hash:032x}.{}", format.extension()));
         if copy.is_file() {
             return copy;
         }
+        let Some(bytes) = read.or_else(|| std::fs::read(file).ok()) else { return file.to_path_buf() };
         let Some(clean) = strip::without_metadata(&bytes, format) else { return file.to_path_buf() };
         let dir = copy.parent().unwrap_or(&self.root);
         match std::fs::create_dir_all(dir).and_then(|_| encode::write_atomic(dir, &copy, &clean)) {
@@ -242,8 +245,9 @@ impl Images {
     fn process(&self, file: &Path) -> Result<Processed, String> {
         let shown = file.strip_prefix(&self.root).unwrap_or(file).display().to_string();
         let format = Format::of(file).ok_or_else(|| format!("{shown}: not a JPEG, PNG or WebP image"))?;
-        let bytes = std::fs::read(file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-        let key = self.key(&bytes);
+        let cannot_read = |e: std::io::Error| format!("{shown}: cannot read: {e}");
+        let (hash, read) = self.fingerprint(file).map_err(cannot_read)?;
+        let key = self.key(hash);
         let dir = self.root.join(CACHE_DIR).join(&key);
         let stem = crate::slug::slugify(&file.file_stem().unwrap_or_default().to_string_lossy(), "en");
         let stem = if stem.is_empty() { "image".to_string() } else { stem.chars().take(60).collect() };
@@ -253,6 +257,10 @@ impl Images {
                 p
             }
             None => {
+                let bytes = match read {
+                    Some(bytes) => bytes,
+                    None => std::fs::read(file).map_err(cannot_read)?,
+                };
                 let p = encode::all(&bytes, format, &self.config, &dir).map_err(|e| format!("{shown}: {e}"))?;
                 self.processed.fetch_add(1, Ordering::Relaxed);
                 p
@@ -276,11 +284,24 @@ impl Images {
         Ok(Processed { width: largest.width, height: largest.height, format, variants })
     }
 
-    /// A hash of the bytes and of every setting that changes the result.
-    fn key(&self, bytes: &[u8]) -> String {
-        let settings = format!("{:?}/{}/v1", self.config.widths, self.config.quality);
-        let hash = xxhash_rust::xxh3::xxh3_128(&[bytes, settings.as_bytes()].concat());
-        format!("{hash:032x}")
+    /// The cache folder's name: a hash of the file's content hash and of every setting that
+    /// changes the result.
+    fn key(&self, content: u128) -> String {
+        let settings = format!("{content:032x}/{:?}/{}/v2", self.config.widths, self.config.quality);
+        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(settings.as_bytes()))
+    }
+
+    /// The xxh3 hash of `file`'s bytes, read once per build however often the file is asked
+    /// for; with the bytes when this call read them.
+    fn fingerprint(&self, file: &Path) -> std::io::Result<(u128, Option<Vec<u8>>)> {
+        let known = self.fingerprints.lock().unwrap_or_else(|e| e.into_inner()).get(file).copied();
+        if let Some(hash) = known {
+            return Ok((hash, None));
+        }
+        let bytes = std::fs::read(file)?;
+        let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
+        self.fingerprints.lock().unwrap_or_else(|e| e.into_inner()).insert(file.to_path_buf(), hash);
+        Ok((hash, Some(bytes)))
     }
 }
 

@@ -51,12 +51,14 @@ impl Media<'_> {
             .iter()
             .filter_map(|call| self.shortcode(call, doc, &page, config, links).map_err(|e| errors.push(e)).ok())
             .collect();
-        let mut rendered = rendered.map_err(|e| errors.extend(e)).ok();
-        if !errors.is_empty() {
-            errors.sort_by_key(|e| e.line);
-            return Err(errors);
-        }
-        let mut rendered = rendered.take().unwrap_or_default();
+        let mut rendered = match rendered {
+            Ok(rendered) if errors.is_empty() => rendered,
+            result => {
+                errors.extend(result.err().unwrap_or_default());
+                errors.sort_by_key(|e| e.line);
+                return Err(errors);
+            }
+        };
         rendered.html = shortcodes::fill(&rendered.html, &pieces);
         rendered.summary = shortcodes::fill(&rendered.summary, &pieces);
         rendered.word_count = rendered.word_count.saturating_sub(pieces.len());

@@ -92,7 +92,14 @@ pub fn render_source(
             errs.iter().map(|e| Diagnostic::new(doc.file, doc.body_line + e.line - 1, 1, e.message.clone())).collect(),
         ),
     };
-    let cover = media.map(|m| m.cover(doc)).transpose().map_err(|e| errors.push(e)).ok().flatten().flatten();
+    let cover = match media.map(|m| m.cover(doc)) {
+        Some(Ok(cover)) => cover,
+        Some(Err(e)) => {
+            errors.push(e);
+            None
+        }
+        None => None,
+    };
     match result {
         Ok(mut rendered) if errors.is_empty() => {
             rendered.image = cover;

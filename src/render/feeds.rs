@@ -137,7 +137,7 @@ impl Feed<'_> {
             xml.push_str(&format!("    <summary>{}</summary>\n", escape(&summary)));
         }
         let base = config.absolute(&page.url);
-        let html = absolute_urls(&self.rendered[entry.page].html, &base);
+        let html = absolute_urls(&self.rendered[entry.page].html, config, &base);
         xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&base), escape(&html)));
         xml.push_str("  </entry>\n");
     }
@@ -145,17 +145,13 @@ impl Feed<'_> {
 
 /// `html` with every `src`, `href` and `srcset` URL made absolute against `base` (the page's
 /// permalink): feed readers show entries away from the site and many ignore `xml:base`.
-fn absolute_urls(html: &str, base: &str) -> String {
+fn absolute_urls(html: &str, config: &crate::config::SiteConfig, base: &str) -> String {
     use lol_html::{RewriteStrSettings, element, rewrite_str};
-    let Some(origin_end) = base.find("://").and_then(|s| base[s + 3..].find('/').map(|p| s + 3 + p)) else {
-        return html.to_string();
-    };
-    let origin = &base[..origin_end];
     let absolute = |url: &str| -> String {
         if url.starts_with("//") || url.contains("://") || url.starts_with(['#', '?']) || url.starts_with("mailto:") {
             url.to_string()
         } else if url.starts_with('/') {
-            format!("{origin}{url}")
+            config.absolute(url)
         } else {
             format!("{base}{url}")
         }
@@ -189,7 +185,9 @@ mod tests {
     #[test]
     fn feed_urls_are_absolute() {
         let html = r##"<p><a href="/en/news/a/">a</a> <a href="#x">b</a> <img src="/processed_images/p.1.jpg" srcset="/p.480.jpg 480w, /p.800.jpg 800w"> <a href="report.pdf">r</a></p>"##;
-        let out = super::absolute_urls(html, "https://net.example/en/news/b/");
+        let yaml = "base_url: https://net.example/\ntitle: N\ndefault_language: en\nlanguages: [{code: en, name: English}]\n";
+        let config = crate::config::SiteConfig::parse(yaml, std::path::Path::new("site.yaml")).unwrap();
+        let out = super::absolute_urls(html, &config, "https://net.example/en/news/b/");
         assert!(out.contains(r#"href="https://net.example/en/news/a/""#), "{out}");
         assert!(out.contains(r##"href="#x""##), "{out}");
         assert!(out.contains(r#"src="https://net.example/processed_images/p.1.jpg""#), "{out}");
