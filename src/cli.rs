@@ -42,8 +42,11 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             if images.processed + images.cached > 0 {
                 println!("images: {} processed, {} from the cache", images.processed, images.cached);
             }
-            if built.search_reused {
+            let search = &built.search;
+            if search.indexed.is_empty() && !search.reused.is_empty() {
                 println!("search index: reused, no indexed page changed");
+            } else if !search.reused.is_empty() {
+                println!("search index: made again for {}; reused for {}", search.indexed.join(", "), search.reused.join(", "));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -201,6 +201,17 @@ fn the_search_index_is_reused_until_an_indexed_page_changes() {
         .into_path();
     std::fs::write(&article, read(&article) + "\nA word only this edit adds: zanzibarite.\n").unwrap();
     let third = stdout(build(&root, &[]));
-    assert!(!third.contains("search index: reused"), "{third}");
-    assert_ne!(bundle(&root), indexed);
+    // Only the edited language is indexed again; the Arabic part is the one kept.
+    assert!(third.contains("search index: made again for en; reused for ar"), "{third}");
+    let edited = bundle(&root);
+    assert_ne!(edited, indexed);
+    let arabic = |files: &[(String, Vec<u8>)]| files.iter().filter(|(p, _)| p.contains("ar_")).cloned().collect::<Vec<_>>();
+    assert!(!arabic(&edited).is_empty());
+    assert_eq!(arabic(&edited), arabic(&indexed));
+    let entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("public/pagefind/pagefind-entry.json")).unwrap()).unwrap();
+    let languages: Vec<&String> = entry["languages"].as_object().unwrap().keys().collect();
+    assert_eq!(languages, ["ar", "en"]);
+    let found = edited.iter().filter(|(p, _)| p.ends_with(".pf_fragment") && p.contains("en_")).count();
+    assert!(found > 0);
 }

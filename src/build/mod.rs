@@ -29,8 +29,8 @@ pub struct Built {
     pub localizer: Arc<Localizer>,
     /// How many images this build processed and how many it found in the cache.
     pub images: crate::images::Stats,
-    /// No indexed page changed since the last build: its search index was reused.
-    pub search_reused: bool,
+    /// Which languages' search indexes were made again and which were reused.
+    pub search: crate::search::Stats,
 }
 
 /// A finished build and the intermediate results an incremental update reuses.
@@ -100,18 +100,18 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     }
     output.copies.extend(images.files());
     output.files.extend(assets.files.clone());
-    let mut search_reused = false;
+    let mut search = crate::search::Stats::default();
     if !live && site.config.search {
-        let (files, reused) = crate::search::index(root, &site.config, &output)?;
+        let (files, stats) = crate::search::index(root, &site.config, &output)?;
         output.files.extend(files);
-        search_reused = reused;
+        search = stats;
     }
     if !live {
         let report = check_links(&input, &renderer, &output, &planned);
         report.errors.into_result(())?;
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
-    let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search_reused };
+    let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search };
     Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links, images })
 }
 

@@ -17,7 +17,8 @@ use std::sync::Arc;
 /// A built site kept in memory with what is needed to bring it up to date after an edit,
 /// re-rendering only the outputs the edit can change. `serve --watch` lives on this.
 pub struct Session {
-    root: PathBuf,
+    /// The site's folder.
+    pub root: PathBuf,
     base_url: Option<String>,
     drafts: bool,
     pub built: Built,
@@ -289,7 +290,7 @@ impl Session {
         Ok(self.replace_search(fresh))
     }
 
-    /// Puts a search bundle built from [`crate::search::pages`] of this site into the output.
+    /// Puts a search bundle made from this site's pages into the output.
     pub fn replace_search(&mut self, fresh: Files) -> Update {
         let mut update = Update { kind: UpdateKind::Search, ..Update::default() };
         let bundle = format!("{}/", crate::search::BUNDLE_DIR);

@@ -230,13 +230,14 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                 continue;
             }
             let started = Instant::now();
-            // Copy the pages under a short read lock, index without holding any lock.
-            let pages = {
+            // Copy the pages of languages to index again under a short read lock, index without
+            // holding any lock.
+            let plan = {
                 let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
-                crate::search::pages(&session.built.site.config, &session.built.output)
+                crate::search::plan(Some(&session.root), &session.built.site.config, &session.built.output).into_owned()
             };
-            match crate::search::index_pages(pages) {
-                Ok(bundle) => {
+            match plan.run() {
+                Ok((bundle, _)) => {
                     let mut session = shared.session.write().unwrap_or_else(|e| e.into_inner());
                     let update = session.replace_search(bundle);
                     // Edits made while indexing are not in this index yet.
