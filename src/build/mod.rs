@@ -99,11 +99,11 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
         *source = images.published_copy(source);
     }
     output.copies.extend(images.files());
-    output.files.extend(assets.files.clone());
+    output.add(assets.files.clone().into_iter().collect());
     let mut search = crate::search::Stats::default();
     if !live && site.config.search {
         let (files, stats) = crate::search::index(root, &site.config, &output)?;
-        output.files.extend(files);
+        output.add(files);
         search = stats;
     }
     if !live {

@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostics;
 use crate::i18n::Localizer;
 use crate::images::Images;
 use crate::markdown::{self, Rendered};
-use crate::output::Files;
+use crate::output::{Bytes, Files};
 use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -242,9 +242,9 @@ impl Session {
             return Ok(false);
         }
         for (path, bytes) in &assets.files {
-            if self.built.output.files.get(path) != Some(bytes) {
+            if self.built.output.files.get(path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
                 update.changed.push(path.clone());
-                self.built.output.files.insert(path.clone(), bytes.clone());
+                self.built.output.files.insert(path.clone(), Bytes::new(bytes.clone()));
             }
         }
         self.assets = assets;
@@ -276,9 +276,9 @@ impl Session {
     /// Puts generated files into the output, noting those whose bytes changed.
     fn merge_files(&mut self, files: Files, update: &mut Update) {
         for (path, bytes) in files {
-            if self.built.output.files.get(&path) != Some(&bytes) {
+            if self.built.output.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
                 update.changed.push(path.clone());
-                self.built.output.files.insert(path, bytes);
+                self.built.output.files.insert(path, Bytes::new(bytes));
             }
         }
     }

@@ -51,7 +51,7 @@ pub fn check(
     templates: &BTreeMap<String, (PathBuf, String)>,
 ) -> Report {
     let origin = site_origin(&config.base_url);
-    let pages: Vec<(&String, &Vec<u8>)> = output.files.iter().filter(|(p, _)| is_html(p)).collect();
+    let pages: Vec<(&String, &crate::output::Bytes)> = output.files.iter().filter(|(p, _)| is_html(p)).collect();
     let scanned: Vec<(&String, scan::Scan)> =
         pages.par_iter().map(|(path, bytes)| (*path, scan::scan(bytes, &page_url(config, path), &origin))).collect();
     let ids: HashMap<&str, &HashSet<String>> = scanned.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();

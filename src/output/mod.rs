@@ -18,14 +18,25 @@ use std::path::{Path, PathBuf};
 /// fills it; this module writes it.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Output {
-    /// Path relative to the output folder (`/`-separated) -> content.
-    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Path relative to the output folder (`/`-separated) -> content, shared with the live
+    /// server's readers without a copy.
+    pub files: std::collections::BTreeMap<String, Bytes>,
     /// Path relative to the output folder -> source file to copy.
     pub copies: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// Generated files as (path in the output, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
+
+/// A generated file's bytes, as the output keeps them.
+pub type Bytes = std::sync::Arc<Vec<u8>>;
+
+impl Output {
+    /// Adds generated files, replacing any of the same path.
+    pub fn add(&mut self, files: Files) {
+        self.files.extend(files.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
+    }
+}
 
 /// Files under the theme's `static/` then the site's `static/` are copied as they are (the
 /// site's file wins over the theme's of the same name). The files copied, and the compiled
@@ -166,10 +177,10 @@ pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -
             // The fingerprint says which files may be unchanged; the bytes on disk decide (a file
             // edited in the output folder since is written again, not linked).
             let same = previous.filter(|p| p.fingerprints.get(path) == Some(&print));
-            let live = same.map(|p| p.live.join(path)).filter(|live| std::fs::read(live).is_ok_and(|old| old == *bytes));
+            let live = same.map(|p| p.live.join(path)).filter(|live| std::fs::read(live).is_ok_and(|old| old == **bytes));
             let linked = live.is_some_and(|live| std::fs::hard_link(live, &target).is_ok());
             if !linked {
-                std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))?;
+                std::fs::write(&target, bytes.as_slice()).with_context(|| format!("cannot write {}", target.display()))?;
             }
             Ok((path.clone(), print))
         })
@@ -214,7 +225,7 @@ mod tests {
         for bad in ["", "/index.html", "a//b.html", "../x.html", "a/./b", "a\\b", "a\0b"] {
             assert!(!stays_inside(bad), "{bad:?}");
             let mut o = Output::default();
-            o.files.insert(bad.into(), b"x".to_vec());
+            o.files.insert(bad.into(), Bytes::new(b"x".to_vec()));
             let dir = tempfile::tempdir().unwrap();
             assert!(write_into(&o, dir.path()).is_err(), "{bad:?}");
         }
@@ -226,10 +237,10 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("public");
         let mut o = Output::default();
-        o.files.insert("a/index.html".into(), b"one".to_vec());
+        o.files.insert("a/index.html".into(), Bytes::new(b"one".to_vec()));
         write(&o, &out).unwrap();
         let mut o2 = Output::default();
-        o2.files.insert("b/index.html".into(), b"two".to_vec());
+        o2.files.insert("b/index.html".into(), Bytes::new(b"two".to_vec()));
         check_output_dir(root.path(), &out).unwrap();
         write(&o2, &out).unwrap();
         assert!(!out.join("a/index.html").exists());

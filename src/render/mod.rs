@@ -90,7 +90,8 @@ impl Renderer {
             }
         }
         self.readers = readers;
-        let mut output = Output { files: files.into_iter().collect(), ..Output::default() };
+        let mut output = Output::default();
+        output.add(files);
         for page in &input.site.pages {
             for asset in &page.assets {
                 if let Some(name) = asset.file_name() {
@@ -100,12 +101,12 @@ impl Renderer {
             }
         }
         // Feeds, sitemaps, robots.txt and alias redirects.
-        output.files.extend(feeds::render(input.site, input.pages));
-        output.files.extend(sitemap::render(input.site, &self.jobs));
-        output.files.extend(aliases::render(input.site));
-        output.files.extend(aliases::redirects(input.site));
-        if let Some((path, bytes)) = root_not_found(input.site, &output) {
-            output.files.insert(path, bytes);
+        output.add(feeds::render(input.site, input.pages));
+        output.add(sitemap::render(input.site, &self.jobs));
+        output.add(aliases::render(input.site));
+        output.add(aliases::redirects(input.site));
+        if let Some(file) = root_not_found(input.site, &output) {
+            output.add(vec![file]);
         }
         Ok(output)
     }
@@ -181,7 +182,7 @@ fn root_not_found(site: &Site, output: &Output) -> Option<(String, Vec<u8>)> {
         return None;
     }
     let page = output.files.get(&urls::output_file(config, &urls::not_found(config, &config.default_language)))?;
-    Some((urls::output_path(config, &urls::root_file(config, "404.html")), page.clone()))
+    Some((urls::output_path(config, &urls::root_file(config, "404.html")), page.to_vec()))
 }
 
 /// Plans every file the render stage writes: one per job, each page bundle's files, feeds,

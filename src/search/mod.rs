@@ -126,7 +126,7 @@ impl<'a> Plan<'a> {
 /// `data-pagefind-body`, pages without one are left out, as Pagefind would leave them out.
 fn languages<'a>(config: &SiteConfig, output: &'a Output) -> Vec<Language<'a>> {
     let base_path = config.base_path();
-    let html: Vec<(&String, &Vec<u8>)> =
+    let html: Vec<(&String, &crate::output::Bytes)> =
         output.files.iter().filter(|(path, _)| path.ends_with(".html") && !path.ends_with("404.html")).collect();
     let marks_body = |bytes: &[u8]| memchr::memmem::find(bytes, b"data-pagefind-body").is_some();
     let some_mark_body = html.par_iter().any(|(_, bytes)| marks_body(bytes));

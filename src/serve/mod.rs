@@ -7,16 +7,17 @@ mod http;
 mod live;
 
 use crate::build::Session;
-use crate::output::Output;
+use crate::output::Bytes;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
@@ -53,7 +54,11 @@ pub struct ServeOptions {
 
 /// What the server shares between requests and the watcher.
 struct Shared {
-    session: RwLock<Session>,
+    /// The built site and what brings it up to date: held while an edit is applied or the
+    /// search index renewed, never by a request.
+    session: Mutex<Session>,
+    /// What requests read: brought up to date under a short lock once an update is done.
+    served: RwLock<Served>,
     /// When the site last changed, to renew the search index once edits pause.
     last_change: std::sync::Mutex<Instant>,
     /// The last build error, shown as an overlay until a build succeeds.
@@ -93,8 +98,10 @@ async fn run(options: &ServeOptions) -> anyhow::Result<std::process::ExitCode> {
     }
     let pages = session.built.site.pages.len();
     let (events, _) = broadcast::channel(64);
+    let served = Served::of(&session);
     let shared = Arc::new(Shared {
-        session: RwLock::new(session),
+        session: Mutex::new(session),
+        served: RwLock::new(served),
         last_change: std::sync::Mutex::new(Instant::now() - SEARCH_QUIET),
         error: RwLock::new(None),
         events,
@@ -133,9 +140,9 @@ async fn events_handler(State(shared): State<Arc<Shared>>) -> impl IntoResponse 
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-/// The translation status of the site as it is now.
+/// The translation status of the site as it is now (waits for an edit being applied).
 async fn report_handler(State(shared): State<Arc<Shared>>) -> Response {
-    let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
+    let session = shared.session();
     let (dashboard, _) = crate::dashboard::Dashboard::of_built(&session.built);
     let html = dashboard.live_html(&session.built.site, EVENTS_PATH);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], html).into_response()
@@ -146,11 +153,9 @@ async fn file_handler(State(shared): State<Arc<Shared>>, request: HeaderMap, uri
     let Ok(path) = percent_encoding::percent_decode_str(uri.path()).decode_utf8() else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
-    let site = Served { output: &session.built.output, roots: site_roots(&session.built.site) };
-    let base = session.built.site.config.base_path();
-    let Some(key) = path.strip_prefix(base.as_str()).or_else(|| (path.as_ref() == base.trim_end_matches('/')).then_some(""))
-    else {
+    let site = shared.served.read().unwrap_or_else(|e| e.into_inner());
+    let base = site.base_path.as_str();
+    let Some(key) = path.strip_prefix(base).or_else(|| (path.as_ref() == base.trim_end_matches('/')).then_some("")) else {
         return not_found(&shared, &site, "");
     };
     if key.split('/').any(|part| part == ".." || part == ".") {
@@ -170,11 +175,14 @@ async fn file_handler(State(shared): State<Arc<Shared>>, request: HeaderMap, uri
     }
 }
 
-/// The built site as requests see it: generated files in memory, copied files on disk.
-struct Served<'a> {
-    output: &'a Output,
+/// The built site as requests see it: generated files in memory (their bytes shared with the
+/// session), copied files on disk.
+struct Served {
+    files: BTreeMap<String, Bytes>,
+    copies: BTreeMap<String, PathBuf>,
     /// The real (symlink-free) folders copied files may come from.
     roots: Vec<PathBuf>,
+    base_path: String,
 }
 
 /// The site's folder and its theme's, with every symlink resolved.
@@ -186,18 +194,65 @@ fn site_roots(site: &crate::content::Site) -> Vec<PathBuf> {
     roots.iter().filter_map(|r| r.canonicalize().ok()).collect()
 }
 
-impl Served<'_> {
+impl Served {
+    fn of(session: &Session) -> Served {
+        let output = &session.built.output;
+        Served {
+            files: output.files.clone(),
+            copies: output.copies.clone(),
+            roots: site_roots(&session.built.site),
+            base_path: session.built.site.config.base_path(),
+        }
+    }
+
+    /// What differs from the session's site: the files whose bytes are not the ones served
+    /// (compared by address, as they are shared), and the files no longer in it.
+    fn changes(&self, session: &Session) -> (Vec<(String, Bytes)>, Vec<String>) {
+        let files = &session.built.output.files;
+        let fresh = files
+            .iter()
+            .filter(|(path, bytes)| !self.files.get(*path).is_some_and(|b| Arc::ptr_eq(b, bytes)))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect();
+        let gone = self.files.keys().filter(|path| !files.contains_key(*path)).cloned().collect();
+        (fresh, gone)
+    }
+
     /// A generated file, or a file the build copies. A copied file is read only when its real
     /// path, resolved now, is inside the site: a symlink that leads out of it is not followed.
     fn lookup(&self, key: &str) -> Option<Vec<u8>> {
-        if let Some(bytes) = self.output.files.get(key) {
-            return Some(bytes.clone());
+        if let Some(bytes) = self.files.get(key) {
+            return Some(bytes.to_vec());
         }
-        let real = self.output.copies.get(key)?.canonicalize().ok()?;
+        let real = self.copies.get(key)?.canonicalize().ok()?;
         if !self.roots.iter().any(|root| real.starts_with(root)) {
             return None;
         }
         std::fs::read(real).ok()
+    }
+}
+
+impl Shared {
+    /// The session, even if a panic poisoned its lock (what it holds stays usable).
+    fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Serves the session's site as it is now. The differences are found under a read lock,
+    /// so requests wait only while they are put in.
+    fn publish(&self, session: &Session) {
+        let (fresh, gone) = self.served.read().unwrap_or_else(|e| e.into_inner()).changes(session);
+        let (roots, base_path) = (site_roots(&session.built.site), session.built.site.config.base_path());
+        let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
+        for path in gone {
+            served.files.remove(&path);
+        }
+        served.files.extend(fresh);
+        if served.copies != session.built.output.copies {
+            served.copies = session.built.output.copies.clone();
+        }
+        served.roots = roots;
+        served.base_path = base_path;
     }
 }
 
@@ -225,7 +280,7 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
         loop {
             std::thread::sleep(Duration::from_millis(250));
             let quiet = shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() >= SEARCH_QUIET;
-            let stale = shared.session.read().unwrap_or_else(|e| e.into_inner()).search_stale;
+            let stale = shared.session().search_stale;
             if !(quiet && stale) {
                 continue;
             }
@@ -233,13 +288,14 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
             // Copy the pages of languages to index again under a short read lock, index without
             // holding any lock.
             let plan = {
-                let session = shared.session.read().unwrap_or_else(|e| e.into_inner());
+                let session = shared.session();
                 crate::search::plan(Some(&session.root), &session.built.site.config, &session.built.output).into_owned()
             };
             match plan.run() {
                 Ok((bundle, _)) => {
-                    let mut session = shared.session.write().unwrap_or_else(|e| e.into_inner());
+                    let mut session = shared.session();
                     let update = session.replace_search(bundle);
+                    shared.publish(&session);
                     // Edits made while indexing are not in this index yet.
                     let changed_since =
                         shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
@@ -301,7 +357,12 @@ fn is_source(root: &Path, path: &Path) -> bool {
 /// Applies an edit, prints what happened and tells the browsers.
 fn rebuild(shared: &Shared, paths: &[PathBuf]) {
     let started = Instant::now();
-    let result = shared.session.write().unwrap_or_else(|e| e.into_inner()).update(paths);
+    let result = {
+        let mut session = shared.session();
+        let result = session.update(paths);
+        shared.publish(&session);
+        result
+    };
     let elapsed = started.elapsed();
     *shared.last_change.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -332,5 +393,65 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
             *current = Some(text.clone());
             let _ = shared.events.send(live::error_event(&text));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Requests are answered from what is served, never from the session: while an edit holds
+    /// the session (here, for as long as the test wants), pages still come back at once.
+    #[test]
+    fn requests_are_answered_while_an_update_holds_the_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        crate::scaffold::new_site(&root, &["en".to_string(), "ar".to_string()]).unwrap();
+        let session = Session::start_live(&root, Some("http://127.0.0.1:1/"), false).unwrap();
+        let (events, _) = broadcast::channel(4);
+        let shared = Arc::new(Shared {
+            served: RwLock::new(Served::of(&session)),
+            session: Mutex::new(session),
+            last_change: Mutex::new(Instant::now()),
+            error: RwLock::new(None),
+            events,
+            validators: http::Validators::default(),
+        });
+        let held = shared.session();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let response = runtime.block_on(async {
+            let request = file_handler(State(shared.clone()), HeaderMap::new(), Uri::from_static("/"));
+            tokio::time::timeout(Duration::from_secs(5), request).await
+        });
+        let response = response.expect("a request waited for the session");
+        assert_eq!(response.status(), StatusCode::OK);
+        drop(held);
+    }
+
+    /// An update is served once published: changed bytes replace the old, removed files go.
+    #[test]
+    fn publishing_serves_the_sessions_files_as_they_are_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        crate::scaffold::new_site(&root, &["en".to_string()]).unwrap();
+        let mut session = Session::start_live(&root, Some("http://127.0.0.1:1/"), false).unwrap();
+        let (events, _) = broadcast::channel(4);
+        let shared = Shared {
+            served: RwLock::new(Served::of(&session)),
+            session: Mutex::new(Session::start_live(&root, Some("http://127.0.0.1:1/"), false).unwrap()),
+            last_change: Mutex::new(Instant::now()),
+            error: RwLock::new(None),
+            events,
+            validators: http::Validators::default(),
+        };
+        let files = &mut session.built.output.files;
+        let first = files.keys().next().unwrap().clone();
+        files.remove(&first);
+        files.insert("en/index.html".into(), Bytes::new(b"new home".to_vec()));
+        shared.publish(&session);
+        let served = shared.served.read().unwrap();
+        assert_eq!(served.lookup("en/index.html").unwrap(), b"new home");
+        assert!(!served.files.contains_key(&first), "{first} is still served");
+        assert_eq!(served.files.len(), session.built.output.files.len());
     }
 }
