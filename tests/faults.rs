@@ -19,15 +19,34 @@ use std::time::{Duration, Instant};
 
 type Snapshot = BTreeMap<String, Vec<u8>>;
 
-/// Every file under `dir` by relative path.
+/// Every file under `dir` by relative path. The manifest is kept without each file's stamp
+/// (size, time and inode it was written with), which differs from one build to the next.
 fn snapshot(dir: &Path) -> Snapshot {
     assert!(dir.is_dir(), "{} does not exist", dir.display());
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(e.path()).unwrap();
+            let bytes = if name == ".tessera-manifest" { without_stamps(&bytes) } else { bytes };
+            (name, bytes)
+        })
         .collect()
+}
+
+/// The manifest's lines as `fingerprint path`.
+fn without_stamps(manifest: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(manifest);
+    let lines = text.lines().map(|line| {
+        let mut parts = line.splitn(3, ' ');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(print), Some(stamp), Some(path)) if stamp.split('.').count() == 3 => format!("{print} {path}\n"),
+            _ => format!("{line}\n"),
+        }
+    });
+    lines.collect::<String>().into_bytes()
 }
 
 /// Names in `parent` other than the output folder.

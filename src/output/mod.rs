@@ -140,10 +140,41 @@ pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
     write_reusing(output, dir, None).map(|_| ())
 }
 
-/// The files a previous build wrote in the folder `live`, with the fingerprints of their bytes.
+/// The files a previous build wrote in the folder `live`, as its manifest records them.
 pub struct Previous<'a> {
     pub live: &'a Path,
-    pub fingerprints: &'a std::collections::HashMap<String, u128>,
+    pub files: &'a std::collections::HashMap<String, Written>,
+}
+
+/// A generated file as the manifest records it: the fingerprint of its bytes and, where the
+/// platform has them, its size, modification time and inode once written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Written {
+    pub print: u128,
+    pub stamp: Option<Stamp>,
+}
+
+/// What a file's metadata says about it: unchanged size, modification time and inode mean
+/// nobody wrote to it since (a file edited in place gets a new time; replaced, a new inode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified_ns: i128,
+    pub inode: u64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    pub fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+        Some(Stamp { len: m.len(), modified_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128, inode: m.ino() })
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(_: &Path) -> Option<Stamp> {
+        None
+    }
 }
 
 /// The fingerprint of a generated file's bytes, as the manifest records it.
@@ -153,9 +184,9 @@ pub fn fingerprint(bytes: &[u8]) -> u128 {
 
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
 /// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
-/// of written again, so a rebuild allocates and later frees only what changed. Returns each generated file's
-/// fingerprint, for the next build.
-pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -> Result<Vec<(String, u128)>> {
+/// of written again, so a rebuild allocates and later frees only what changed. Returns how
+/// each generated file was written, for the next build's manifest.
+pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -> Result<Vec<(String, Written)>> {
     if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
     }
@@ -168,21 +199,25 @@ pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -
         budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
         Ok(target)
     };
-    let fingerprints = output
+    let written = output
         .files
         .par_iter()
-        .map(|(path, bytes)| -> Result<(String, u128)> {
+        .map(|(path, bytes)| -> Result<(String, Written)> {
             let print = fingerprint(bytes);
             let target = prepare(path, bytes.len() as u64)?;
-            // The fingerprint says which files may be unchanged; the bytes on disk decide (a file
-            // edited in the output folder since is written again, not linked).
-            let same = previous.filter(|p| p.fingerprints.get(path) == Some(&print));
-            let live = same.map(|p| p.live.join(path)).filter(|live| std::fs::read(live).is_ok_and(|old| old == **bytes));
-            let linked = live.is_some_and(|live| std::fs::hard_link(live, &target).is_ok());
+            // The fingerprint says which files may be unchanged; the file on disk decides. When
+            // its metadata is as the last build left it, nobody wrote to it since; otherwise its
+            // bytes are compared (a file edited in the output folder is written again).
+            let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
+            let live = same.filter(|(live, was)| {
+                let stamp = Stamp::of(live);
+                (stamp.is_some() && stamp == was.stamp) || std::fs::read(live).is_ok_and(|old| old == **bytes)
+            });
+            let linked = live.is_some_and(|(live, _)| std::fs::hard_link(live, &target).is_ok());
             if !linked {
                 std::fs::write(&target, bytes.as_slice()).with_context(|| format!("cannot write {}", target.display()))?;
             }
-            Ok((path.clone(), print))
+            Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }))
         })
         .collect::<Result<Vec<_>>>()?;
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
@@ -191,7 +226,7 @@ pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -
         std::fs::copy(source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         Ok(())
     })?;
-    Ok(fingerprints)
+    Ok(written)
 }
 
 /// A relative `/`-separated path whose every segment is a plain name: joined to a folder, it

@@ -3,9 +3,10 @@
 //! renames elsewhere), so the output folder is complete at every instant. What killed builds
 //! left beside it (`.tessera-staging-<pid>-*`, `.tessera-old-<pid>-*`) goes at the next build.
 
-use super::{MARKER, Output, hooks};
+use super::{MARKER, Output, Stamp, Written, hooks};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 const STAGING_PREFIX: &str = ".tessera-staging-";
@@ -23,16 +24,16 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     let staging = create_staging(parent).with_context(unchanged)?;
     hooks::step("writing");
     let manifest = read_manifest(out);
-    let previous = manifest.as_ref().map(|(fingerprints, _)| super::Previous { live: out, fingerprints });
-    let fingerprints = match super::write_reusing(output, &staging, previous.as_ref()) {
-        Ok(fingerprints) => fingerprints,
+    let previous = manifest.as_ref().map(|(files, _)| super::Previous { live: out, files });
+    let written = match super::write_reusing(output, &staging, previous.as_ref()) {
+        Ok(written) => written,
         Err(e) => {
             let _ = remove_tree(&staging);
             return Err(e.context(format!("the new site could not be written; {}", unchanged())));
         }
     };
-    let written = manifest.as_ref().map(|(_, paths)| paths);
-    match write_manifest(output, &fingerprints, &staging).and_then(|()| keep_foreign_files(output, out, written, &staging)) {
+    let listed = manifest.as_ref().map(|(_, paths)| paths);
+    match write_manifest(output, &written, &staging).and_then(|()| keep_foreign_files(output, out, listed, &staging)) {
         Ok(kept) => warnings.extend(kept),
         Err(e) => {
             let _ = remove_tree(&staging);
@@ -67,11 +68,15 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
 pub const MANIFEST: &str = ".tessera-manifest";
 
 /// Writes the manifest into `staging`: each generated file with the fingerprint of its bytes
-/// (a rebuild links the unchanged ones instead of writing them), each copied file with `-`.
-fn write_manifest(output: &Output, fingerprints: &[(String, u128)], staging: &Path) -> Result<()> {
+/// and its stamp `size.mtime_ns.inode` (a rebuild links the unchanged ones instead of writing
+/// them), each copied file with `-`.
+fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path) -> Result<()> {
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
-    for (path, print) in fingerprints {
-        list.push_str(&format!("{print:032x} {path}\n"));
+    for (path, file) in written {
+        match file.stamp {
+            Some(s) => list.push_str(&format!("{:032x} {}.{}.{} {path}\n", file.print, s.len, s.modified_ns, s.inode)),
+            None => list.push_str(&format!("{:032x} {path}\n", file.print)),
+        }
     }
     for path in output.copies.keys() {
         list.push_str(&format!("- {path}\n"));
@@ -79,19 +84,31 @@ fn write_manifest(output: &Output, fingerprints: &[(String, u128)], staging: &Pa
     std::fs::write(staging.join(MANIFEST), list).with_context(|| format!("cannot write into {}", staging.display()))
 }
 
-/// The previous build's manifest in `out`: generated files' fingerprints, and every path.
-fn read_manifest(out: &Path) -> Option<(std::collections::HashMap<String, u128>, std::collections::HashSet<String>)> {
+/// The previous build's manifest in `out`: how its generated files were written, and every path.
+fn read_manifest(out: &Path) -> Option<(HashMap<String, Written>, HashSet<String>)> {
     let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
-    let mut fingerprints = std::collections::HashMap::new();
-    let mut paths = std::collections::HashSet::new();
+    let mut files = HashMap::new();
+    let mut paths = HashSet::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let Some((print, path)) = line.split_once(' ') else { continue };
+        let Some((print, rest)) = line.split_once(' ') else { continue };
+        let (stamp, path) = match rest.split_once(' ').map(|(s, p)| (parse_stamp(s), p)) {
+            Some((Some(stamp), path)) => (Some(stamp), path),
+            _ => (None, rest),
+        };
         if let Ok(print) = u128::from_str_radix(print, 16) {
-            fingerprints.insert(path.to_string(), print);
+            files.insert(path.to_string(), Written { print, stamp });
         }
         paths.insert(path.to_string());
     }
-    Some((fingerprints, paths))
+    Some((files, paths))
+}
+
+/// A stamp as the manifest writes it: `size.mtime_ns.inode`.
+fn parse_stamp(text: &str) -> Option<Stamp> {
+    let mut parts = text.split('.');
+    let stamp =
+        Stamp { len: parts.next()?.parse().ok()?, modified_ns: parts.next()?.parse().ok()?, inode: parts.next()?.parse().ok()? };
+    parts.next().is_none().then_some(stamp)
 }
 
 /// Carries into `staging` every file of the live output `out` that tessera did not write (not

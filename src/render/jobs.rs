@@ -5,6 +5,7 @@
 use crate::content::{Entry, Site, network, taxonomies::Term};
 use crate::urls;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// What one render job produces.
@@ -234,15 +235,28 @@ pub fn reads(site: &Site, job: &Job) -> Vec<usize> {
     }
 }
 
-/// When the content behind a job last changed, for the sitemap.
-pub fn last_modified(site: &Site, job: &Job) -> Option<String> {
-    let newest = |entries: &[Entry]| entries.iter().filter_map(|e| site.pages[e.page].modified()).max();
+/// When the content behind a job last changed, for the sitemap: for a listing, its newest
+/// entry. Every page of a listing shares that date, so it is found once per listing and kept
+/// in `listings` (keyed by the listing's section, or its term).
+pub fn last_modified(site: &Site, job: &Job, listings: &mut HashMap<String, Option<String>>) -> Option<String> {
     match job {
         Job::Page { page } => site.pages[*page].modified(),
-        Job::Section { section, .. } => newest(&site.sections[*section].listing),
-        Job::TaxonomyTerm { lang, taxonomy, key, .. } => newest(&term(site, lang, taxonomy, key).entries),
+        Job::Section { section, .. } => newest(site, listings, section.to_string(), || &site.sections[*section].listing),
+        Job::TaxonomyTerm { lang, taxonomy, key, .. } => {
+            newest(site, listings, format!("{lang}/{taxonomy}/{key}"), || &term(site, lang, taxonomy, key).entries)
+        }
         _ => None,
     }
+}
+
+fn newest<'s>(
+    site: &Site,
+    listings: &mut HashMap<String, Option<String>>,
+    key: String,
+    entries: impl FnOnce() -> &'s [Entry],
+) -> Option<String> {
+    let found = listings.entry(key).or_insert_with(|| entries().iter().filter_map(|e| site.pages[e.page].modified()).max());
+    found.clone()
 }
 
 /// The file behind a job and how to name it in an error.

@@ -24,6 +24,7 @@ pub fn plan(site: &Site, plan: &mut Plan) {
 pub fn render(site: &Site, all: &[Job]) -> crate::output::Files {
     let config = &site.config;
     let mut files = Vec::new();
+    let mut listings = std::collections::HashMap::new();
     let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for lang in config.language_codes() {
@@ -40,7 +41,7 @@ pub fn render(site: &Site, all: &[Job]) -> crate::output::Files {
             }
             xml.push_str("  <url>\n");
             xml.push_str(&format!("    <loc>{}</loc>\n", escape(&config.absolute(&jobs::url(site, job)))));
-            if let Some(m) = jobs::last_modified(site, job) {
+            if let Some(m) = jobs::last_modified(site, job, &mut listings) {
                 xml.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
             }
             for a in alternates {
