@@ -288,6 +288,28 @@ fn editing_one_body_renders_only_what_shows_it() {
     assert_same_as_fresh_build(&session, &root);
 }
 
+/// A new title re-renders only what shows the page (its listings, feeds and the page itself),
+/// unless it moves the page among others of the same date, which needs the whole site again.
+#[test]
+fn a_new_title_renders_only_what_shows_it_unless_it_reorders_pages() {
+    let (_tmp, root) = copy_fixture("localised");
+    let mut session = Session::start(&root, None, false).unwrap();
+    let total = session.built.output.files.len();
+    let p = root.join("content/news/report.hi.md");
+    // The report's translations share its date: "Report ar" < "Report en" < "Report hi …".
+    std::fs::write(&p, read(&p).replace("title: Report hi", "title: Report hi, updated")).unwrap();
+    let update = session.update(std::slice::from_ref(&p)).unwrap();
+    assert_eq!(update.kind, UpdateKind::Page, "{update:?}");
+    assert!(update.rendered < total / 3, "rendered {} of {total}", update.rendered);
+    assert!(update.changed.contains(&"hi/news/report/index.html".to_string()), "{update:?}");
+    assert_same_as_fresh_build(&session, &root);
+
+    std::fs::write(&p, read(&p).replace("title: Report hi, updated", "title: Report aa")).unwrap();
+    let update = session.update(std::slice::from_ref(&p)).unwrap();
+    assert_eq!(update.kind, UpdateKind::Full, "{update:?}");
+    assert_same_as_fresh_build(&session, &root);
+}
+
 #[test]
 fn a_locale_edit_renders_only_that_language() {
     let (_tmp, root) = copy_fixture("localised");

@@ -22,10 +22,13 @@ pub(super) enum Edit {
 
 /// The page keeps its URL, language, translations, listing position and taxonomy terms, and
 /// what its translations inherit from it or show of it elsewhere (shared front matter,
-/// localised headlines): then only the outputs that read the page need rendering again.
-pub(super) fn same_place(a: &content::Page, b: &content::Page) -> bool {
+/// localised headlines): then only the outputs that read the page need rendering again. A new
+/// title keeps the page's place when it does not reorder anything ([`keeps_order`]).
+pub(super) fn same_place(site: &content::Site, i: usize, b: &content::Page) -> bool {
+    let a = &site.pages[i];
     let (x, y) = (&a.front, &b.front);
-    a.title == b.title
+    (a.title == b.title || keeps_order(site, i, b))
+        && a.url == b.url
         && x.date == y.date
         && x.updated == y.updated
         && x.place == y.place
@@ -38,6 +41,39 @@ pub(super) fn same_place(a: &content::Page, b: &content::Page) -> bool {
         && x.template == y.template
         && x.aliases == y.aliases
         && x.translation_key == y.translation_key
+}
+
+/// Page `i` retitled as `new` stays where it is: a title only orders pages of the same date
+/// and weight, so it must still sort between its neighbours in the site's order and in every
+/// listing that shows it (where each language sorts titles its own way).
+fn keeps_order(site: &content::Site, i: usize, new: &content::Page) -> bool {
+    use std::cmp::Ordering::{Greater, Less};
+    let pages = &site.pages;
+    let before = i.checked_sub(1).is_none_or(|p| content::page_order(&pages[p], new) == Less);
+    let after = pages.get(i + 1).is_none_or(|p| content::page_order(new, p) == Less);
+    if !(before && after) {
+        return false;
+    }
+    let tie = |a: &content::Page, b: &content::Page| a.date == b.date && a.front.weight == b.front.weight;
+    site.sections.iter().all(|section| {
+        let listing = &section.listing;
+        let Some(k) = listing.iter().position(|e| e.page == i) else { return true };
+        let title = |e: &content::Entry| pages[e.page].title.as_str();
+        // Equal names keep their order (the listing's sort is stable).
+        let ordered = |a: &content::Entry, a_title: &str, b: &content::Entry, b_title: &str| match crate::i18n::compare(
+            &section.lang,
+            a_title,
+            b_title,
+        ) {
+            Less => true,
+            Greater => false,
+            _ => a < b,
+        };
+        let me = &listing[k];
+        let before = k.checked_sub(1).map(|p| &listing[p]).filter(|p| tie(&pages[p.page], new));
+        let after = listing.get(k + 1).filter(|n| tie(&pages[n.page], new));
+        before.is_none_or(|p| ordered(p, title(p), me, &new.title)) && after.is_none_or(|n| ordered(me, &new.title, n, title(n)))
+    })
 }
 
 pub(super) fn classify(path: &Path, theme: Option<&str>, live: bool) -> Edit {

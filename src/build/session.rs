@@ -328,7 +328,7 @@ impl Session {
         // Translations made from this page may have become (or stopped being) stale.
         let site = &self.built.site;
         let tracked = site.translations_of(&page.translation_key).iter().any(|p| p.front.translated_from.is_some());
-        if tracked || !changes::same_place(&site.pages[i], &page) {
+        if tracked || !changes::same_place(site, i, &page) {
             return Ok(None);
         }
         let media = markdown::Media { images: &self.images, shortcodes: Some((self.renderer.tera(), &self.built.templates)) };

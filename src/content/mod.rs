@@ -745,6 +745,12 @@ fn shortened_slug(page: &Page) -> Option<String> {
 
 /// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
 /// is now a draft: the caller loads the whole site again.
+/// Newest first, then by weight and title: the order of the site's pages, and of every listing
+/// (which sorts titles as its language does).
+pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then(a.front.weight.cmp(&b.front.weight)).then(a.title.cmp(&b.title)).then(a.file.cmp(&b.file))
+}
+
 pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, Diagnostics> {
     let old = &site.pages[i];
     let file = site.root.join(&old.file);
@@ -793,10 +799,7 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     for p in &mut site.pages {
         p.is_article = section_has_articles(&site.config, &site.sections[p.section]);
     }
-    // Newest first, then by weight and title: the order of every listing.
-    site.pages.sort_by(|a, b| {
-        b.date.cmp(&a.date).then(a.front.weight.cmp(&b.front.weight)).then(a.title.cmp(&b.title)).then(a.file.cmp(&b.file))
-    });
+    site.pages.sort_by(page_order);
     for (i, p) in site.pages.iter().enumerate() {
         site.sections[p.section].pages.push(i);
         site.translations.entry(p.translation_key.clone()).or_default().push(i);

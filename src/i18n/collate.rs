@@ -5,14 +5,23 @@ use icu::collator::{Collator, options::CollatorOptions};
 
 /// Sorts `items` by `name` in `lang`'s order; by code point when ICU knows no such language.
 pub fn sort_by_name<'a, T>(lang: &str, items: &mut [T], name: impl Fn(&T) -> &'a str) {
-    let collator = lang
-        .parse::<icu::locale::Locale>()
-        .ok()
-        .and_then(|locale| Collator::try_new(locale.into(), CollatorOptions::default()).ok());
-    match collator {
+    match collator(lang) {
         Some(c) => items.sort_by(|a, b| c.compare(name(a), name(b))),
         None => items.sort_by(|a, b| name(a).cmp(name(b))),
     }
+}
+
+/// How `lang` orders two names (as [`sort_by_name`] does).
+pub fn compare(lang: &str, a: &str, b: &str) -> std::cmp::Ordering {
+    match collator(lang) {
+        Some(c) => c.compare(a, b),
+        None => a.cmp(b),
+    }
+}
+
+fn collator(lang: &str) -> Option<icu::collator::CollatorBorrowed<'static>> {
+    let locale = lang.parse::<icu::locale::Locale>().ok()?;
+    Collator::try_new(locale.into(), CollatorOptions::default()).ok()
 }
 
 /// Re-sorts each run of neighbours of the already sorted `items` that `tie` holds equal, by

@@ -9,7 +9,7 @@ mod fluent;
 mod format;
 mod tera;
 
-pub use collate::{sort_by_name, sort_ties_by_name};
+pub use collate::{compare, sort_by_name, sort_ties_by_name};
 pub use coverage::{Coverage, LanguageCoverage, keys_used_by_templates};
 pub use direction::Directions;
 pub use format::DateLength;

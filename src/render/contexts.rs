@@ -111,7 +111,7 @@ fn stand_in_context(input: &RenderInput, values: &SiteValues, i: usize, lang: &s
     if let Some(section) = site.section_index(&site.sections[page.section].content_path, lang) {
         prepared.ctx.insert_value("section", values.sections[section].clone());
     }
-    let overrides = values.stand_in(i, lang).cloned().unwrap_or_default();
+    let overrides = values.stand_in(i, lang).unwrap_or_default();
     let get = |key: &str| overrides.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v.clone());
     let mut stand_in = get("stand_in").and_then(|v| v.as_map().cloned()).unwrap_or_default();
     let mode = if site.config.missing_translation == MissingTranslation::Fallback { "fallback" } else { "notice" };

@@ -133,6 +133,7 @@ impl Renderer {
     pub fn patch_page(&mut self, input: &RenderInput, i: usize, rendered: &Rendered) -> Result<Files, Diagnostics> {
         let value = views::page_value(input.site, i, rendered);
         self.values.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
+        self.values.refresh_stand_ins(input.site, i, input.directions);
         let jobs = self.readers[i].clone();
         let (files, _) = self.render_jobs(input, &jobs)?;
         self.values.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();

@@ -42,8 +42,9 @@ pub struct SiteValues {
     /// One value per page; replaced one by one when `serve` patches a page.
     pub pages: RwLock<Vec<Value>>,
     pub sections: Vec<Value>,
-    /// (original page, language) -> what its stand-in there changes in the page's value.
-    pub stand_ins: HashMap<(usize, String), tera::Map>,
+    /// (original page, language) -> what its stand-in there changes in the page's value;
+    /// replaced when `serve` patches the original.
+    pub stand_ins: RwLock<HashMap<(usize, String), tera::Map>>,
     /// Pages each job read through template functions, by job number.
     pub reads: Mutex<HashMap<usize, BTreeSet<usize>>>,
 }
@@ -57,14 +58,15 @@ impl SiteValues {
             config: config_value(&site.config, directions),
             pages: RwLock::new(page_values),
             sections: section_values,
-            stand_ins: site
-                .stand_ins
-                .iter()
-                .filter_map(|((key, lang), url)| {
-                    let page = crate::content::network::original(site, key)?;
-                    Some(((page, lang.clone()), stand_in_overrides(site, page, lang, url, directions)))
-                })
-                .collect(),
+            stand_ins: RwLock::new(
+                site.stand_ins
+                    .iter()
+                    .filter_map(|((key, lang), url)| {
+                        let page = crate::content::network::original(site, key)?;
+                        Some(((page, lang.clone()), stand_in_overrides(site, page, lang, url, directions)))
+                    })
+                    .collect(),
+            ),
             reads: Mutex::new(HashMap::new()),
         }
     }
@@ -84,7 +86,7 @@ impl SiteValues {
     /// original's with the stand-in's overrides (see [`stand_in_overrides`]).
     pub fn entry(&self, entry: Entry, lang: &str) -> Value {
         let value = self.page(entry.page);
-        match self.stand_ins.get(&(entry.page, lang.to_string())).filter(|_| entry.stand_in) {
+        match self.stand_in(entry.page, lang).filter(|_| entry.stand_in) {
             Some(overrides) => {
                 let mut m = value.as_map().cloned().unwrap_or_default();
                 m.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -96,8 +98,19 @@ impl SiteValues {
 
     /// The stand-in of page `page` in `lang`: URL, localised headline, summary and place, and
     /// the `stand_in` marker naming the original's language.
-    pub fn stand_in(&self, page: usize, lang: &str) -> Option<&tera::Map> {
-        self.stand_ins.get(&(page, lang.to_string()))
+    pub fn stand_in(&self, page: usize, lang: &str) -> Option<tera::Map> {
+        self.stand_ins.read().unwrap_or_else(|e| e.into_inner()).get(&(page, lang.to_string())).cloned()
+    }
+
+    /// Makes page `page`'s stand-ins again (its title, shown by them, changed).
+    pub fn refresh_stand_ins(&self, site: &Site, page: usize, directions: &Directions) {
+        let key = &site.pages[page].translation_key;
+        let mut stand_ins = self.stand_ins.write().unwrap_or_else(|e| e.into_inner());
+        for ((p, lang), overrides) in stand_ins.iter_mut().filter(|((p, _), _)| *p == page) {
+            if let Some(url) = site.stand_ins.get(&(key.clone(), lang.clone())) {
+                *overrides = stand_in_overrides(site, *p, lang, url, directions);
+            }
+        }
     }
 }
 

@@ -270,6 +270,16 @@ fn respond(shared: &Shared, request: &HeaderMap, key: &str, bytes: Vec<u8>, stat
     http::respond(&shared.validators, request, key, body, status)
 }
 
+/// Hands the memory a whole rebuild or a new search index freed back to the system: glibc
+/// keeps it otherwise, and the server's footprint would grow with every such update.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only gives free pages of the heap back to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// How long edits must pause before the search index is renewed.
 const SEARCH_QUIET: Duration = Duration::from_millis(1500);
 
@@ -285,8 +295,8 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                 continue;
             }
             let started = Instant::now();
-            // Copy the pages of languages to index again under a short read lock, index without
-            // holding any lock.
+            // Copy the pages of languages to index again while holding the session (edits wait,
+            // requests do not), index without holding it.
             let plan = {
                 let session = shared.session();
                 crate::search::plan(Some(&session.root), &session.built.site.config, &session.built.output).into_owned()
@@ -300,6 +310,8 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                     let changed_since =
                         shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
                     session.search_stale = changed_since;
+                    drop(session);
+                    release_freed_memory();
                     say!("search index renewed ({} files) in {} ms", update.rendered, started.elapsed().as_millis());
                 }
                 Err(errors) => say_err!("{errors}"),
@@ -363,6 +375,9 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
         shared.publish(&session);
         result
     };
+    if result.as_ref().is_ok_and(|u| u.kind == crate::build::UpdateKind::Full) {
+        release_freed_memory();
+    }
     let elapsed = started.elapsed();
     *shared.last_change.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
