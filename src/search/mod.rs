@@ -63,9 +63,13 @@ pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files
 /// (`None`: keep nothing). Only the pages of languages to index again are borrowed.
 pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) -> Plan<'a> {
     let cache = root.map(|r| r.join(CACHE_DIR));
-    let (kept, pending): (Vec<_>, Vec<_>) =
-        languages(config, output).into_iter().partition(|l| cache.as_deref().and_then(|c| read_kept(c, l)).is_some());
-    let kept = kept.into_iter().filter_map(|l| Some((l.lang.clone(), read_kept(cache.as_deref()?, &l)?))).collect();
+    let (mut kept, mut pending) = (Vec::new(), Vec::new());
+    for language in languages(config, output) {
+        match cache.as_deref().and_then(|c| read_kept(c, &language)) {
+            Some(files) => kept.push((language.lang, files)),
+            None => pending.push(language),
+        }
+    }
     Plan { cache, kept, pending }
 }
 
