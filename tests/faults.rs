@@ -49,12 +49,13 @@ fn without_stamps(manifest: &[u8]) -> Vec<u8> {
     lines.collect::<String>().into_bytes()
 }
 
-/// Names in `parent` other than the output folder.
+/// Names in `parent` other than the output folder and its kept previous generation.
 fn leftovers(parent: &Path, out: &Path) -> Vec<String> {
+    let spare = parent.join(format!(".tessera-spare-{}", out.file_name().unwrap().to_string_lossy()));
     std::fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p != out)
+        .filter(|p| p != out && *p != spare)
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect()
 }
@@ -308,23 +309,29 @@ fn full_disk_names_the_file_and_keeps_the_site() {
 }
 
 #[test]
-fn previous_site_that_cannot_be_removed_is_a_warning() {
+fn previous_site_that_cannot_be_updated_or_removed_is_a_warning() {
     let (_tmp, root, out, _) = built_site();
-    std::fs::write(root.join("content/about.en.md"), "---\ntitle: Changed\n---\nChanged.\n").unwrap();
-    let stuck = out.join("ar");
+    let about =
+        |text: &str| std::fs::write(root.join("content/about.ar.md"), format!("---\ntitle: {text}\n---\n{text}.\n")).unwrap();
     let parent = out.parent().unwrap().to_path_buf();
+    about("First");
+    build_with(&root, &out, &[]);
+    let spare = parent.join(".tessera-spare-public");
+    assert!(spare.join("ar/about/index.html").is_file(), "the replaced generation is not kept");
+    about("Second");
     {
-        let mut frozen = Frozen::new(&stuck);
+        // The kept generation's Arabic pages cannot be replaced, nor the folder removed.
+        let mut frozen = Frozen::new(&spare.join("ar/about"));
         let result = build_with(&root, &out, &[]);
         let err = stderr(&result);
-        assert!(result.status.success(), "the build failed although the new site is in place: {err}");
-        assert!(err.contains("warning: the new site is in") && err.contains("could not be removed"), "{err}");
-        assert!(read(out.join("about/index.html")).contains("Changed"));
-        // The old site is still there, under tessera's name; the next build tries again.
-        assert_eq!(leftovers(&parent, &out).len(), 1);
-        // The frozen folder moved with the old site: thaw it at its new place.
-        frozen.0 = parent.join(&leftovers(&parent, &out)[0]).join("ar");
+        assert!(result.status.success(), "the build failed although a new tree could be written: {err}");
+        assert!(err.contains("warning: the previous generation of the site") && err.contains("could not be updated"), "{err}");
+        assert!(read(out.join("ar/about/index.html")).contains("Second"));
+        // The stuck generation is still there, under a name the next build removes.
+        let left = leftovers(&parent, &out);
+        assert_eq!(left.len(), 1, "{left:?}");
+        frozen.0 = parent.join(&left[0]).join("ar/about");
     }
     build_with(&root, &out, &[]);
-    assert_eq!(leftovers(&parent, &out), Vec::<String>::new(), "the next build did not remove the old site");
+    assert_eq!(leftovers(&parent, &out), Vec::<String>::new(), "the next build did not remove the stuck generation");
 }

@@ -411,3 +411,46 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
     let manifest = read(public.join(".tessera-manifest"));
     assert!(manifest.lines().any(|l| l.ends_with(" about/index.html")), "{manifest}");
 }
+
+/// The generation a build replaces is kept beside the output (`.tessera-spare-public`), and the
+/// next build brings that tree up to date and exchanges it back instead of making a new tree:
+/// what the site no longer has goes, a file someone touched in it is written again, and the
+/// result is byte for byte what a fresh build writes.
+#[test]
+fn a_rebuild_brings_the_kept_generation_up_to_date() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    let public = root.join("public");
+    let spare = root.join(".tessera-spare-public");
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    build(&root, &[]);
+    let first_tree = inode(&public);
+    assert!(!spare.exists(), "a first build has no generation to keep");
+    let summit = root.join("content/news/summit.en.md");
+    std::fs::write(&summit, read(&summit).replace("\n---\n", "\n---\nFirst edit.\n\n")).unwrap();
+    build(&root, &[]);
+    assert_eq!(inode(&spare), first_tree, "the replaced generation is kept");
+    assert!(!read(spare.join("news/summit/index.html")).contains("First edit."));
+
+    // Someone touches the kept generation; a page goes; the article is edited again.
+    std::fs::remove_file(spare.join("about/index.html")).unwrap();
+    std::fs::write(spare.join("about/index.html"), "touched").unwrap();
+    std::fs::write(spare.join("news/stray.html"), "not the site's").unwrap();
+    std::fs::create_dir_all(spare.join("old/folder")).unwrap();
+    std::fs::write(spare.join("old/folder/index.html"), "gone").unwrap();
+    std::fs::remove_file(root.join("content/news/report.en.md")).unwrap();
+    std::fs::write(&summit, read(&summit).replace("First edit.", "Second edit.")).unwrap();
+    build(&root, &[]);
+    assert_eq!(inode(&public), first_tree, "the kept generation was brought up to date and put back");
+    assert!(read(public.join("news/summit/index.html")).contains("Second edit."));
+
+    let fresh = root.parent().unwrap().join("fresh");
+    build(&root, &["--output", fresh.to_str().unwrap()]);
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        snapshot(dir).into_iter().filter(|(path, _)| path != ".tessera-manifest").collect()
+    };
+    let (rebuilt, fresh) = (files(&public), files(&fresh));
+    let paths = |s: &[(String, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&rebuilt), paths(&fresh));
+    assert!(rebuilt == fresh, "the rebuilt site differs from a fresh build");
+    assert!(!public.join("old").exists(), "a folder the site no longer has is left");
+}

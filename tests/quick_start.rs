@@ -33,7 +33,7 @@ fn the_readme_quick_start_gives_a_site_ready_to_deploy() {
     let steps = parsed["jobs"]["build"]["steps"].as_array().unwrap();
     assert!(steps.iter().any(|s| s["run"].as_str().is_some_and(|r| r.starts_with("tessera build"))), "{workflow}");
     assert!(steps.iter().any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/upload-pages-artifact"))));
-    assert_eq!(std::fs::read_to_string(site.join(".gitignore")).unwrap(), "public/\n.tessera-cache/\n");
+    assert_eq!(std::fs::read_to_string(site.join(".gitignore")).unwrap(), "public/\n.tessera-spare-public/\n.tessera-cache/\n");
     assert!(site.join("README.md").is_file());
 }
 

@@ -137,7 +137,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf> {
 
 /// Writes every file of `output` below `dir` (which exists). Errors name the file.
 pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
-    write_reusing(output, dir, None).map(|_| ())
+    write_reusing(output, dir, None, &std::collections::HashMap::new()).map(|_| ())
 }
 
 /// The files a previous build wrote in the folder `live`, as its manifest records them.
@@ -184,9 +184,17 @@ pub fn fingerprint(bytes: &[u8]) -> u128 {
 
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
 /// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
-/// of written again, so a rebuild allocates and later frees only what changed. Returns how
-/// each generated file was written, for the next build's manifest.
-pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -> Result<Vec<(String, Written)>> {
+/// of written again, so a rebuild allocates and later frees only what changed. A file `dir`
+/// already holds (`kept`, as its manifest records them) stays when it still holds the same
+/// bytes; any other file in the way is unlinked first, never written through (it may be a link
+/// to the live site's file). Returns how each generated file was written, for the next
+/// build's manifest.
+pub fn write_reusing(
+    output: &Output,
+    dir: &Path,
+    previous: Option<&Previous>,
+    kept: &std::collections::HashMap<String, Written>,
+) -> Result<Vec<(String, Written)>> {
     if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
     }
@@ -205,6 +213,12 @@ pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -
         .map(|(path, bytes)| -> Result<(String, Written)> {
             let print = fingerprint(bytes);
             let target = prepare(path, bytes.len() as u64)?;
+            if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
+                && Stamp::of(&target) == was.stamp
+            {
+                return Ok((path.clone(), *was));
+            }
+            unlink(&target)?;
             // The fingerprint says which files may be unchanged; the file on disk decides. When
             // its metadata is as the last build left it, nobody wrote to it since; otherwise its
             // bytes are compared (a file edited in the output folder is written again).
@@ -223,10 +237,21 @@ pub fn write_reusing(output: &Output, dir: &Path, previous: Option<&Previous>) -
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
         let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
         let target = prepare(path, len)?;
+        unlink(&target)?;
         std::fs::copy(source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         Ok(())
     })?;
     Ok(written)
+}
+
+/// Removes the file at `path` if there is one.
+fn unlink(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot replace {}", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A relative `/`-separated path whose every segment is a plain name: joined to a folder, it
@@ -280,7 +305,14 @@ mod tests {
         write(&o2, &out).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
-        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
-        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        let mut beside: Vec<_> = std::fs::read_dir(root.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        beside.sort();
+        assert_eq!(beside, [".tessera-spare-public", "public"], "only the output and its previous generation");
+        // The third build brings the kept generation up to date: the first file goes.
+        let mut o3 = Output::default();
+        o3.files.insert("c/index.html".into(), Bytes::new(b"three".to_vec()));
+        write(&o3, &out).unwrap();
+        assert!(!out.join("a/index.html").exists() && !out.join("a").exists());
+        assert_eq!(std::fs::read(out.join("c/index.html")).unwrap(), b"three");
     }
 }

@@ -2,6 +2,10 @@
 //! exchanged with the previous output in one step (`renameat2(RENAME_EXCHANGE)` on Linux; two
 //! renames elsewhere), so the output folder is complete at every instant. What killed builds
 //! left beside it (`.tessera-staging-<pid>-*`, `.tessera-old-<pid>-*`) goes at the next build.
+//!
+//! The generation the exchange replaced is kept beside the output as its spare
+//! (`.tessera-spare-<name>`): the next build brings that tree up to date and exchanges it back,
+//! so a rebuild touches only the files that differ instead of making and removing a whole tree.
 
 use super::{MARKER, Output, Stamp, Written, hooks};
 use anyhow::{Context, Result};
@@ -11,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 const STAGING_PREFIX: &str = ".tessera-staging-";
 const OLD_PREFIX: &str = ".tessera-old-";
+const SPARE_PREFIX: &str = ".tessera-spare-";
 const MARKER_TEXT: &str = "This folder was written by tessera build and is replaced by the next build.\n";
 
 /// Writes `output` as the new content of `out` (already checked with
@@ -21,15 +26,34 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     let unchanged = || format!("{} is unchanged", out.display());
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
     let mut warnings = remove_leftovers(parent);
-    let staging = create_staging(parent).with_context(unchanged)?;
     hooks::step("writing");
     let manifest = read_manifest(out);
     let previous = manifest.as_ref().map(|(files, _)| super::Previous { live: out, files });
-    let written = match super::write_reusing(output, &staging, previous.as_ref()) {
-        Ok(written) => written,
+    // The spare generation first; when it cannot be brought up to date, a new tree.
+    let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref()) {
+        Ok(written) => Some((spare, written)),
         Err(e) => {
-            let _ = remove_tree(&staging);
-            return Err(e.context(format!("the new site could not be written; {}", unchanged())));
+            if let Err(removal) = remove_tree(&spare) {
+                warnings.push(format!(
+                    "warning: the previous generation of the site, in {}, could not be updated ({e:#}) nor removed ({removal}); \
+                     the next build tries again, or remove that folder yourself",
+                    spare.display()
+                ));
+            }
+            None
+        }
+    });
+    let (staging, written) = match spare {
+        Some(filled) => filled,
+        None => {
+            let staging = create_staging(parent).with_context(unchanged)?;
+            match super::write_reusing(output, &staging, previous.as_ref(), &HashMap::new()) {
+                Ok(written) => (staging, written),
+                Err(e) => {
+                    let _ = remove_tree(&staging);
+                    return Err(e.context(format!("the new site could not be written; {}", unchanged())));
+                }
+            }
         }
     };
     let listed = manifest.as_ref().map(|(_, paths)| paths);
@@ -50,6 +74,7 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     };
     hooks::step("swapped");
     if let Some(old) = old
+        && std::fs::rename(&old, spare_path(out)).is_err()
         && let Err(e) = remove_tree(&old)
     {
         warnings.push(format!(
@@ -61,6 +86,64 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     }
     hooks::step("removed");
     Ok(warnings)
+}
+
+/// Where the generation before the live one is kept for the next build of `out`.
+pub fn spare_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    out.with_file_name(format!("{SPARE_PREFIX}{name}"))
+}
+
+/// Takes the spare generation of `out` for this build: renamed to a staging name of this
+/// process, so no other build takes it too and a kill leaves a folder the next build removes.
+fn take_spare(out: &Path) -> Option<PathBuf> {
+    let spare = spare_path(out);
+    if !spare.join(MARKER).is_file() {
+        return None;
+    }
+    let taken = spare.with_file_name(format!("{STAGING_PREFIX}{}-spare", std::process::id()));
+    if taken.exists() {
+        return None;
+    }
+    std::fs::rename(&spare, &taken).ok().map(|()| taken)
+}
+
+/// Brings the spare generation in `dir` up to date with `output`: what the new site does not
+/// have goes, and each file is written again only when its bytes differ from the new ones or
+/// someone touched it since (its stamp is not the one its manifest recorded).
+fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Result<Vec<(String, Written)>> {
+    let (kept, _) = read_manifest(dir).context("it has no manifest")?;
+    prune(output, dir)?;
+    super::write_reusing(output, dir, previous, &kept)
+}
+
+/// Removes from `dir` every file that is not part of `output` (the marker stays), then the
+/// folders that left empty.
+fn prune(output: &Output, dir: &Path) -> Result<()> {
+    let stale: Vec<(String, PathBuf)> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| (crate::urls::slash_path(e.path().strip_prefix(dir).unwrap_or(e.path())), e.path().to_path_buf()))
+        .filter(|(path, _)| path != MARKER && !output.files.contains_key(path) && !output.copies.contains_key(path))
+        .collect();
+    let mut emptied = std::collections::BTreeSet::new();
+    for (path, file) in &stale {
+        std::fs::remove_file(file).with_context(|| format!("cannot remove {}", file.display()))?;
+        let mut folder = path.as_str();
+        while let Some((up, _)) = folder.rsplit_once('/') {
+            emptied.insert(up.to_string());
+            folder = up;
+        }
+    }
+    // Deepest first; a folder that still holds something stays.
+    let mut emptied: Vec<String> = emptied.into_iter().collect();
+    emptied.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+    for folder in emptied {
+        let _ = std::fs::remove_dir(dir.join(folder));
+    }
+    Ok(())
 }
 
 /// Beside the marker, the list of every path the build wrote: what is in the output folder and

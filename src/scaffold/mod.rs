@@ -141,7 +141,7 @@ pub fn new_site(dir: &Path, languages: &[String]) -> Result<Vec<String>> {
     let mut files = vec![
         ("site.yaml".to_string(), site_yaml(languages)),
         ("README.md".to_string(), SITE_README.to_string()),
-        (".gitignore".to_string(), "public/\n.tessera-cache/\n".to_string()),
+        (".gitignore".to_string(), "public/\n.tessera-spare-public/\n.tessera-cache/\n".to_string()),
         (".github/workflows/deploy.yml".to_string(), WORKFLOW.to_string()),
     ];
     for lang in languages {
