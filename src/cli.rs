@@ -26,18 +26,38 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let out = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let out = tessera::output::check_output_dir(&options.root, &out)?;
+    let sources = tessera::output::Sources::of(&options.root, &out, &format!("{:?} {}", options.base_url, options.drafts));
+    if let Some(report) = sources.unchanged(&options.root, &out) {
+        print_warnings(&report.warnings);
+        println!(
+            "built {} pages in {} languages into {} ({} files) in {} ms: nothing changed since the last build, so nothing was written",
+            report.pages,
+            report.languages,
+            out.display(),
+            report.files,
+            started.elapsed().as_millis()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     match build_site(&options.root, options.base_url.as_deref(), options.drafts) {
         Ok(built) => {
             print_warnings(&built.warnings);
             print_warnings(&tessera::output::write(&built.output, &out)?);
+            let report = tessera::output::Report {
+                pages: built.site.pages.len(),
+                languages: built.site.config.languages.len(),
+                files: built.output.files.len() + built.output.copies.len(),
+                warnings: built.warnings.clone(),
+            };
             println!(
                 "built {} pages in {} languages into {} ({} files) in {} ms",
-                built.site.pages.len(),
-                built.site.config.languages.len(),
+                report.pages,
+                report.languages,
                 out.display(),
-                built.output.files.len() + built.output.copies.len(),
+                report.files,
                 started.elapsed().as_millis()
             );
+            sources.record(&options.root, &out, report);
             let images = built.images;
             if images.processed + images.cached > 0 {
                 println!("images: {} processed, {} from the cache", images.processed, images.cached);

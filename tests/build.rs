@@ -215,3 +215,38 @@ fn the_search_index_is_reused_until_an_indexed_page_changes() {
     let found = edited.iter().filter(|(p, _)| p.ends_with(".pf_fragment") && p.contains("en_")).count();
     assert!(found > 0);
 }
+
+/// A rebuild from the same sources, into an output folder still as the last build left it, has
+/// nothing to write and says so without rendering. Any change counts: to the output (a file
+/// edited or removed there), to the options, to a source; and a source changed too recently to
+/// trust its stamp leaves no record, so the build after it renders again.
+#[test]
+fn a_rebuild_from_unchanged_sources_writes_nothing() {
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    let (_tmp, root) = copy_fixture("multilingual");
+    let public = root.join("public");
+    let skipped = |extra: &[&str]| stdout(&build(&root, extra)).contains("nothing changed since the last build");
+    settle();
+    assert!(!skipped(&[]), "a first build renders");
+    let about = read(public.join("about/index.html"));
+    assert!(skipped(&[]), "nothing changed, yet the site was rendered again");
+
+    std::fs::write(public.join("about/index.html"), "edited in the output").unwrap();
+    assert!(!skipped(&[]), "a file edited in the output folder went unnoticed");
+    assert_eq!(read(public.join("about/index.html")), about);
+    std::fs::remove_file(public.join("news/visit/photo.svg")).unwrap();
+    assert!(!skipped(&[]), "a copied file removed from the output folder went unnoticed");
+    assert!(public.join("news/visit/photo.svg").is_file());
+    assert!(skipped(&[]));
+    assert!(!skipped(&["--base-url", "https://example.net/"]), "other options, other output");
+    assert!(read(public.join("about/index.html")).contains("https://example.net/"));
+
+    let page = root.join("content/about/index.en.md");
+    std::fs::write(&page, read(&page).replace("\n---\n", "\n---\nAn edit.\n\n")).unwrap();
+    assert!(!skipped(&[]), "an edited page went unnoticed");
+    assert!(read(public.join("about/index.html")).contains("An edit."));
+    assert!(!skipped(&[]), "a page edited a moment ago is trusted by its stamp");
+    settle();
+    assert!(!skipped(&[]));
+    assert!(skipped(&[]));
+}

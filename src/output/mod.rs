@@ -5,8 +5,10 @@
 
 mod hooks;
 pub mod plan;
+mod record;
 mod swap;
 
+pub use record::{Report, Sources};
 pub use swap::{remove_leftovers, write};
 
 use crate::config::SiteConfig;

@@ -152,7 +152,7 @@ pub const MANIFEST: &str = ".tessera-manifest";
 
 /// Writes the manifest into `staging`: each generated file with the fingerprint of its bytes
 /// and its stamp `size.mtime_ns.inode` (a rebuild links the unchanged ones instead of writing
-/// them), each copied file with `-`.
+/// them), each copied file with `-` and its stamp.
 fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path) -> Result<()> {
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
     for (path, file) in written {
@@ -162,7 +162,10 @@ fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path
         }
     }
     for path in output.copies.keys() {
-        list.push_str(&format!("- {path}\n"));
+        match Stamp::of(&staging.join(path)) {
+            Some(s) => list.push_str(&format!("- {}.{}.{} {path}\n", s.len, s.modified_ns, s.inode)),
+            None => list.push_str(&format!("- {path}\n")),
+        }
     }
     std::fs::write(staging.join(MANIFEST), list).with_context(|| format!("cannot write into {}", staging.display()))
 }
@@ -187,7 +190,7 @@ fn read_manifest(out: &Path) -> Option<(HashMap<String, Written>, HashSet<String
 }
 
 /// A stamp as the manifest writes it: `size.mtime_ns.inode`.
-fn parse_stamp(text: &str) -> Option<Stamp> {
+pub(super) fn parse_stamp(text: &str) -> Option<Stamp> {
     let mut parts = text.split('.');
     let stamp =
         Stamp { len: parts.next()?.parse().ok()?, modified_ns: parts.next()?.parse().ok()?, inode: parts.next()?.parse().ok()? };
