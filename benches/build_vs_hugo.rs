@@ -121,6 +121,14 @@ fn remove(path: &Path) {
     }
 }
 
+/// Removes a tessera output folder and the previous generation a rebuild keeps beside it, so
+/// the next build is cold.
+fn remove_output(out: &Path) {
+    remove(out);
+    let name = out.file_name().unwrap().to_string_lossy();
+    remove(&out.with_file_name(format!(".tessera-spare-{name}")));
+}
+
 /// Appends `word` to the last paragraph of the article's body.
 fn append_word(file: &Path, word: &str) {
     let text = std::fs::read_to_string(file).unwrap();
@@ -199,7 +207,7 @@ fn compare(sites: &Sites, runs: usize, pause: Duration, hugo: bool) -> Results {
                 };
                 if name.ends_with("cold") && tool == Tool::Tessera {
                     remove(&root.join(".tessera-cache"));
-                    remove(&out);
+                    remove_output(&out);
                 } else if name.ends_with("cold") {
                     remove(&out);
                     remove(&root.join("resources"));
@@ -258,7 +266,7 @@ fn alone(sites: &Sites, runs: usize, pause: Duration) -> [Vec<Cost>; 2] {
         for (i, name) in ["cold", "no-change rebuild"].iter().enumerate() {
             if i == 0 {
                 remove(&sites.tessera.join(".tessera-cache"));
-                remove(&out);
+                remove_output(&out);
             }
             settle(pause);
             let cost = measure(tessera_build(&sites.tessera, &out), &log);
