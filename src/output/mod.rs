@@ -139,7 +139,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf> {
 
 /// Writes every file of `output` below `dir` (which exists). Errors name the file.
 pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
-    write_reusing(output, dir, None, &std::collections::HashMap::new()).map(|_| ())
+    write_reusing(output, dir, None, None).map(|_| ())
 }
 
 /// The files a previous build wrote in the folder `live`, as its manifest records them.
@@ -166,16 +166,27 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    #[cfg(unix)]
+    /// The stamp of the regular file at `path` (a link or folder has none).
     pub fn of(path: &Path) -> Option<Stamp> {
+        std::fs::symlink_metadata(path).ok().filter(|m| m.is_file()).as_ref().and_then(Stamp::from_metadata)
+    }
+
+    #[cfg(unix)]
+    pub fn from_metadata(m: &std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
         Some(Stamp { len: m.len(), modified_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128, inode: m.ino() })
     }
 
     #[cfg(not(unix))]
-    pub fn of(_: &Path) -> Option<Stamp> {
+    pub fn from_metadata(_: &std::fs::Metadata) -> Option<Stamp> {
         None
+    }
+}
+
+/// As the manifest writes it: `size.mtime_ns.inode`.
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.len, self.modified_ns, self.inode)
     }
 }
 
@@ -186,16 +197,16 @@ pub fn fingerprint(bytes: &[u8]) -> u128 {
 
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
 /// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
-/// of written again, so a rebuild allocates and later frees only what changed. A file `dir`
-/// already holds (`kept`, as its manifest records them) stays when it still holds the same
-/// bytes; any other file in the way is unlinked first, never written through (it may be a link
-/// to the live site's file). Returns how each generated file was written, for the next
-/// build's manifest.
+/// of written again, so a rebuild allocates and later frees only what changed. When `dir`
+/// holds an earlier generation (`kept`: its files as its manifest records them), a file that
+/// still holds the same bytes stays; any other file in the way is unlinked first, never
+/// written through (it may be a link to the live site's file). Returns how each generated
+/// file was written, for the next build's manifest.
 pub fn write_reusing(
     output: &Output,
     dir: &Path,
     previous: Option<&Previous>,
-    kept: &std::collections::HashMap<String, Written>,
+    kept: Option<&std::collections::HashMap<String, Written>>,
 ) -> Result<Vec<(String, Written)>> {
     if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
@@ -215,12 +226,14 @@ pub fn write_reusing(
         .map(|(path, bytes)| -> Result<(String, Written)> {
             let print = fingerprint(bytes);
             let target = prepare(path, bytes.len() as u64)?;
-            if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
-                && Stamp::of(&target) == was.stamp
-            {
-                return Ok((path.clone(), *was));
+            if let Some(kept) = kept {
+                if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
+                    && Stamp::of(&target) == was.stamp
+                {
+                    return Ok((path.clone(), *was));
+                }
+                unlink(&target)?;
             }
-            unlink(&target)?;
             // The fingerprint says which files may be unchanged; the file on disk decides. When
             // its metadata is as the last build left it, nobody wrote to it since; otherwise its
             // bytes are compared (a file edited in the output folder is written again).
@@ -239,7 +252,9 @@ pub fn write_reusing(
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
         let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
         let target = prepare(path, len)?;
-        unlink(&target)?;
+        if kept.is_some() {
+            unlink(&target)?;
+        }
         std::fs::copy(source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         Ok(())
     })?;

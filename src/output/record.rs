@@ -105,13 +105,10 @@ impl Sources {
             return None;
         }
         let text = String::from_utf8(manifest).ok()?;
-        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-        let intact = lines.par_iter().all(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let (_, stamp, path) = (parts.next(), parts.next(), parts.next());
-            let recorded = stamp.and_then(super::swap::parse_stamp);
-            recorded.is_some() && path.is_some_and(|p| super::stays_inside(p) && Stamp::of(&out.join(p)) == recorded)
-        });
+        let lines: Vec<_> = super::swap::manifest_lines(&text).collect();
+        let intact = lines
+            .par_iter()
+            .all(|line| line.stamp.is_some() && super::stays_inside(line.path) && Stamp::of(&out.join(line.path)) == line.stamp);
         intact.then_some(record.report)
     }
 
@@ -147,8 +144,7 @@ struct Full {
 fn stamp(path: &Path) -> Option<Full> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
-    let file = Stamp { len: m.len(), modified_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128, inode: m.ino() };
-    Some(Full { file, changed_ns: m.ctime() as i128 * 1_000_000_000 + m.ctime_nsec() as i128 })
+    Some(Full { file: Stamp::from_metadata(&m)?, changed_ns: m.ctime() as i128 * 1_000_000_000 + m.ctime_nsec() as i128 })
 }
 
 /// Without inode change times a stamp cannot be trusted: no record is kept.

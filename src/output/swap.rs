@@ -47,7 +47,7 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
         Some(filled) => filled,
         None => {
             let staging = create_staging(parent).with_context(unchanged)?;
-            match super::write_reusing(output, &staging, previous.as_ref(), &HashMap::new()) {
+            match super::write_reusing(output, &staging, previous.as_ref(), None) {
                 Ok(written) => (staging, written),
                 Err(e) => {
                     let _ = remove_tree(&staging);
@@ -114,7 +114,7 @@ fn take_spare(out: &Path) -> Option<PathBuf> {
 fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Result<Vec<(String, Written)>> {
     let (kept, _) = read_manifest(dir).context("it has no manifest")?;
     prune(output, dir)?;
-    super::write_reusing(output, dir, previous, &kept)
+    super::write_reusing(output, dir, previous, Some(&kept))
 }
 
 /// Removes from `dir` every file that is not part of `output` (the marker stays), then the
@@ -157,13 +157,13 @@ fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
     for (path, file) in written {
         match file.stamp {
-            Some(s) => list.push_str(&format!("{:032x} {}.{}.{} {path}\n", file.print, s.len, s.modified_ns, s.inode)),
+            Some(stamp) => list.push_str(&format!("{:032x} {stamp} {path}\n", file.print)),
             None => list.push_str(&format!("{:032x} {path}\n", file.print)),
         }
     }
     for path in output.copies.keys() {
         match Stamp::of(&staging.join(path)) {
-            Some(s) => list.push_str(&format!("- {}.{}.{} {path}\n", s.len, s.modified_ns, s.inode)),
+            Some(stamp) => list.push_str(&format!("- {stamp} {path}\n")),
             None => list.push_str(&format!("- {path}\n")),
         }
     }
@@ -175,22 +175,37 @@ fn read_manifest(out: &Path) -> Option<(HashMap<String, Written>, HashSet<String
     let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
     let mut files = HashMap::new();
     let mut paths = HashSet::new();
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let Some((print, rest)) = line.split_once(' ') else { continue };
-        let (stamp, path) = match rest.split_once(' ').map(|(s, p)| (parse_stamp(s), p)) {
-            Some((Some(stamp), path)) => (Some(stamp), path),
-            _ => (None, rest),
-        };
-        if let Ok(print) = u128::from_str_radix(print, 16) {
-            files.insert(path.to_string(), Written { print, stamp });
+    for line in manifest_lines(&text) {
+        if let Some(print) = line.print {
+            files.insert(line.path.to_string(), Written { print, stamp: line.stamp });
         }
-        paths.insert(path.to_string());
+        paths.insert(line.path.to_string());
     }
     Some((files, paths))
 }
 
+/// One file on a manifest: `print stamp path` for a generated file, `- stamp path` for a
+/// copied one; manifests of older versions have no stamp.
+pub(super) struct ManifestLine<'a> {
+    pub print: Option<u128>,
+    pub stamp: Option<Stamp>,
+    pub path: &'a str,
+}
+
+/// The files a manifest's text lists.
+pub(super) fn manifest_lines(text: &str) -> impl Iterator<Item = ManifestLine<'_>> {
+    text.lines().filter(|l| !l.starts_with('#')).filter_map(|line| {
+        let (print, rest) = line.split_once(' ')?;
+        let (stamp, path) = match rest.split_once(' ').map(|(s, p)| (parse_stamp(s), p)) {
+            Some((Some(stamp), path)) => (Some(stamp), path),
+            _ => (None, rest),
+        };
+        Some(ManifestLine { print: u128::from_str_radix(print, 16).ok(), stamp, path })
+    })
+}
+
 /// A stamp as the manifest writes it: `size.mtime_ns.inode`.
-pub(super) fn parse_stamp(text: &str) -> Option<Stamp> {
+fn parse_stamp(text: &str) -> Option<Stamp> {
     let mut parts = text.split('.');
     let stamp =
         Stamp { len: parts.next()?.parse().ok()?, modified_ns: parts.next()?.parse().ok()?, inode: parts.next()?.parse().ok()? };
