@@ -39,7 +39,9 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match build_site(&options.root, options.base_url.as_deref(), options.drafts) {
+    let reuse =
+        sources.edited(&options.root, &out).and_then(|(edited, renders)| tessera::build::Reuse::new(edited, &renders, &out));
+    match tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref()) {
         Ok(built) => {
             print_warnings(&built.warnings);
             print_warnings(&tessera::output::write(&built.output, &out)?);
@@ -49,15 +51,22 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
                 files: built.output.files.len() + built.output.copies.len(),
                 warnings: built.warnings.clone(),
             };
+            let total = built.renders.as_ref().map_or(0, |r| r.outputs());
+            let taken = if built.rendered < total {
+                format!(": {} rendered again, the other {} as the last build left them", built.rendered, total - built.rendered)
+            } else {
+                String::new()
+            };
             println!(
-                "built {} pages in {} languages into {} ({} files) in {} ms",
+                "built {} pages in {} languages into {} ({} files) in {} ms{taken}",
                 report.pages,
                 report.languages,
                 out.display(),
                 report.files,
                 started.elapsed().as_millis()
             );
-            sources.record(&options.root, &out, report);
+            let renders = built.renders.as_ref().map(tessera::build::Renders::to_json).unwrap_or_default();
+            sources.record(&options.root, &out, report, &renders);
             let images = built.images;
             if images.processed + images.cached > 0 {
                 println!("images: {} processed, {} from the cache", images.processed, images.cached);
@@ -68,6 +77,8 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             } else if !search.reused.is_empty() {
                 println!("search index: made again for {}; reused for {}", search.indexed.join(", "), search.reused.join(", "));
             }
+            // The process ends here: freeing the site's memory piece by piece would only delay it.
+            std::mem::forget(built);
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {

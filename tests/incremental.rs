@@ -337,3 +337,97 @@ fn editor_temp_files_are_ignored() {
         std::fs::remove_file(&p).unwrap();
     }
 }
+
+/// The output folder of `tessera build` run again in `root` after edits equals that of a first
+/// build of a copy of the same files (the manifest aside: it records each file's inode).
+fn assert_output_same_as_fresh_build(root: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("site");
+    copy_dir(root, &copy);
+    for generated in ["public", ".tessera-spare-public", ".tessera-cache"] {
+        let _ = std::fs::remove_dir_all(copy.join(generated));
+    }
+    build(&copy, &[]);
+    let files = |dir: &Path| snapshot(dir).into_iter().filter(|(p, _)| p != ".tessera-manifest").collect::<Vec<_>>();
+    let (rebuilt, fresh) = (files(&root.join("public")), files(&copy.join("public")));
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&rebuilt), names(&fresh), "different sets of files");
+    for ((path, left), (_, right)) in rebuilt.iter().zip(&fresh) {
+        assert!(
+            left == right,
+            "{path} differs:\n--- rebuilt\n{}\n--- fresh\n{}",
+            String::from_utf8_lossy(left),
+            String::from_utf8_lossy(right)
+        );
+    }
+}
+
+/// Waits until files just written are old enough for a build to trust their stamps.
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+}
+
+/// What `tessera build` said it rendered: `Some(n)` when it took the other outputs from the
+/// last build's output folder.
+fn rendered_again(out: &std::process::Output) -> Option<usize> {
+    let text = stdout(out);
+    let (_, after) = text.split_once(": ")?;
+    after.split_once(" rendered again")?.0.parse().ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// `tessera build` run again after edits renders only what the edits can change (after a
+    /// body edit, only what shows the page) and writes what a first build writes.
+    #[test]
+    fn builds_after_edits_equal_a_fresh_build(
+        edits in proptest::collection::vec(edit_strategy(), 1..5),
+        stand_ins in any::<bool>(),
+    ) {
+        let (_tmp, root) = copy_fixture("localised");
+        network_settings(&root, stand_ins);
+        settle();
+        build(&root, &[]);
+        let total = snapshot(&root.join("public")).iter().filter(|(p, _)| p.ends_with(".html")).count();
+        apply(&root, &Edit::Body { page: edits.len(), word: "first".into() });
+        let out = build(&root, &[]);
+        prop_assert!(rendered_again(&out).is_some_and(|n| n < total / 3), "{}", stdout(&out));
+        for edit in &edits {
+            apply(&root, edit);
+            let out = tessera(&["build", "--root", root.to_str().unwrap()]);
+            if matches!(edit, Edit::BreakYaml { .. }) {
+                prop_assert!(!out.status.success(), "a broken page must fail the build");
+                repair(&root);
+                build(&root, &[]);
+                continue;
+            }
+            prop_assert!(out.status.success(), "{edit:?}: {}", stderr(&out));
+        }
+        assert_output_same_as_fresh_build(&root);
+    }
+}
+
+/// A link to an element of another page is checked again when only that page is rendered
+/// again: removing the heading it points to fails the build, naming the page with the link.
+#[test]
+fn a_fragment_link_into_a_page_rendered_again_is_checked() {
+    let (_tmp, root) = copy_fixture("localised");
+    let target = root.join("content/news/report.en.md");
+    let linking = root.join("content/news/summit.en.md");
+    std::fs::write(&target, read(&target) + "\n## Budget lines\n\nThe figures.\n").unwrap();
+    std::fs::write(&linking, read(&linking) + "\nSee [the budget](@/news/report.en.md#budget-lines).\n").unwrap();
+    settle();
+    build(&root, &[]);
+
+    std::fs::write(&target, read(&target).replace("The figures.", "The new figures.")).unwrap();
+    let out = build(&root, &[]);
+    assert!(rendered_again(&out).is_some(), "{}", stdout(&out));
+    assert_output_same_as_fresh_build(&root);
+
+    std::fs::write(&target, read(&target).replace("## Budget lines", "## Costs")).unwrap();
+    let out = tessera(&["build", "--root", root.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("content/news/summit.en.md"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("#budget-lines"), "{}", stderr(&out));
+}

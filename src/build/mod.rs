@@ -3,8 +3,10 @@
 //! [`Session`] keeps a built site in memory and brings it up to date after edits.
 
 mod changes;
+mod reuse;
 mod session;
 
+pub use reuse::{Renders, Reuse};
 pub use session::{Session, Update, UpdateKind};
 
 use crate::config::SiteConfig;
@@ -16,7 +18,7 @@ use crate::markdown::{self, Rendered};
 use crate::output::Output;
 use crate::output::plan::{Origin, Plan};
 use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,6 +33,10 @@ pub struct Built {
     pub images: crate::images::Stats,
     /// Which languages' search indexes were made again and which were reused.
     pub search: crate::search::Stats,
+    /// What this build leaves for the next one into the same folder (not kept when serving).
+    pub renders: Option<Renders>,
+    /// Outputs rendered this time; the others were taken from the last build's output.
+    pub rendered: usize,
 }
 
 /// A finished build and the intermediate results an incremental update reuses.
@@ -49,10 +55,23 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
     Session::start(root, base_url, drafts).map(|s| s.built)
 }
 
+/// Builds the site in `root`, rendering again only what page edits since the last build into
+/// the same folder can have changed, when `reuse` allows (see [`reuse`]).
+pub fn build_site_reusing(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    reuse: Option<&Reuse>,
+) -> Result<Built, Diagnostics> {
+    run(root, base_url, drafts, false, reuse).map(|p| p.built)
+}
+
 /// config → i18n → templates and assets → content → markdown → render → static → search.
 /// Each stage reports all its problems; the site renders only when no stage found any.
 /// `live` (the dev server) keeps asset names stable and leaves search indexing for later.
-fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<Pipeline, Diagnostics> {
+/// With `reuse`, outputs that read no page edited since the last build are taken from its
+/// output folder instead of being rendered and checked again.
+fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Option<&Reuse>) -> Result<Pipeline, Diagnostics> {
     let mut config = SiteConfig::load(root)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
@@ -91,8 +110,29 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
     let directions = localizer.directions();
     let input =
         RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
-    let mut renderer = render::Renderer::new(tera, &input)?;
-    let mut output = renderer.render_all(&input)?;
+    let jobs = render::jobs::all(&site);
+    let outputs = render::output_files(&site, &jobs);
+    let selection = reuse.and_then(|r| r.select(&site, &outputs));
+    let mut renderer = render::Renderer::new(tera, &input, jobs, selection.as_ref())?;
+    let mut output = renderer.render(&input, selection.as_ref())?;
+    if renderer.missed() {
+        return run(root, base_url, drafts, live, None);
+    }
+    let rendered = selection.as_ref().map_or(outputs.len(), |s| s.jobs.len());
+    let mut unrendered = HashSet::new();
+    if let (Some(selection), Some(reuse)) = (&selection, reuse) {
+        unrendered = (0..outputs.len()).collect();
+        for j in &selection.jobs {
+            unrendered.remove(j);
+        }
+        let Some(files) = take_from(&reuse.live, &outputs, &unrendered) else {
+            return run(root, base_url, drafts, live, None);
+        };
+        output.add(files);
+    }
+    if let Some(file) = render::root_not_found(&site, &output) {
+        output.add(vec![file]);
+    }
     output.copies.extend(statics.copies);
     // Photos published as they are (bundle files, static/) go out without their metadata.
     for source in output.copies.values_mut() {
@@ -106,12 +146,23 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<
         output.add(files);
         search = stats;
     }
+    let mut renders = None;
     if !live {
-        let report = check_links(&input, &renderer, &output, &planned);
+        let taken: HashSet<&str> = unrendered.iter().map(|&j| outputs[j].as_str()).collect();
+        let checked: HashSet<&str> = output.files.keys().map(String::as_str).filter(|p| !taken.contains(p)).collect();
+        let scope = match reuse.filter(|_| selection.is_some()) {
+            Some(reuse) => crate::linkcheck::Scope::Only { pages: &checked, fragments: reuse.renders.fragments() },
+            None => crate::linkcheck::Scope::All,
+        };
+        let report = check_links(&input, &renderer, &output, &planned, scope);
+        if report.stale {
+            return run(root, base_url, drafts, live, None);
+        }
         report.errors.into_result(())?;
+        renders = Some(Renders::new(&site, outputs, renderer.reads.clone(), report.fragments));
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
-    let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search };
+    let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };
     Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links, images })
 }
 
@@ -136,6 +187,7 @@ fn check_links(
     renderer: &render::Renderer,
     output: &Output,
     planned: &BTreeMap<String, Origin>,
+    scope: crate::linkcheck::Scope,
 ) -> crate::linkcheck::Report {
     let mut sources: HashMap<&str, crate::linkcheck::Source> = planned
         .iter()
@@ -151,7 +203,15 @@ fn check_links(
             });
         }
     }
-    crate::linkcheck::check(&input.site.root, &input.site.config, output, &sources, &input.templates.files)
+    crate::linkcheck::check(&input.site.root, &input.site.config, output, &sources, &input.templates.files, scope)
+}
+
+/// The files of the jobs `taken` as the last build wrote them into `live`; `None` when one
+/// cannot be read.
+fn take_from(live: &Path, outputs: &[String], taken: &HashSet<usize>) -> Option<crate::output::Files> {
+    use rayon::prelude::*;
+    let taken: Vec<&String> = taken.iter().map(|&j| &outputs[j]).collect();
+    taken.par_iter().map(|path| std::fs::read(live.join(path)).ok().map(|bytes| (path.to_string(), bytes))).collect()
 }
 
 /// Every page's and section's Markdown, rendered in parallel.

@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
 use crate::output::plan::Origin;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -26,10 +27,35 @@ pub struct Source<'a> {
     pub content_html: Option<&'a str>,
 }
 
-/// What the link check found: broken internal links, as errors.
+/// What the link check found: broken internal links, as errors, and the links with a fragment
+/// between pages, for a later check of part of the site ([`Scope::Only`]).
 #[derive(Debug, Default)]
 pub struct Report {
     pub errors: Diagnostics,
+    pub fragments: Vec<Fragment>,
+    /// A page left unchecked links to a fragment a checked page no longer has: only a check of
+    /// every page says where.
+    pub stale: bool,
+}
+
+/// A link from one page to an element of another (`/ar/news/x/#budget`): when only the target
+/// is rendered again, the element must still be there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fragment {
+    pub from: String,
+    pub to: String,
+    pub id: String,
+}
+
+/// Which HTML outputs the check reads.
+pub enum Scope<'a> {
+    All,
+    /// Only `pages`: the others are as a check of every page found them, with the links with a
+    /// fragment it found on them in `fragments`.
+    Only {
+        pages: &'a HashSet<&'a str>,
+        fragments: &'a [Fragment],
+    },
 }
 
 /// One link as written on a page.
@@ -41,28 +67,68 @@ struct Link {
     target: Option<(String, Option<String>)>,
 }
 
-/// Checks every HTML file of `output`; `sources` says where each came from and `templates`
-/// maps template names to their files.
+/// Checks the HTML files of `output` that `scope` names; `sources` says where each came from and
+/// `templates` maps template names to their files.
 pub fn check(
     root: &Path,
     config: &SiteConfig,
     output: &Output,
     sources: &HashMap<&str, Source>,
     templates: &BTreeMap<String, (PathBuf, String)>,
+    scope: Scope,
 ) -> Report {
     let origin = site_origin(&config.base_url);
-    let pages: Vec<(&String, &crate::output::Bytes)> = output.files.iter().filter(|(p, _)| is_html(p)).collect();
+    let checked = |path: &str| match &scope {
+        Scope::All => true,
+        Scope::Only { pages, .. } => pages.contains(path),
+    };
+    let pages: Vec<(&String, &crate::output::Bytes)> = output.files.iter().filter(|(p, _)| is_html(p) && checked(p)).collect();
     let scanned: Vec<(&String, scan::Scan)> =
         pages.par_iter().map(|(path, bytes)| (*path, scan::scan(bytes, &page_url(config, path), &origin))).collect();
-    let ids: HashMap<&str, &HashSet<String>> = scanned.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    let scanned: Vec<(&String, Vec<Link>)> = scanned
+        .into_iter()
+        .map(|(path, scan)| {
+            ids.insert(path.clone(), scan.ids);
+            (path, scan.links)
+        })
+        .collect();
+    // Whether page `path` has an element `id`; a page not scanned is read when a link points
+    // into it, and a file that is not HTML has no ids to check.
+    let mut has_id = |path: &str, id: &str| -> bool {
+        if !ids.contains_key(path) {
+            let Some(bytes) = output.files.get(path).filter(|_| is_html(path)) else { return true };
+            ids.insert(path.to_string(), scan::scan(bytes, &page_url(config, path), &origin).ids);
+        }
+        ids[path].contains(id)
+    };
     let exists = |path: &str| output.files.contains_key(path) || output.copies.contains_key(path);
 
     let mut report = Report::default();
+    if let Scope::Only { fragments, .. } = &scope {
+        for f in fragments.iter().filter(|f| !checked(&f.from)) {
+            report.stale |= checked(&f.to) && !has_id(&f.to, &f.id);
+            report.fragments.push(f.clone());
+        }
+    }
     // Template -> broken link as written -> (problem, pages it is on).
     let mut from_templates: BTreeMap<&str, BTreeMap<&str, (String, Vec<&str>)>> = BTreeMap::new();
-    for (path, scan) in &scanned {
-        for link in &scan.links {
-            let Some(problem) = problem(config, link, &exists, &ids) else { continue };
+    for (path, links) in &scanned {
+        for link in links {
+            let problem = match resolve(config, link, &exists) {
+                Err(problem) => problem,
+                Ok(None) => continue,
+                Ok(Some((file, fragment))) => {
+                    if has_id(&file, fragment) {
+                        if file != **path {
+                            report.fragments.push(Fragment { from: path.to_string(), to: file, id: fragment.to_string() });
+                        }
+                        continue;
+                    }
+                    let (target, _) = link.target.as_ref().expect("a resolved link has a target");
+                    format!("points to #{fragment}, but {target} has no element with id `{fragment}`")
+                }
+            };
             let source = sources.get(path.as_str());
             let in_content = source.and_then(|s| s.content_html).is_some_and(|html| html.contains(&link.written));
             match source {
@@ -141,16 +207,12 @@ fn template_error(template: &str, links: &BTreeMap<&str, (String, Vec<&str>)>) -
     message
 }
 
-/// Why `link` is broken, if it is (links to other sites are for [`external`]).
-fn problem(
-    config: &SiteConfig,
-    link: &Link,
-    exists: &dyn Fn(&str) -> bool,
-    ids: &HashMap<&str, &HashSet<String>>,
-) -> Option<String> {
-    let (target, fragment) = link.target.as_ref()?;
+/// The output file `link` points to and the fragment it names (`None`: outside the site, or
+/// no fragment to check), or why it is broken (links to other sites are for [`external`]).
+fn resolve<'l>(config: &SiteConfig, link: &'l Link, exists: &dyn Fn(&str) -> bool) -> Result<Option<(String, &'l str)>, String> {
+    let Some((target, fragment)) = link.target.as_ref() else { return Ok(None) };
     let Some(path) = target.strip_prefix(&config.base_path()) else {
-        return Some(format!("points outside the site's base path {}", config.base_path()));
+        return Err(format!("points outside the site's base path {}", config.base_path()));
     };
     let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
     let file = if exists(&file) {
@@ -158,15 +220,9 @@ fn problem(
     } else if exists(&format!("{file}/index.html")) {
         format!("{file}/index.html")
     } else {
-        return Some(format!("points to {target}, which the site does not have"));
+        return Err(format!("points to {target}, which the site does not have"));
     };
-    let fragment = fragment.as_deref().filter(|f| !f.is_empty() && *f != "top")?;
-    match ids.get(file.as_str()) {
-        Some(ids) if !ids.contains(fragment) => {
-            Some(format!("points to #{fragment}, but {target} has no element with id `{fragment}`"))
-        }
-        _ => None,
-    }
+    Ok(fragment.as_deref().filter(|f| !f.is_empty() && *f != "top").map(|f| (file, f)))
 }
 
 /// An error on the content file a link was written in, at the line that holds it.

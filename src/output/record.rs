@@ -7,7 +7,8 @@ use super::swap::MANIFEST;
 use super::{MARKER, Stamp};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// What a build reads below the site root; everything else there (the output, `.git`,
 /// `target/`) cannot change what it writes.
@@ -29,10 +30,17 @@ const RECORD: &str = ".tessera-cache/last-build.json";
 /// their stamp showing it: a build that reads such a file leaves no record.
 const SETTLED_NS: i128 = 2_000_000_000;
 
-/// The sources of one build: a fingerprint of every input's stamp and the build's options,
-/// `None` when an input changed too recently to be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sources(Option<u128>);
+/// The sources of one build: every input's stamp and the build's options, with a fingerprint
+/// of them all that is `None` when an input changed too recently to be trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sources {
+    all: Option<u128>,
+    /// tessera itself, the output folder and the options.
+    head: String,
+    /// Every input file, relative to the root, with its stamp (`unsettled` when it changed too
+    /// recently to be trusted: the next build counts it as changed).
+    files: BTreeMap<String, String>,
+}
 
 /// What a build reported, to say again when the next one finds nothing changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,32 +53,34 @@ pub struct Report {
 
 #[derive(Serialize, Deserialize)]
 struct Record {
-    sources: String,
+    sources: Option<String>,
+    head: String,
+    files: BTreeMap<String, String>,
     output: String,
     manifest: String,
     report: Report,
+    /// The fingerprint of what the build left for the next one ([`DETAIL`]).
+    detail: String,
 }
+
+/// What the last build left for the next one beside the record (which outputs read which
+/// pages: see `build::reuse`), tied to the record by its fingerprint.
+const DETAIL: &str = ".tessera-cache/last-build-renders.json";
+
+const UNSETTLED: &str = "unsettled";
 
 impl Sources {
     /// Stamps every input of a build of the site in `root` into `out` with `options` (the
     /// command-line options that change the output).
     pub fn of(root: &Path, out: &Path, options: &str) -> Sources {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut add = |bytes: &[u8]| {
-            hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(bytes);
-        };
-        add(env!("CARGO_PKG_VERSION").as_bytes());
         // A tessera built again (a developer's) may write differently.
         let exe = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
-        add(format!("{exe:?}").as_bytes());
-        add(out.to_string_lossy().as_bytes());
-        add(options.as_bytes());
+        let head = format!("{} {exe:?} {} {options}", env!("CARGO_PKG_VERSION"), out.to_string_lossy());
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
         let mut settled = true;
+        let mut files = BTreeMap::new();
         for input in INPUTS {
             if std::fs::symlink_metadata(root.join(input)).is_err() {
-                add(format!("no {input}").as_bytes());
                 continue;
             }
             let walk = walkdir::WalkDir::new(root.join(input)).follow_links(true).sort_by_file_name();
@@ -80,57 +90,102 @@ impl Sources {
                     settled = false;
                     continue;
                 };
-                let Some(s) = stamp(entry.path()) else {
-                    settled = false;
-                    continue;
+                let path = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
+                let stamp = match stamp(entry.path()) {
+                    Some(s) if now - s.changed_ns > SETTLED_NS => format!("{s:?}"),
+                    _ => {
+                        settled = false;
+                        UNSETTLED.to_string()
+                    }
                 };
-                settled &= now - s.changed_ns > SETTLED_NS;
-                add(entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().as_bytes());
-                add(format!("{s:?}").as_bytes());
+                files.insert(path, stamp);
             }
         }
-        Sources(settled.then(|| hasher.digest128()))
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for part in std::iter::once((&head, &head)).chain(&files) {
+            for bytes in [part.0.as_bytes(), part.1.as_bytes()] {
+                hasher.update(&(bytes.len() as u64).to_le_bytes());
+                hasher.update(bytes);
+            }
+        }
+        Sources { all: settled.then(|| hasher.digest128()), head, files }
     }
 
     /// The report of the last build into `out` when it was built from these same sources and
     /// every file it wrote there is still as it was written.
     pub fn unchanged(&self, root: &Path, out: &Path) -> Option<Report> {
-        let sources = format!("{:032x}", self.0?);
-        let record: Record = serde_json::from_slice(&std::fs::read(root.join(RECORD)).ok()?).ok()?;
-        if record.sources != sources || record.output != out.to_string_lossy() || !out.join(MARKER).is_file() {
-            return None;
-        }
-        let manifest = std::fs::read(out.join(MANIFEST)).ok()?;
-        if record.manifest != format!("{:032x}", super::fingerprint(&manifest)) {
-            return None;
-        }
-        let text = String::from_utf8(manifest).ok()?;
-        let lines: Vec<_> = super::swap::manifest_lines(&text).collect();
-        let intact = lines
-            .par_iter()
-            .all(|line| line.stamp.is_some() && super::stays_inside(line.path) && Stamp::of(&out.join(line.path)) == line.stamp);
-        intact.then_some(record.report)
+        let record = previous(root, out)?;
+        (self.all.is_some() && record.sources == self.all.map(|s| format!("{s:032x}"))).then_some(record.report)
     }
 
-    /// Records that the build from these sources wrote `out` and reported `report`. A record
-    /// that cannot be written only means the next build does all the work.
-    pub fn record(&self, root: &Path, out: &Path, report: Report) {
+    /// The input files (relative to `root`) added, removed or changed since the last build into
+    /// `out`, and what that build left for this one, when it used the same tessera and options
+    /// and every file it wrote there is still as it was written.
+    pub fn edited(&self, root: &Path, out: &Path) -> Option<(Vec<PathBuf>, Vec<u8>)> {
+        let record = previous(root, out)?;
+        if record.head != self.head {
+            return None;
+        }
+        let detail = std::fs::read(root.join(DETAIL)).ok()?;
+        if record.detail != format!("{:032x}", super::fingerprint(&detail)) {
+            return None;
+        }
+        let mut edited: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(path, stamp)| *stamp == UNSETTLED || record.files.get(*path) != Some(*stamp))
+            .map(|(path, _)| PathBuf::from(path))
+            .collect();
+        edited.extend(record.files.keys().filter(|p| !self.files.contains_key(*p)).map(PathBuf::from));
+        edited.extend(record.files.iter().filter(|(_, s)| *s == UNSETTLED).map(|(p, _)| PathBuf::from(p)));
+        edited.sort();
+        edited.dedup();
+        Some((edited, detail))
+    }
+
+    /// Records that the build from these sources wrote `out`, reported `report` and left
+    /// `detail` for the next build. A record that cannot be written only means the next build
+    /// does all the work.
+    pub fn record(&self, root: &Path, out: &Path, report: Report, detail: &[u8]) {
         let path = root.join(RECORD);
         let _ = std::fs::remove_file(&path);
-        let (Some(sources), Ok(manifest)) = (self.0, std::fs::read(out.join(MANIFEST))) else { return };
+        let Ok(manifest) = std::fs::read(out.join(MANIFEST)) else { return };
         let record = Record {
-            sources: format!("{sources:032x}"),
+            sources: self.all.map(|s| format!("{s:032x}")),
+            head: self.head.clone(),
+            files: self.files.clone(),
             output: out.to_string_lossy().into_owned(),
             manifest: format!("{:032x}", super::fingerprint(&manifest)),
             report,
+            detail: format!("{:032x}", super::fingerprint(detail)),
         };
         let Ok(json) = serde_json::to_vec(&record) else { return };
         if let Some(dir) = path.parent()
             && std::fs::create_dir_all(dir).is_ok()
+            && std::fs::write(root.join(DETAIL), detail).is_ok()
         {
             let _ = std::fs::write(path, json);
         }
     }
+}
+
+/// The record of the last build into `out`, when every file it wrote there is still as it was
+/// written.
+fn previous(root: &Path, out: &Path) -> Option<Record> {
+    let record: Record = serde_json::from_slice(&std::fs::read(root.join(RECORD)).ok()?).ok()?;
+    if record.output != out.to_string_lossy() || !out.join(MARKER).is_file() {
+        return None;
+    }
+    let manifest = std::fs::read(out.join(MANIFEST)).ok()?;
+    if record.manifest != format!("{:032x}", super::fingerprint(&manifest)) {
+        return None;
+    }
+    let text = String::from_utf8(manifest).ok()?;
+    let lines: Vec<_> = super::swap::manifest_lines(&text).collect();
+    let intact = lines
+        .par_iter()
+        .all(|line| line.stamp.is_some() && super::stays_inside(line.path) && Stamp::of(&out.join(line.path)) == line.stamp);
+    intact.then_some(record)
 }
 
 /// A file's stamp with the time its inode last changed, which no tool can set back.

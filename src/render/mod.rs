@@ -49,25 +49,48 @@ pub enum Body {
     Section(usize),
 }
 
-/// Renders jobs and remembers, for each page, which jobs read it, so that an edited page
-/// re-renders exactly the outputs it appears in.
+/// Renders jobs and remembers which pages each job read, so that an edited page re-renders
+/// exactly the outputs it appears in.
 pub struct Renderer {
     tera: tera::Tera,
     values: Arc<SiteValues>,
     pub jobs: Vec<Job>,
     /// Per job: its template and language, to find the jobs a template or locale edit touches.
     job_templates: Vec<(String, String)>,
-    /// Per page: the jobs that read it.
-    readers: Vec<Vec<usize>>,
+    /// Per job: the pages it read.
+    pub reads: Vec<Vec<u32>>,
+}
+
+/// The jobs a build renders again, the others being as the last build rendered them.
+pub struct Selection<'a> {
+    /// Job numbers, ascending.
+    pub jobs: Vec<usize>,
+    /// The pages each job read in the last build.
+    pub reads: &'a [Vec<u32>],
 }
 
 impl Renderer {
-    /// Prepares the values every template sees; `tera` holds the compiled `input.templates`.
-    pub fn new(mut tera: tera::Tera, input: &RenderInput) -> Result<Renderer, Diagnostics> {
+    /// Prepares the values the templates of `jobs` see; `tera` holds the compiled
+    /// `input.templates`. With a selection, only the values of the pages its jobs read in the
+    /// last build are made: see [`Renderer::missed`].
+    pub fn new(
+        mut tera: tera::Tera,
+        input: &RenderInput,
+        jobs: Vec<Job>,
+        selection: Option<&Selection>,
+    ) -> Result<Renderer, Diagnostics> {
         let site = input.site;
-        let values = Arc::new(SiteValues::new(site, input.pages, input.sections, input.directions));
+        let only: Option<std::collections::HashSet<usize>> =
+            selection.map(|s| s.jobs.iter().flat_map(|&j| s.reads[j].iter().map(|&p| p as usize)).collect());
+        let values = Arc::new(SiteValues::new(site, input.pages, input.sections, input.directions, only.as_ref()));
         functions::register(&mut tera, site, &values);
-        Ok(Renderer { tera, values, jobs: jobs::all(site), job_templates: vec![], readers: vec![] })
+        Ok(Renderer { tera, values, jobs, job_templates: vec![], reads: vec![] })
+    }
+
+    /// A selected job read a page it did not read in the last build, whose value was not made:
+    /// its output may be wrong, and only a render of every job is right.
+    pub fn missed(&self) -> bool {
+        self.values.missed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The compiled templates, shortcodes included.
@@ -77,19 +100,30 @@ impl Renderer {
 
     /// Renders every job.
     pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
-        let all: Vec<usize> = (0..self.jobs.len()).collect();
-        let (files, templates) = self.render_jobs(input, &all)?;
-        self.job_templates = templates;
-        let mut readers = vec![Vec::new(); input.site.pages.len()];
-        let reads = std::mem::take(&mut *self.values.reads.lock().unwrap_or_else(|e| e.into_inner()));
-        for (j, job) in self.jobs.iter().enumerate() {
-            let mut read: BTreeSet<usize> = reads.get(&j).cloned().unwrap_or_default();
-            read.extend(jobs::reads(input.site, job));
-            for p in read {
-                readers[p].push(j);
-            }
+        self.render(input, None)
+    }
+
+    /// Renders the selected jobs (every job without a selection), and the feeds, sitemaps and
+    /// redirects, which read the whole site. Jobs left out write nothing here; their templates
+    /// are unknown (empty).
+    pub fn render(&mut self, input: &RenderInput, selection: Option<&Selection>) -> Result<Output, Diagnostics> {
+        let selected: Vec<usize> = match selection {
+            Some(s) => s.jobs.clone(),
+            None => (0..self.jobs.len()).collect(),
+        };
+        let (files, templates) = self.render_jobs(input, &selected)?;
+        let fresh = std::mem::take(&mut *self.values.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        self.job_templates = vec![Default::default(); self.jobs.len()];
+        self.reads = match selection {
+            Some(s) => s.reads.to_vec(),
+            None => vec![vec![]; self.jobs.len()],
+        };
+        for (j, template) in selected.into_iter().zip(templates) {
+            let mut read: BTreeSet<usize> = fresh.get(&j).cloned().unwrap_or_default();
+            read.extend(jobs::reads(input.site, &self.jobs[j]));
+            self.reads[j] = read.into_iter().map(|p| p as u32).collect();
+            self.job_templates[j] = template;
         }
-        self.readers = readers;
         let mut output = Output::default();
         output.add(files);
         for page in &input.site.pages {
@@ -105,9 +139,6 @@ impl Renderer {
         output.add(sitemap::render(input.site, &self.jobs));
         output.add(aliases::render(input.site));
         output.add(aliases::redirects(input.site));
-        if let Some(file) = root_not_found(input.site, &output) {
-            output.add(vec![file]);
-        }
         Ok(output)
     }
 
@@ -134,7 +165,7 @@ impl Renderer {
         let value = views::page_value(input.site, i, rendered);
         self.values.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
         self.values.refresh_stand_ins(input.site, i, input.directions);
-        let jobs = self.readers[i].clone();
+        let jobs: Vec<usize> = (0..self.jobs.len()).filter(|&j| self.reads[j].contains(&(i as u32))).collect();
         let (files, _) = self.render_jobs(input, &jobs)?;
         self.values.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
         Ok(files)
@@ -175,9 +206,14 @@ impl Renderer {
     }
 }
 
+/// Every job's output file, in job order.
+pub fn output_files(site: &Site, jobs: &[Job]) -> Vec<String> {
+    jobs.iter().map(|job| urls::output_file(&site.config, &jobs::url(site, job))).collect()
+}
+
 /// With every language in a subfolder, hosts still look for `/404.html`: the default
 /// language's 404 page, also at the root.
-fn root_not_found(site: &Site, output: &Output) -> Option<(String, Vec<u8>)> {
+pub fn root_not_found(site: &Site, output: &Output) -> Option<(String, Vec<u8>)> {
     let config = &site.config;
     if !config.default_language_in_subdir {
         return None;

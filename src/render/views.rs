@@ -8,7 +8,8 @@ use crate::content::{Entry, Page, Section, Site};
 use crate::i18n::Directions;
 use crate::markdown::Rendered;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, RwLock};
 use tera::{State, Value};
 
@@ -47,12 +48,26 @@ pub struct SiteValues {
     pub stand_ins: RwLock<HashMap<(usize, String), tera::Map>>,
     /// Pages each job read through template functions, by job number.
     pub reads: Mutex<HashMap<usize, BTreeSet<usize>>>,
+    /// A job read a page whose value was not made ([`SiteValues::new`]'s `only`).
+    pub missed: AtomicBool,
 }
 
 impl SiteValues {
-    pub fn new(site: &Site, pages: &[Rendered], sections: &[Rendered], directions: &Directions) -> SiteValues {
+    /// The values of every page, or with `only`, of those pages alone: the others are null and
+    /// reading one sets [`SiteValues::missed`].
+    pub fn new(
+        site: &Site,
+        pages: &[Rendered],
+        sections: &[Rendered],
+        directions: &Directions,
+        only: Option<&HashSet<usize>>,
+    ) -> SiteValues {
         use rayon::prelude::*;
-        let page_values = pages.par_iter().enumerate().map(|(i, r)| page_value(site, i, r)).collect();
+        let page_values = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| if only.is_none_or(|o| o.contains(&i)) { page_value(site, i, r) } else { Value::none() })
+            .collect();
         let section_values = site.sections.iter().zip(sections).map(|(s, r)| section_value(site, s, r)).collect();
         SiteValues {
             config: config_value(&site.config, directions),
@@ -68,11 +83,16 @@ impl SiteValues {
                     .collect(),
             ),
             reads: Mutex::new(HashMap::new()),
+            missed: AtomicBool::new(false),
         }
     }
 
     pub fn page(&self, i: usize) -> Value {
-        self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone()
+        let value = self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone();
+        if value.is_none() {
+            self.missed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        value
     }
 
     /// Notes that the job rendering with `state` read `pages`.

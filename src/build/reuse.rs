@@ -1,0 +1,109 @@
+//! What a build leaves for the next one into the same folder: which pages each output read,
+//! every page's place in the site, and the links with a fragment between pages. After page
+//! edits that move nothing, the next build renders and checks again only the outputs that read
+//! an edited page and takes the others from the output folder as they are.
+
+use crate::content::{Page, Site};
+use crate::linkcheck::Fragment;
+use crate::render::Selection;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What one build leaves for the next.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Renders {
+    /// Every page's file and place ([`place`]), in the site's order.
+    pages: Vec<(PathBuf, String)>,
+    /// Every render job's output file, in job order.
+    outputs: Vec<String>,
+    /// Per job: the pages it read.
+    reads: Vec<Vec<u32>>,
+    /// Links with a fragment from one page to another.
+    fragments: Vec<Fragment>,
+}
+
+impl Renders {
+    pub fn new(site: &Site, outputs: Vec<String>, reads: Vec<Vec<u32>>, fragments: Vec<Fragment>) -> Renders {
+        Renders { pages: places(site), outputs, reads, fragments }
+    }
+
+    /// How many outputs the jobs write.
+    pub fn outputs(&self) -> usize {
+        self.outputs.len()
+    }
+
+    pub fn fragments(&self) -> &[Fragment] {
+        &self.fragments
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// A build that may take the last build's outputs: the files edited since, what the last build
+/// left, and the output folder it wrote.
+pub struct Reuse {
+    edited: Vec<PathBuf>,
+    pub renders: Renders,
+    pub live: PathBuf,
+}
+
+impl Reuse {
+    /// `None` when an edit other than a page's Markdown asks for a whole build (templates,
+    /// settings, UI strings, static files, sections) or the last build's record is unreadable.
+    pub fn new(edited: Vec<PathBuf>, renders: &[u8], live: &Path) -> Option<Reuse> {
+        let pages_only = edited.iter().all(|p| {
+            p.starts_with(crate::content::CONTENT_DIR)
+                && p.extension().is_some_and(|e| e == "md")
+                && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index"))
+        });
+        let renders = serde_json::from_slice(renders).ok().filter(|_| pages_only)?;
+        Some(Reuse { edited, renders, live: live.to_path_buf() })
+    }
+
+    /// The jobs to render again: those that read an edited page. `None` when the site is not
+    /// laid out as the last build found it (a page came, went or changed its place; the jobs
+    /// differ) or an edited page's translations are tracked against it (their stale markers
+    /// may change).
+    pub fn select(&self, site: &Site, outputs: &[String]) -> Option<Selection<'_>> {
+        if outputs != self.renders.outputs || places(site) != self.renders.pages {
+            return None;
+        }
+        let mut edited = HashSet::new();
+        for file in &self.edited {
+            let i = site.pages.iter().position(|p| p.file == *file)?;
+            let key = &site.pages[i].translation_key;
+            if site.translations_of(key).iter().any(|p| p.front.translated_from.is_some()) {
+                return None;
+            }
+            edited.insert(i as u32);
+        }
+        let jobs = (0..outputs.len()).filter(|&j| self.renders.reads[j].iter().any(|p| edited.contains(p))).collect();
+        Some(Selection { jobs, reads: &self.renders.reads })
+    }
+}
+
+/// Every page's file and place.
+fn places(site: &Site) -> Vec<(PathBuf, String)> {
+    site.pages.par_iter().map(|p| (p.file.clone(), place(p))).collect()
+}
+
+/// A fingerprint of what places the page in the site and what other outputs show of it
+/// besides its value (the fields `changes::same_place` compares, the title among them): equal
+/// before and after an edit, only the outputs that read the page change.
+fn place(page: &Page) -> String {
+    let f = &page.front;
+    let fields = format!(
+        "{:?}",
+        (
+            (&page.title, &page.url, &page.lang, &page.translation_key, &page.slug, &page.shared, page.date, page.updated),
+            (page.section, page.is_article, &page.assets),
+            (&f.date, &f.updated, &f.place, &f.image, &f.localised, &f.slug, f.weight, f.draft),
+            (&f.taxonomies, &f.template, &f.aliases, &f.translation_key),
+        )
+    );
+    format!("{:032x}", crate::output::fingerprint(fields.as_bytes()))
+}
