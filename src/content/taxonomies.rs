@@ -36,6 +36,7 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics, warnings: &mut Vec<
         }
     }
     let mut spellings = Spellings::default();
+    let mut keys: std::collections::HashMap<(&str, &str), String> = std::collections::HashMap::new();
     for (i, page) in site.pages.iter().enumerate() {
         check_terms(site, page, errors);
         if page.shared.taxonomies.is_empty() {
@@ -50,7 +51,14 @@ pub(super) fn collect(site: &Site, errors: &mut Diagnostics, warnings: &mut Vec<
                 if registry.as_ref().is_some_and(|keys| !keys.contains(&written.as_str())) {
                     continue;
                 }
-                let key = if registry.is_some() { written.clone() } else { free_term_key(written, &page.lang) };
+                let key = match registry {
+                    Some(_) => written.clone(),
+                    // Slugs are made once per spelling and language: a term is on many pages.
+                    None => keys
+                        .entry((written.as_str(), page.lang.as_str()))
+                        .or_insert_with(|| free_term_key(written, &page.lang))
+                        .clone(),
+                };
                 if registry.is_none() && page.front.taxonomies.get(taxonomy).is_some_and(|own| own.contains(written)) {
                     spellings.check(site, page, taxonomy, written, &key, errors, warnings);
                 }
@@ -95,13 +103,15 @@ fn free_term_key(written: &str, lang: &str) -> String {
     if slug.is_empty() { crate::slug::hashed(written) } else { slug }
 }
 
-/// The first spelling of each free-text term key, to catch two terms sharing one URL.
+/// The first spelling of each free-text term key (and the page it is on), to catch two terms
+/// sharing one URL.
 #[derive(Default)]
-struct Spellings(BTreeMap<(String, String), (String, std::path::PathBuf, usize)>);
+struct Spellings(BTreeMap<(String, String), (String, std::path::PathBuf)>);
 
 impl Spellings {
     /// Records `written` under `key`; a different spelling already there (not just another
     /// case) is an error naming both files. A term with no letter or digit is a warning.
+    /// Lines are looked up (the files read again) only for what is reported.
     #[allow(clippy::too_many_arguments)]
     fn check(
         &mut self,
@@ -113,32 +123,40 @@ impl Spellings {
         errors: &mut Diagnostics,
         warnings: &mut Vec<String>,
     ) {
-        let line = super::front_matter_line(&site.root, &page.file, &[&format!("{taxonomy}:"), written]);
-        let url = crate::urls::term(&site.config, &page.lang, taxonomy, key);
+        let line = |file: &std::path::Path, written: &str| {
+            super::front_matter_line(&site.root, file, &[&format!("{taxonomy}:"), written])
+        };
+        let url = || crate::urls::term(&site.config, &page.lang, taxonomy, key);
         match self.0.get(&(taxonomy.to_string(), key.to_string())) {
             None => {
                 if slugify(written, &page.lang).is_empty() {
                     warnings.push(format!(
-                        "{}:{line}: warning: the `{taxonomy}` term `{written}` has no letter or digit to put in its URL; it is published at {url}: name it with words",
-                        page.file.display()
+                        "{}:{}: warning: the `{taxonomy}` term `{written}` has no letter or digit to put in its URL; it is published at {}: name it with words",
+                        page.file.display(),
+                        line(&page.file, written),
+                        url()
                     ));
                 } else if crate::slug::slugify_whole(written, &page.lang).len() > crate::slug::MAX_SLUG_BYTES {
                     warnings.push(format!(
-                        "{}:{line}: warning: the `{taxonomy}` term `{}…` is too long for a file name; it is published at {url}: use a shorter term",
+                        "{}:{}: warning: the `{taxonomy}` term `{}…` is too long for a file name; it is published at {}: use a shorter term",
                         page.file.display(),
-                        written.chars().take(20).collect::<String>()
+                        line(&page.file, written),
+                        written.chars().take(20).collect::<String>(),
+                        url()
                     ));
                 }
-                self.0.insert((taxonomy.to_string(), key.to_string()), (written.to_string(), page.file.clone(), line));
+                self.0.insert((taxonomy.to_string(), key.to_string()), (written.to_string(), page.file.clone()));
             }
-            Some((first, ..)) if same_term(first, written, &page.lang) => {}
-            Some((first, file, first_line)) => errors.push(Diagnostic::new(
+            Some((first, _)) if first == written || same_term(first, written, &page.lang) => {}
+            Some((first, file)) => errors.push(Diagnostic::new(
                 &page.file,
-                line,
+                line(&page.file, written),
                 1,
                 format!(
-                    "the `{taxonomy}` terms `{written}` and `{first}` ({}:{first_line}) would share the URL {url}: spell them so their letters differ (e.g. `C-sharp`), or use one term",
-                    file.display()
+                    "the `{taxonomy}` terms `{written}` and `{first}` ({}:{}) would share the URL {}: spell them so their letters differ (e.g. `C-sharp`), or use one term",
+                    file.display(),
+                    line(file, first),
+                    url()
                 ),
             )),
         }

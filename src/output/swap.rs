@@ -120,12 +120,12 @@ fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Resu
 /// Removes from `dir` every file that is not part of `output` (the marker stays), then the
 /// folders that left empty.
 fn prune(output: &Output, dir: &Path) -> Result<()> {
-    let stale: Vec<(String, PathBuf)> = walkdir::WalkDir::new(dir)
-        .min_depth(1)
+    let stale: Vec<(String, PathBuf)> = files_below(dir)
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| (crate::urls::slash_path(e.path().strip_prefix(dir).unwrap_or(e.path())), e.path().to_path_buf()))
+        .map(|(path, _)| {
+            let file = dir.join(&path);
+            (path, file)
+        })
         .filter(|(path, _)| path != MARKER && !output.files.contains_key(path) && !output.copies.contains_key(path))
         .collect();
     let mut emptied = std::collections::BTreeSet::new();
@@ -144,6 +144,35 @@ fn prune(output: &Output, dir: &Path) -> Result<()> {
         let _ = std::fs::remove_dir(dir.join(folder));
     }
     Ok(())
+}
+
+/// Every entry below `dir` that is not a folder, as a `/`-separated path relative to it, with its
+/// kind; folders are read in parallel (an output has a folder per page). What cannot be read is
+/// left out.
+fn files_below(dir: &Path) -> Vec<(String, std::fs::FileType)> {
+    fn visit<'s>(
+        scope: &rayon::Scope<'s>,
+        dir: PathBuf,
+        relative: String,
+        found: &'s std::sync::Mutex<Vec<(String, std::fs::FileType)>>,
+    ) {
+        let Ok(entries) = std::fs::read_dir(&dir) else { return };
+        let mut files = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            let Ok(kind) = entry.file_type() else { continue };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if relative.is_empty() { name } else { format!("{relative}/{name}") };
+            if kind.is_dir() {
+                scope.spawn(move |scope| visit(scope, entry.path(), path, found));
+            } else {
+                files.push((path, kind));
+            }
+        }
+        found.lock().unwrap_or_else(|e| e.into_inner()).extend(files);
+    }
+    let found = std::sync::Mutex::new(Vec::new());
+    rayon::scope(|scope| visit(scope, dir.to_path_buf(), String::new(), &found));
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Beside the marker, the list of every path the build wrote: what is in the output folder and
@@ -224,18 +253,15 @@ fn keep_foreign_files(
 ) -> Result<Vec<String>> {
     let Some(written) = written else { return Ok(vec![]) };
     let mut warnings = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1).into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let relative = crate::urls::slash_path(entry.path().strip_prefix(out).unwrap_or(entry.path()));
+    for (relative, kind) in files_below(out) {
+        let path = out.join(&relative);
         if relative == MARKER || relative == MANIFEST || written.contains(&relative) {
             continue;
         }
         if output.files.contains_key(&relative) || output.copies.contains_key(&relative) {
             warnings.push(format!(
                 "warning: {} was not written by tessera, but the site now writes that file: it is replaced",
-                entry.path().display()
+                path.display()
             ));
             continue;
         }
@@ -243,12 +269,12 @@ fn keep_foreign_files(
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        let kept = if entry.path_is_symlink() {
-            std::fs::read_link(entry.path()).and_then(|to| std::os::unix::fs::symlink(to, &target))
+        let kept = if kind.is_symlink() {
+            std::fs::read_link(&path).and_then(|to| std::os::unix::fs::symlink(to, &target))
         } else {
-            std::fs::hard_link(entry.path(), &target).or_else(|_| std::fs::copy(entry.path(), &target).map(|_| ()))
+            std::fs::hard_link(&path, &target).or_else(|_| std::fs::copy(&path, &target).map(|_| ()))
         };
-        kept.with_context(|| format!("cannot keep {}", entry.path().display()))?;
+        kept.with_context(|| format!("cannot keep {}", path.display()))?;
     }
     Ok(warnings)
 }
