@@ -287,3 +287,31 @@ fn the_dev_server_serves_resized_images_and_picks_up_a_new_one() {
     };
     assert_eq!(server.get(&url).status, 200, "{url}");
 }
+
+/// The images templates ask for (`resize_image`) are only known by rendering: after a body edit,
+/// a site whose templates resize images is rendered whole, and the image the 404 page shows
+/// (an output the edit does not touch) is still published.
+#[test]
+fn a_rebuild_keeps_the_images_templates_ask_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = media_site(tmp.path());
+    let out = tmp.path().join("public");
+    let template = root.join("themes/network/templates/404.html");
+    let text = common::read(&template).replace(
+        "<div class=\"wrap not-found\">",
+        "<div class=\"wrap not-found\">{% set lost = resize_image(path=\"news/field-visit/photo.jpg\", width=400) %}<img class=\"lost\" src=\"{{ lost.url }}\" alt=\"\">",
+    );
+    std::fs::write(&template, text).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build(&root, &out);
+    let shown = || attrs(&doc(&out.join("404.html")), "img.lost", "src");
+    let src = shown().pop().expect("the 404 page shows the resized image");
+    assert!(out.join(src.trim_start_matches('/')).is_file(), "{src}");
+
+    let article = root.join("content/news/field-visit/index.en.md");
+    std::fs::write(&article, common::read(&article) + "\nOne more sentence.\n").unwrap();
+    let second = build(&root, &out);
+    assert!(!second.contains("rendered again"), "{second}");
+    assert_eq!(shown(), [src.clone()]);
+    assert!(out.join(src.trim_start_matches('/')).is_file(), "{src} is gone after the rebuild");
+}

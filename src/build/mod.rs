@@ -159,7 +159,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
             return run(root, base_url, drafts, live, None);
         }
         report.errors.into_result(())?;
-        renders = Some(Renders::new(&site, outputs, renderer.reads.clone(), report.fragments));
+        let images_in_templates = images.used_by_templates();
+        renders = Some(Renders::new(&site, outputs, renderer.reads.clone(), report.fragments, images_in_templates));
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };

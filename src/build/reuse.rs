@@ -22,11 +22,20 @@ pub struct Renders {
     reads: Vec<Vec<u32>>,
     /// Links with a fragment from one page to another.
     fragments: Vec<Fragment>,
+    /// Templates asked for resized images: the outputs not rendered again would not ask for
+    /// theirs, so the next build renders everything.
+    images_in_templates: bool,
 }
 
 impl Renders {
-    pub fn new(site: &Site, outputs: Vec<String>, reads: Vec<Vec<u32>>, fragments: Vec<Fragment>) -> Renders {
-        Renders { pages: places(site), outputs, reads, fragments }
+    pub fn new(
+        site: &Site,
+        outputs: Vec<String>,
+        reads: Vec<Vec<u32>>,
+        fragments: Vec<Fragment>,
+        images_in_templates: bool,
+    ) -> Renders {
+        Renders { pages: places(site), outputs, reads, fragments, images_in_templates }
     }
 
     /// How many outputs the jobs write.
@@ -53,14 +62,15 @@ pub struct Reuse {
 
 impl Reuse {
     /// `None` when an edit other than a page's Markdown asks for a whole build (templates,
-    /// settings, UI strings, static files, sections) or the last build's record is unreadable.
+    /// settings, UI strings, static files, sections), templates asked for resized images, or the
+    /// last build's record is unreadable.
     pub fn new(edited: Vec<PathBuf>, renders: &[u8], live: &Path) -> Option<Reuse> {
         let pages_only = edited.iter().all(|p| {
             p.starts_with(crate::content::CONTENT_DIR)
                 && p.extension().is_some_and(|e| e == "md")
                 && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index"))
         });
-        let renders = serde_json::from_slice(renders).ok().filter(|_| pages_only)?;
+        let renders = serde_json::from_slice::<Renders>(renders).ok().filter(|r| pages_only && !r.images_in_templates)?;
         Some(Reuse { edited, renders, live: live.to_path_buf() })
     }
 

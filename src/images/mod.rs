@@ -13,7 +13,7 @@ use crate::config::{ImagesConfig, SiteConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Folder of the resized images in the output.
@@ -147,6 +147,8 @@ pub struct Images {
     files: Mutex<BTreeMap<String, PathBuf>>,
     processed: AtomicUsize,
     cached: AtomicUsize,
+    /// A template asked for a resized image (`resize_image`), not a page body or front matter.
+    for_templates: AtomicBool,
 }
 
 impl Images {
@@ -166,6 +168,7 @@ impl Images {
             files: Mutex::default(),
             processed: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
+            for_templates: AtomicBool::new(false),
         }
     }
 
@@ -202,6 +205,17 @@ impl Images {
             slots.entry(file.to_path_buf()).or_default().clone()
         };
         slot.get_or_init(|| self.process(file).map(Arc::new)).clone()
+    }
+
+    /// Notes that a template asked for a resized image: which outputs need which images is then
+    /// only known by rendering them all.
+    pub fn note_template_use(&self) {
+        self.for_templates.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a template asked for a resized image in this build.
+    pub fn used_by_templates(&self) -> bool {
+        self.for_templates.load(Ordering::Relaxed)
     }
 
     /// Every resized file handed out so far: output path -> file in the cache.

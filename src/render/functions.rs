@@ -51,6 +51,7 @@ pub fn register_resize_image(tera: &mut tera::Tera, images: Arc<crate::images::I
             images.locate(&path, std::path::Path::new(crate::content::CONTENT_DIR)).filter(|f| Images::is_raster(f)).ok_or_else(
                 || tera::Error::message(format!("resize_image: `{path}` is no JPEG, PNG or WebP file in content/ or static/")),
             )?;
+        images.note_template_use();
         let processed = images.get(&file).map_err(tera::Error::message)?;
         let format = format.unwrap_or(processed.format);
         let variant = processed.fitting(width, format).unwrap_or(processed.largest());
