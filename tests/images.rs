@@ -312,6 +312,6 @@ fn a_rebuild_keeps_the_images_templates_ask_for() {
     std::fs::write(&article, common::read(&article) + "\nOne more sentence.\n").unwrap();
     let second = build(&root, &out);
     assert!(!second.contains("rendered again"), "{second}");
-    assert_eq!(shown(), [src.clone()]);
+    assert_eq!(shown(), std::slice::from_ref(&src));
     assert!(out.join(src.trim_start_matches('/')).is_file(), "{src} is gone after the rebuild");
 }
