@@ -48,7 +48,7 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             let report = tessera::output::Report {
                 pages: built.site.pages.len(),
                 languages: built.site.config.languages.len(),
-                files: built.output.files.len() + built.output.copies.len(),
+                files: built.output.len(),
                 warnings: built.warnings.clone(),
             };
             let total = built.renders.as_ref().map_or(0, |r| r.outputs());

@@ -315,3 +315,25 @@ fn a_rebuild_keeps_the_images_templates_ask_for() {
     assert_eq!(shown(), std::slice::from_ref(&src));
     assert!(out.join(src.trim_start_matches('/')).is_file(), "{src} is gone after the rebuild");
 }
+
+/// A rebuild after an edit to another page renders the article with the photo again only for
+/// its images: they stay published, as a first build publishes them.
+#[test]
+fn a_rebuild_after_another_page_edit_keeps_the_images_pages_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = media_site(tmp.path());
+    let out = tmp.path().join("public");
+    let other = root.join("content/news/plain.en.md");
+    std::fs::write(&other, "---\ntitle: Plain news\ndate: 2025-01-05\n---\nNo pictures here.\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build(&root, &out);
+    let images = || common::snapshot(&out.join(tessera::images::OUTPUT_DIR));
+    let published = images();
+    assert!(published.len() > 4, "{} image files", published.len());
+
+    std::fs::write(&other, common::read(&other) + "\nStill no pictures.\n").unwrap();
+    let second = build(&root, &out);
+    assert!(second.contains("rendered again"), "{second}");
+    assert!(images() == published, "the images differ after the rebuild");
+    assert!(common::read(out.join("news/plain/index.html")).contains("Still no pictures."));
+}

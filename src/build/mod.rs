@@ -63,7 +63,10 @@ pub fn build_site_reusing(
     drafts: bool,
     reuse: Option<&Reuse>,
 ) -> Result<Built, Diagnostics> {
-    run(root, base_url, drafts, false, reuse).map(|p| p.built)
+    let Pipeline { built, pages_md, sections_md, renderer, assets, links, images } = run(root, base_url, drafts, false, reuse)?;
+    // What only an incremental session needs is freed while the caller writes the site.
+    std::thread::spawn(move || drop((pages_md, sections_md, renderer, assets, links, images)));
+    Ok(built)
 }
 
 /// config → i18n → templates and assets → content → markdown → render → static → search.
@@ -101,8 +104,13 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     crate::output::collect_static(root, &site.config, &mut statics);
     let planned = plan(&site, &statics, &assets).map_err(|e| errors.extend(e)).unwrap_or_default();
     let links = Links::new(&site);
+    let jobs = render::jobs::all(&site);
+    let outputs = render::output_files(&site, &jobs);
+    let selection = reuse.and_then(|r| r.select(&site, &outputs));
+    // With a selection, only the pages its jobs or the feeds show, and those with images.
+    let needed = selection.as_ref().zip(reuse).map(|(s, r)| r.needed(&site, s));
     let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
-    let (pages_md, sections_md) = render_markdown(&site, &links, &media, &mut errors);
+    let (pages_md, sections_md) = render_markdown(&site, &links, &media, needed.as_ref(), &mut errors);
 
     let (Some(templates), Some(tera), Some(localizer)) = (templates, tera.filter(|_| errors.is_empty()), localizer) else {
         return Err(errors.sorted());
@@ -110,25 +118,19 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     let directions = localizer.directions();
     let input =
         RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
-    let jobs = render::jobs::all(&site);
-    let outputs = render::output_files(&site, &jobs);
-    let selection = reuse.and_then(|r| r.select(&site, &outputs));
-    let mut renderer = render::Renderer::new(tera, &input, jobs, selection.as_ref())?;
+    let mut renderer = render::Renderer::new(tera, &input, jobs, needed.as_ref())?;
     let mut output = renderer.render(&input, selection.as_ref())?;
     if renderer.missed() {
         return run(root, base_url, drafts, live, None);
     }
     let rendered = selection.as_ref().map_or(outputs.len(), |s| s.jobs.len());
-    let mut unrendered = HashSet::new();
     if let (Some(selection), Some(reuse)) = (&selection, reuse) {
-        unrendered = (0..outputs.len()).collect();
-        for j in &selection.jobs {
-            unrendered.remove(j);
+        let rendered: HashSet<usize> = selection.jobs.iter().copied().collect();
+        for (_, path) in outputs.iter().enumerate().filter(|(j, _)| !rendered.contains(j)) {
+            let Some(print) = reuse.written.get(path) else { return run(root, base_url, drafts, live, None) };
+            output.kept.insert(path.clone(), *print);
         }
-        let Some(files) = take_from(&reuse.live, &outputs, &unrendered) else {
-            return run(root, base_url, drafts, live, None);
-        };
-        output.add(files);
+        output.kept_in = reuse.live.clone();
     }
     if let Some(file) = render::root_not_found(&site, &output) {
         output.add(vec![file]);
@@ -148,8 +150,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     }
     let mut renders = None;
     if !live {
-        let taken: HashSet<&str> = unrendered.iter().map(|&j| outputs[j].as_str()).collect();
-        let checked: HashSet<&str> = output.files.keys().map(String::as_str).filter(|p| !taken.contains(p)).collect();
+        let checked: HashSet<&str> = output.files.keys().map(String::as_str).collect();
         let scope = match reuse.filter(|_| selection.is_some()) {
             Some(reuse) => crate::linkcheck::Scope::Only { pages: &checked, fragments: reuse.renders.fragments() },
             None => crate::linkcheck::Scope::All,
@@ -160,7 +161,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
         }
         report.errors.into_result(())?;
         let images_in_templates = images.used_by_templates();
-        renders = Some(Renders::new(&site, outputs, renderer.reads.clone(), report.fragments, images_in_templates));
+        let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();
+        renders = Some(Renders::new(&site, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };
@@ -207,24 +209,30 @@ fn check_links(
     crate::linkcheck::check(&input.site.root, &input.site.config, output, &sources, &input.templates.files, scope)
 }
 
-/// The files of the jobs `taken` as the last build wrote them into `live`; `None` when one
-/// cannot be read.
-fn take_from(live: &Path, outputs: &[String], taken: &HashSet<usize>) -> Option<crate::output::Files> {
-    use rayon::prelude::*;
-    let taken: Vec<&String> = taken.iter().map(|&j| &outputs[j]).collect();
-    taken.par_iter().map(|path| std::fs::read(live.join(path)).ok().map(|bytes| (path.to_string(), bytes))).collect()
-}
-
-/// Every page's and section's Markdown, rendered in parallel.
+/// Every page's and section's Markdown, rendered in parallel; of the pages, only those in
+/// `needed` when given (the others are left empty).
 fn render_markdown(
     site: &Site,
     links: &Links,
     media: &markdown::Media,
+    needed: Option<&HashSet<usize>>,
     errors: &mut Diagnostics,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
-    let pages: Vec<markdown::Source> = site.pages.iter().map(content::Page::markdown_source).collect();
+    let wanted: Vec<usize> = (0..site.pages.len()).filter(|i| needed.is_none_or(|n| n.contains(i))).collect();
+    let pages: Vec<markdown::Source> = wanted.iter().map(|&i| site.pages[i].markdown_source()).collect();
     let sections: Vec<markdown::Source> = site.sections.iter().map(content::Section::markdown_source).collect();
     let md = &site.config.markdown;
     let media = Some(media);
-    (markdown::render_all(&pages, md, links, media, errors), markdown::render_all(&sections, md, links, media, errors))
+    let rendered = markdown::render_all(&pages, md, links, media, errors);
+    let pages_md = match needed {
+        None => rendered,
+        Some(_) => {
+            let mut all = vec![Rendered::default(); site.pages.len()];
+            for (i, r) in wanted.into_iter().zip(rendered) {
+                all[i] = r;
+            }
+            all
+        }
+    };
+    (pages_md, markdown::render_all(&sections, md, links, media, errors))
 }

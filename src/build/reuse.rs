@@ -8,7 +8,7 @@ use crate::linkcheck::Fragment;
 use crate::render::Selection;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What one build leaves for the next.
@@ -22,6 +22,9 @@ pub struct Renders {
     reads: Vec<Vec<u32>>,
     /// Links with a fragment from one page to another.
     fragments: Vec<Fragment>,
+    /// The pages whose Markdown showed resized images: rendered again by every build, which
+    /// publishes the images they show.
+    media: Vec<u32>,
     /// Templates asked for resized images: the outputs not rendered again would not ask for
     /// theirs, so the next build renders everything.
     images_in_templates: bool,
@@ -33,9 +36,10 @@ impl Renders {
         outputs: Vec<String>,
         reads: Vec<Vec<u32>>,
         fragments: Vec<Fragment>,
+        media: Vec<u32>,
         images_in_templates: bool,
     ) -> Renders {
-        Renders { pages: places(site), outputs, reads, fragments, images_in_templates }
+        Renders { pages: places(site), outputs, reads, fragments, media, images_in_templates }
     }
 
     /// How many outputs the jobs write.
@@ -57,7 +61,9 @@ impl Renders {
 pub struct Reuse {
     edited: Vec<PathBuf>,
     pub renders: Renders,
+    /// The output folder, and the fingerprint of each file its manifest lists.
     pub live: PathBuf,
+    pub written: HashMap<String, u128>,
 }
 
 impl Reuse {
@@ -71,7 +77,8 @@ impl Reuse {
                 && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index"))
         });
         let renders = serde_json::from_slice::<Renders>(renders).ok().filter(|r| pages_only && !r.images_in_templates)?;
-        Some(Reuse { edited, renders, live: live.to_path_buf() })
+        let written = crate::output::written_in(live)?;
+        Some(Reuse { edited, renders, live: live.to_path_buf(), written })
     }
 
     /// The jobs to render again: those that read an edited page. `None` when the site is not
@@ -93,6 +100,17 @@ impl Reuse {
         }
         let jobs = (0..outputs.len()).filter(|&j| self.renders.reads[j].iter().any(|p| edited.contains(p))).collect();
         Some(Selection { jobs, reads: &self.renders.reads })
+    }
+}
+
+impl Reuse {
+    /// The pages whose Markdown and values a build with `selection` needs: those its jobs read
+    /// in the last build, those the feeds show, and those showing resized images.
+    pub fn needed(&self, site: &Site, selection: &Selection) -> HashSet<usize> {
+        let read = selection.jobs.iter().flat_map(|&j| self.renders.reads[j].iter());
+        let mut needed: HashSet<usize> = read.chain(&self.renders.media).map(|&p| p as usize).collect();
+        needed.extend(crate::render::feeds::pages(site));
+        needed
     }
 }
 

@@ -97,12 +97,12 @@ pub fn check(
     // into it, and a file that is not HTML has no ids to check.
     let mut has_id = |path: &str, id: &str| -> bool {
         if !ids.contains_key(path) {
-            let Some(bytes) = output.files.get(path).filter(|_| is_html(path)) else { return true };
-            ids.insert(path.to_string(), scan::scan(bytes, &page_url(config, path), &origin).ids);
+            let Some(bytes) = output.read(path).filter(|_| is_html(path)) else { return true };
+            ids.insert(path.to_string(), scan::scan(&bytes, &page_url(config, path), &origin).ids);
         }
         ids[path].contains(id)
     };
-    let exists = |path: &str| output.files.contains_key(path) || output.copies.contains_key(path);
+    let exists = |path: &str| output.contains(path);
 
     let mut report = Report::default();
     if let Scope::Only { fragments, .. } = &scope {

@@ -25,6 +25,8 @@ pub(super) struct PageMedia<'a> {
     /// The page's folder, relative to the site root.
     dir: &'a Path,
     url: &'a str,
+    /// The body showed a resized image.
+    used: std::cell::Cell<bool>,
 }
 
 impl Media<'_> {
@@ -37,7 +39,7 @@ impl Media<'_> {
     ) -> Result<Rendered, Vec<LinkError>> {
         let mut errors = Vec::new();
         let dir = doc.file.parent().unwrap_or(Path::new(""));
-        let page = PageMedia { images: self.images, dir, url: doc.url };
+        let page = PageMedia { images: self.images, dir, url: doc.url, used: std::cell::Cell::new(false) };
         let parsed = match self.shortcodes {
             Some(_) => shortcodes::parse(doc.body).unwrap_or_else(|e| {
                 errors.extend(e.into_iter().map(|e| LinkError { line: e.line, message: e.message }));
@@ -62,6 +64,8 @@ impl Media<'_> {
         rendered.html = shortcodes::fill(&rendered.html, &pieces);
         rendered.summary = shortcodes::fill(&rendered.summary, &pieces);
         rendered.word_count = rendered.word_count.saturating_sub(pieces.len());
+        // A shortcode may show an image: counted as one.
+        rendered.images = page.used.get() || !parsed.calls.is_empty();
         Ok(rendered)
     }
 
@@ -274,6 +278,7 @@ impl PageMedia<'_> {
             })
             .collect();
         let processed: Arc<Processed> = self.images.get(&file)?;
+        self.used.set(true);
         Ok(Some(processed.picture(&alt, self.images.sizes(), None, false)))
     }
 }

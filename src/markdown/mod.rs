@@ -40,6 +40,10 @@ pub struct Rendered {
     /// The front matter's `image`, processed: the page's cover on cards and its hero.
     #[serde(skip)]
     pub image: Option<std::sync::Arc<crate::images::Processed>>,
+    /// The body or front matter showed a resized image: the build publishes its files only
+    /// when it renders this Markdown.
+    #[serde(skip)]
+    pub images: bool,
 }
 
 /// A broken internal link: the 1-based line inside the body and what is wrong.
@@ -102,6 +106,7 @@ pub fn render_source(
     };
     match result {
         Ok(mut rendered) if errors.is_empty() => {
+            rendered.images |= cover.is_some();
             rendered.image = cover;
             Ok(rendered)
         }
@@ -233,7 +238,7 @@ fn render_with(
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let reading_time = word_count.div_ceil(config.words_per_minute.max(1));
-    Ok(Rendered { html, summary, toc, word_count, reading_time, image: None })
+    Ok(Rendered { html, summary, toc, word_count, reading_time, image: None, images: false })
 }
 
 /// Replaces footnote references and definitions with HTML whose ids start with `fn-`/`fnref-`,

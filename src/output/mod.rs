@@ -25,6 +25,11 @@ pub struct Output {
     pub files: std::collections::BTreeMap<String, Bytes>,
     /// Path relative to the output folder -> source file to copy.
     pub copies: std::collections::BTreeMap<String, PathBuf>,
+    /// Generated files the last build wrote into the output folder `kept_in` and this build
+    /// left as they were: path -> fingerprint of their bytes. They are read from there only
+    /// when something asks for their bytes ([`Output::read`]).
+    pub kept: std::collections::BTreeMap<String, u128>,
+    pub kept_in: PathBuf,
 }
 
 /// Generated files as (path in the output, bytes).
@@ -38,6 +43,39 @@ impl Output {
     pub fn add(&mut self, files: Files) {
         self.files.extend(files.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
     }
+
+    /// Whether the build writes or copies a file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.copies.contains_key(path) || self.kept.contains_key(path)
+    }
+
+    /// The bytes of the generated file at `path`, read from the output folder when it is kept.
+    pub fn read(&self, path: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match self.files.get(path) {
+            Some(bytes) => Some(std::borrow::Cow::Borrowed(bytes.as_slice())),
+            None if self.kept.contains_key(path) => std::fs::read(self.kept_in.join(path)).ok().map(std::borrow::Cow::Owned),
+            None => None,
+        }
+    }
+
+    /// Every generated file's path, kept ones included.
+    pub fn generated(&self) -> impl Iterator<Item = &String> {
+        self.files.keys().chain(self.kept.keys())
+    }
+
+    /// How many files the build writes, copies or keeps.
+    pub fn len(&self) -> usize {
+        self.files.len() + self.copies.len() + self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The generated files the manifest in the output folder `out` lists: path -> fingerprint.
+pub fn written_in(out: &Path) -> Option<std::collections::HashMap<String, u128>> {
+    swap::read_manifest(out).map(|(files, _)| files.into_iter().map(|(path, w)| (path, w.print)).collect())
 }
 
 /// Files under the theme's `static/` then the site's `static/` are copied as they are (the
@@ -208,7 +246,7 @@ pub fn write_reusing(
     previous: Option<&Previous>,
     kept: Option<&std::collections::HashMap<String, Written>>,
 ) -> Result<Vec<(String, Written)>> {
-    if let Some(path) = output.files.keys().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
+    if let Some(path) = output.generated().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
     }
     let budget = hooks::DiskBudget::from_env();
@@ -220,35 +258,43 @@ pub fn write_reusing(
         budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
         Ok(target)
     };
-    let written = output
+    // One generated file: its bytes in memory, or kept in `output.kept_in` with this fingerprint.
+    let write_one = |path: &String, print: u128, bytes: Option<&[u8]>| -> Result<(String, Written)> {
+        if let Some(kept) = kept {
+            if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
+                && Stamp::of(&dir.join(path)) == was.stamp
+            {
+                return Ok((path.clone(), *was));
+            }
+            unlink(&dir.join(path))?;
+        }
+        let bytes = match bytes {
+            Some(bytes) => std::borrow::Cow::Borrowed(bytes),
+            None => output
+                .read(path)
+                .with_context(|| format!("cannot read {}, which the last build wrote", output.kept_in.join(path).display()))?,
+        };
+        let target = prepare(path, bytes.len() as u64)?;
+        // The fingerprint says which files may be unchanged; the file on disk decides. When
+        // its metadata is as the last build left it, nobody wrote to it since; otherwise its
+        // bytes are compared (a file edited in the output folder is written again).
+        let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
+        let live = same.filter(|(live, was)| {
+            let stamp = Stamp::of(live);
+            (stamp.is_some() && stamp == was.stamp) || std::fs::read(live).is_ok_and(|old| old == *bytes)
+        });
+        let linked = live.is_some_and(|(live, _)| std::fs::hard_link(live, &target).is_ok());
+        if !linked {
+            std::fs::write(&target, &*bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }))
+    };
+    let mut written = output
         .files
         .par_iter()
-        .map(|(path, bytes)| -> Result<(String, Written)> {
-            let print = fingerprint(bytes);
-            let target = prepare(path, bytes.len() as u64)?;
-            if let Some(kept) = kept {
-                if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
-                    && Stamp::of(&target) == was.stamp
-                {
-                    return Ok((path.clone(), *was));
-                }
-                unlink(&target)?;
-            }
-            // The fingerprint says which files may be unchanged; the file on disk decides. When
-            // its metadata is as the last build left it, nobody wrote to it since; otherwise its
-            // bytes are compared (a file edited in the output folder is written again).
-            let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
-            let live = same.filter(|(live, was)| {
-                let stamp = Stamp::of(live);
-                (stamp.is_some() && stamp == was.stamp) || std::fs::read(live).is_ok_and(|old| old == **bytes)
-            });
-            let linked = live.is_some_and(|(live, _)| std::fs::hard_link(live, &target).is_ok());
-            if !linked {
-                std::fs::write(&target, bytes.as_slice()).with_context(|| format!("cannot write {}", target.display()))?;
-            }
-            Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }))
-        })
+        .map(|(path, bytes)| write_one(path, fingerprint(bytes), Some(bytes)))
         .collect::<Result<Vec<_>>>()?;
+    written.par_extend(output.kept.par_iter().map(|(path, print)| write_one(path, *print, None)).collect::<Result<Vec<_>>>()?);
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
         let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
         let target = prepare(path, len)?;

@@ -126,7 +126,7 @@ fn prune(output: &Output, dir: &Path) -> Result<()> {
             let file = dir.join(&path);
             (path, file)
         })
-        .filter(|(path, _)| path != MARKER && !output.files.contains_key(path) && !output.copies.contains_key(path))
+        .filter(|(path, _)| path != MARKER && !output.contains(path))
         .collect();
     let mut emptied = std::collections::BTreeSet::new();
     for (path, file) in &stale {
@@ -200,7 +200,7 @@ fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path
 }
 
 /// The previous build's manifest in `out`: how its generated files were written, and every path.
-fn read_manifest(out: &Path) -> Option<(HashMap<String, Written>, HashSet<String>)> {
+pub(super) fn read_manifest(out: &Path) -> Option<(HashMap<String, Written>, HashSet<String>)> {
     let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
     let mut files = HashMap::new();
     let mut paths = HashSet::new();
@@ -258,7 +258,7 @@ fn keep_foreign_files(
         if relative == MARKER || relative == MANIFEST || written.contains(&relative) {
             continue;
         }
-        if output.files.contains_key(&relative) || output.copies.contains_key(&relative) {
+        if output.contains(&relative) {
             warnings.push(format!(
                 "warning: {} was not written by tessera, but the site now writes that file: it is replaced",
                 path.display()

@@ -16,8 +16,33 @@ pub const FEED_LIMIT: usize = 50;
 /// Every feed, as (path in the output, bytes).
 pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
     let config = &site.config;
-    let mut feeds = Vec::new();
     let today = format!("{}T00:00:00Z", chrono::Utc::now().date_naive());
+    feeds(site)
+        .into_iter()
+        .map(|feed| {
+            let doc = Feed { site, rendered, lang: feed.lang, title: &feed.title, home: &feed.home, today: &today };
+            (urls::output_path(config, &urls::feed(&feed.home)), doc.write(&feed.entries))
+        })
+        .collect()
+}
+
+/// The pages the feeds show (whose Markdown they print).
+pub fn pages(site: &Site) -> impl Iterator<Item = usize> {
+    feeds(site).into_iter().flat_map(|feed| feed.entries.into_iter().map(|e| e.page))
+}
+
+/// One feed: its language, title, listing and newest entries.
+struct Listing<'a> {
+    lang: &'a str,
+    title: String,
+    home: String,
+    entries: Vec<Entry>,
+}
+
+/// Every feed: each language's news, and each term's where its taxonomy has feeds.
+fn feeds(site: &Site) -> Vec<Listing<'_>> {
+    let config = &site.config;
+    let mut feeds = Vec::new();
     for lang in config.language_codes() {
         let mut seen = HashSet::new();
         let entries: Vec<Entry> = site
@@ -27,9 +52,7 @@ pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
             .filter_map(|p| network::entry_in(site, p, lang))
             .take(FEED_LIMIT)
             .collect();
-        let home = config.language_root(lang);
-        let doc = Feed { site, rendered, lang, title: config.language_title(lang), home: &home, today: &today };
-        feeds.push((urls::output_path(config, &urls::feed(&home)), doc.write(&entries)));
+        feeds.push(Listing { lang, title: config.language_title(lang).to_string(), home: config.language_root(lang), entries });
     }
     for ((lang, taxonomy), terms) in &site.taxonomies {
         if !config.taxonomy(taxonomy).is_some_and(|t| t.feed) {
@@ -37,9 +60,8 @@ pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
         }
         for term in terms.values().filter(|t| !t.url.is_empty()) {
             let title = format!("{} — {}", config.language_title(lang), term.name);
-            let doc = Feed { site, rendered, lang, title: &title, home: &term.url, today: &today };
             let entries: Vec<Entry> = term.entries.iter().take(FEED_LIMIT).copied().collect();
-            feeds.push((urls::output_path(config, &urls::feed(&term.url)), doc.write(&entries)));
+            feeds.push(Listing { lang, title, home: term.url.clone(), entries });
         }
     }
     feeds

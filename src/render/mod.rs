@@ -71,18 +71,16 @@ pub struct Selection<'a> {
 
 impl Renderer {
     /// Prepares the values the templates of `jobs` see; `tera` holds the compiled
-    /// `input.templates`. With a selection, only the values of the pages its jobs read in the
-    /// last build are made: see [`Renderer::missed`].
+    /// `input.templates`. With `only`, only those pages' values are made: see
+    /// [`Renderer::missed`].
     pub fn new(
         mut tera: tera::Tera,
         input: &RenderInput,
         jobs: Vec<Job>,
-        selection: Option<&Selection>,
+        only: Option<&std::collections::HashSet<usize>>,
     ) -> Result<Renderer, Diagnostics> {
         let site = input.site;
-        let only: Option<std::collections::HashSet<usize>> =
-            selection.map(|s| s.jobs.iter().flat_map(|&j| s.reads[j].iter().map(|&p| p as usize)).collect());
-        let values = Arc::new(SiteValues::new(site, input.pages, input.sections, input.directions, only.as_ref()));
+        let values = Arc::new(SiteValues::new(site, input.pages, input.sections, input.directions, only));
         functions::register(&mut tera, site, &values);
         Ok(Renderer { tera, values, jobs, job_templates: vec![], reads: vec![] })
     }
@@ -218,7 +216,7 @@ pub fn root_not_found(site: &Site, output: &Output) -> Option<(String, Vec<u8>)>
     if !config.default_language_in_subdir {
         return None;
     }
-    let page = output.files.get(&urls::output_file(config, &urls::not_found(config, &config.default_language)))?;
+    let page = output.read(&urls::output_file(config, &urls::not_found(config, &config.default_language)))?;
     Some((urls::output_path(config, &urls::root_file(config, "404.html")), page.to_vec()))
 }
 

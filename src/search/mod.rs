@@ -130,17 +130,19 @@ impl<'a> Plan<'a> {
 /// `data-pagefind-body`, pages without one are left out, as Pagefind would leave them out.
 fn languages<'a>(config: &SiteConfig, output: &'a Output) -> Vec<Language<'a>> {
     let base_path = config.base_path();
-    let html: Vec<(&String, &crate::output::Bytes)> =
-        output.files.iter().filter(|(path, _)| path.ends_with(".html") && !path.ends_with("404.html")).collect();
+    let paths: Vec<&String> = output.generated().filter(|path| path.ends_with(".html") && !path.ends_with("404.html")).collect();
+    let mut html: Vec<(&String, Cow<'a, [u8]>)> =
+        paths.into_par_iter().filter_map(|path| Some((path, output.read(path)?))).collect();
+    html.sort_by(|a, b| a.0.cmp(b.0));
     let marks_body = |bytes: &[u8]| memchr::memmem::find(bytes, b"data-pagefind-body").is_some();
     let some_mark_body = html.par_iter().any(|(_, bytes)| marks_body(bytes));
     let mut groups: BTreeMap<String, Vec<Page<'a>>> = BTreeMap::new();
     for (path, bytes) in html {
-        if some_mark_body && !marks_body(bytes) {
+        if some_mark_body && !marks_body(&bytes) {
             continue;
         }
         let url = format!("{base_path}{}", path.strip_suffix("index.html").unwrap_or(path));
-        groups.entry(html_lang(bytes)).or_default().push((url, Cow::Borrowed(bytes.as_slice())));
+        groups.entry(html_lang(&bytes)).or_default().push((url, bytes));
     }
     groups
         .into_par_iter()
