@@ -124,14 +124,6 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
         return run(root, base_url, drafts, live, None);
     }
     let rendered = selection.as_ref().map_or(outputs.len(), |s| s.jobs.len());
-    if let (Some(selection), Some(reuse)) = (&selection, reuse) {
-        let rendered: HashSet<usize> = selection.jobs.iter().copied().collect();
-        for (_, path) in outputs.iter().enumerate().filter(|(j, _)| !rendered.contains(j)) {
-            let Some(print) = reuse.written.get(path) else { return run(root, base_url, drafts, live, None) };
-            output.kept.insert(path.clone(), *print);
-        }
-        output.kept_in = reuse.live.clone();
-    }
     if let Some(file) = render::root_not_found(&site, &output) {
         output.add(vec![file]);
     }
@@ -142,6 +134,11 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     }
     output.copies.extend(images.files());
     output.add(assets.files.clone().into_iter().collect());
+    if let Some((selection, reuse)) = selection.as_ref().zip(reuse)
+        && !reuse.keep_unmade(&outputs, selection, &planned, &mut output)
+    {
+        return run(root, base_url, drafts, live, None);
+    }
     let mut search = crate::search::Stats::default();
     if !live && site.config.search {
         let (files, stats) = crate::search::index(root, &site.config, &output)?;

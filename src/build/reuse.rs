@@ -5,10 +5,12 @@
 
 use crate::content::{Page, Site};
 use crate::linkcheck::Fragment;
+use crate::output::Output;
+use crate::output::plan::Origin;
 use crate::render::Selection;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What one build leaves for the next.
@@ -62,8 +64,8 @@ pub struct Reuse {
     edited: Vec<PathBuf>,
     pub renders: Renders,
     /// The output folder, and the fingerprint of each file its manifest lists.
-    pub live: PathBuf,
-    pub written: HashMap<String, u128>,
+    live: PathBuf,
+    written: HashMap<String, u128>,
 }
 
 impl Reuse {
@@ -101,9 +103,30 @@ impl Reuse {
         let jobs = (0..outputs.len()).filter(|&j| self.renders.reads[j].iter().any(|p| edited.contains(p))).collect();
         Some(Selection { jobs, reads: &self.renders.reads })
     }
-}
 
-impl Reuse {
+    /// Puts into `output` as kept (as the last build wrote them into the output folder) the
+    /// files of the `planned` ones this build did not make: the outputs of the jobs `selection`
+    /// leaves out, and the sitemaps and redirects, which only the site's layout changes. `false`
+    /// when the output folder's manifest lacks a job's output.
+    pub fn keep_unmade(
+        &self,
+        outputs: &[String],
+        selection: &Selection,
+        planned: &BTreeMap<String, Origin>,
+        output: &mut Output,
+    ) -> bool {
+        let rendered: HashSet<usize> = selection.jobs.iter().copied().collect();
+        for (_, path) in outputs.iter().enumerate().filter(|(j, _)| !rendered.contains(j)) {
+            let Some(print) = self.written.get(path) else { return false };
+            output.kept.insert(path.clone(), *print);
+        }
+        let unmade: Vec<(String, u128)> =
+            planned.keys().filter(|p| !output.contains(p)).filter_map(|p| Some((p.clone(), *self.written.get(p)?))).collect();
+        output.kept.extend(unmade);
+        output.kept_in = self.live.clone();
+        true
+    }
+
     /// The pages whose Markdown and values a build with `selection` needs: those its jobs read
     /// in the last build, those the feeds show, and those showing resized images.
     pub fn needed(&self, site: &Site, selection: &Selection) -> HashSet<usize> {

@@ -102,8 +102,8 @@ impl Renderer {
     }
 
     /// Renders the selected jobs (every job without a selection), and the feeds, sitemaps and
-    /// redirects, which read the whole site. Jobs left out write nothing here; their templates
-    /// are unknown (empty).
+    /// redirects, which read the whole site (with a selection, the feeds only). Jobs left out
+    /// write nothing here; their templates are unknown (empty).
     pub fn render(&mut self, input: &RenderInput, selection: Option<&Selection>) -> Result<Output, Diagnostics> {
         let selected: Vec<usize> = match selection {
             Some(s) => s.jobs.clone(),
@@ -132,11 +132,14 @@ impl Renderer {
                 }
             }
         }
-        // Feeds, sitemaps, robots.txt and alias redirects.
+        // Feeds print pages' text. Sitemaps, robots.txt and alias redirects read only the site's
+        // layout, which is as the last build found it when there is a selection: its files stay.
         output.add(feeds::render(input.site, input.pages));
-        output.add(sitemap::render(input.site, &self.jobs));
-        output.add(aliases::render(input.site));
-        output.add(aliases::redirects(input.site));
+        if selection.is_none() {
+            output.add(sitemap::render(input.site, &self.jobs));
+            output.add(aliases::render(input.site));
+            output.add(aliases::redirects(input.site));
+        }
         Ok(output)
     }
 
