@@ -106,7 +106,9 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     let links = Links::new(&site);
     let jobs = render::jobs::all(&site);
     let outputs = render::output_files(&site, &jobs);
-    let selection = reuse.and_then(|r| r.select(&site, &outputs));
+    // Every page's place, for the next build (and for this one, to compare with the last).
+    let places = if live { vec![] } else { reuse::places(&site) };
+    let selection = reuse.and_then(|r| r.select(&site, &places, &outputs));
     // With a selection, only the pages its jobs or the feeds show, and those with images.
     let needed = selection.as_ref().zip(reuse).map(|(s, r)| r.needed(&site, s));
     let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
@@ -159,7 +161,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
         report.errors.into_result(())?;
         let images_in_templates = images.used_by_templates();
         let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();
-        renders = Some(Renders::new(&site, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
+        renders = Some(Renders::new(places, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };

@@ -33,15 +33,16 @@ pub struct Renders {
 }
 
 impl Renders {
+    /// `pages` is every page's file and place ([`places`]).
     pub fn new(
-        site: &Site,
+        pages: Vec<(PathBuf, String)>,
         outputs: Vec<String>,
         reads: Vec<Vec<u32>>,
         fragments: Vec<Fragment>,
         media: Vec<u32>,
         images_in_templates: bool,
     ) -> Renders {
-        Renders { pages: places(site), outputs, reads, fragments, media, images_in_templates }
+        Renders { pages, outputs, reads, fragments, media, images_in_templates }
     }
 
     /// How many outputs the jobs write.
@@ -87,8 +88,8 @@ impl Reuse {
     /// laid out as the last build found it (a page came, went or changed its place; the jobs
     /// differ) or an edited page's translations are tracked against it (their stale markers
     /// may change).
-    pub fn select(&self, site: &Site, outputs: &[String]) -> Option<Selection<'_>> {
-        if outputs != self.renders.outputs || places(site) != self.renders.pages {
+    pub fn select(&self, site: &Site, places: &[(PathBuf, String)], outputs: &[String]) -> Option<Selection<'_>> {
+        if outputs != self.renders.outputs || places != self.renders.pages {
             return None;
         }
         let mut edited = HashSet::new();
@@ -138,7 +139,7 @@ impl Reuse {
 }
 
 /// Every page's file and place.
-fn places(site: &Site) -> Vec<(PathBuf, String)> {
+pub fn places(site: &Site) -> Vec<(PathBuf, String)> {
     site.pages.par_iter().map(|p| (p.file.clone(), place(p))).collect()
 }
 

@@ -1,7 +1,8 @@
 //! The record of the last build into an output folder: what it was built from (every source
 //! file's stamp, the command's options, tessera itself), which manifest it wrote and what it
 //! reported. A build is a function of those inputs; when none changed and every file it wrote
-//! is as it was written, `tessera build` has nothing to write and says so without rendering.
+//! is as it was written, `tessera build` has nothing to write and says so without rendering;
+//! when some did, it names the files that changed ([`Sources::edited`]).
 
 use super::swap::MANIFEST;
 use super::{MARKER, Stamp};
@@ -27,7 +28,8 @@ const INPUTS: &[&str] = &[
 const RECORD: &str = ".tessera-cache/last-build.json";
 
 /// Files changed this recently may change again within the file system's clock tick without
-/// their stamp showing it: a build that reads such a file leaves no record.
+/// their stamp showing it: such a file is recorded as unsettled, the next build counts it as
+/// changed, and no build is skipped as unchanged while one is.
 const SETTLED_NS: i128 = 2_000_000_000;
 
 /// The sources of one build: every input's stamp and the build's options, with a fingerprint
