@@ -27,7 +27,8 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let out = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let out = tessera::output::check_output_dir(&options.root, &out)?;
     let sources = tessera::output::Sources::of(&options.root, &out, &format!("{:?} {}", options.base_url, options.drafts));
-    if let Some(report) = sources.unchanged(&options.root, &out) {
+    let last = tessera::output::LastBuild::read(&options.root, &out);
+    if let Some(report) = last.as_ref().and_then(|last| sources.unchanged(last)) {
         print_warnings(&report.warnings);
         println!(
             "built {} pages in {} languages into {} ({} files) in {} ms: nothing changed since the last build, so nothing was written",
@@ -39,8 +40,8 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let reuse =
-        sources.edited(&options.root, &out).and_then(|(edited, renders)| tessera::build::Reuse::new(edited, &renders, &out));
+    let edited = last.as_ref().and_then(|last| sources.edited(&options.root, last));
+    let reuse = edited.and_then(|(edited, renders)| tessera::build::Reuse::new(edited, &renders, &out));
     match tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref()) {
         Ok(built) => {
             print_warnings(&built.warnings);

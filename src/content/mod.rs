@@ -743,14 +743,23 @@ fn shortened_slug(page: &Page) -> Option<String> {
     })
 }
 
-/// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
-/// is now a draft: the caller loads the whole site again.
 /// Newest first, then by weight and title: the order of the site's pages, and of every listing
 /// (which sorts titles as its language does).
 pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
     b.date.cmp(&a.date).then(a.front.weight.cmp(&b.front.weight)).then(a.title.cmp(&b.title)).then(a.file.cmp(&b.file))
 }
 
+/// Sorts pages into [`page_order`]. The order is found on indices and each page moved once
+/// into place: a page is large, and sorting the pages themselves moved each many times.
+fn sort_pages(pages: &mut Vec<Page>) {
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.par_sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
+    let mut slots: Vec<Option<Page>> = std::mem::take(pages).into_iter().map(Some).collect();
+    *pages = order.into_iter().filter_map(|i| slots[i].take()).collect();
+}
+
+/// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
+/// is now a draft: the caller loads the whole site again.
 pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, Diagnostics> {
     let old = &site.pages[i];
     let file = site.root.join(&old.file);
@@ -778,11 +787,19 @@ pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, 
 fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     let index: HashMap<(String, String), usize> =
         site.sections.iter().enumerate().map(|(i, s)| ((s.content_path.clone(), s.lang.clone()), i)).collect();
-    for r in raw {
-        let section = index[&(parent_path(&r.content_path), r.lang.clone())];
-        match make_page(&site.sections[section].url, section, r) {
-            Ok(page) => {
-                site.warnings.extend(shortened_slug(&page));
+    // Making a page is independent per file: done in parallel, pages kept in file order.
+    let sections = &site.sections;
+    let made: Vec<_> = raw
+        .into_par_iter()
+        .map(|r| {
+            let section = index[&(parent_path(&r.content_path), r.lang.clone())];
+            make_page(&sections[section].url, section, r).map(|page| (shortened_slug(&page), page))
+        })
+        .collect();
+    for result in made {
+        match result {
+            Ok((shortened, page)) => {
+                site.warnings.extend(shortened);
                 if !page.front.review.is_empty() {
                     site.warnings.push(format!(
                         "{}: warning: still to review before it is published: {} (remove `review:` once checked)",
@@ -799,7 +816,7 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
     for p in &mut site.pages {
         p.is_article = section_has_articles(&site.config, &site.sections[p.section]);
     }
-    site.pages.sort_by(page_order);
+    sort_pages(&mut site.pages);
     for (i, p) in site.pages.iter().enumerate() {
         site.sections[p.section].pages.push(i);
         site.translations.entry(p.translation_key.clone()).or_default().push(i);

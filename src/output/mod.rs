@@ -8,7 +8,7 @@ pub mod plan;
 mod record;
 mod swap;
 
-pub use record::{Report, Sources};
+pub use record::{LastBuild, Report, Sources};
 pub use swap::{remove_leftovers, write};
 
 use crate::config::SiteConfig;

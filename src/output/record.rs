@@ -113,18 +113,16 @@ impl Sources {
         Sources { all: settled.then(|| hasher.digest128()), head, files }
     }
 
-    /// The report of the last build into `out` when it was built from these same sources and
-    /// every file it wrote there is still as it was written.
-    pub fn unchanged(&self, root: &Path, out: &Path) -> Option<Report> {
-        let record = previous(root, out)?;
-        (self.all.is_some() && record.sources == self.all.map(|s| format!("{s:032x}"))).then_some(record.report)
+    /// The report of the `last` build when it was built from these same sources.
+    pub fn unchanged(&self, last: &LastBuild) -> Option<Report> {
+        let record = &last.0;
+        (self.all.is_some() && record.sources == self.all.map(|s| format!("{s:032x}"))).then(|| record.report.clone())
     }
 
-    /// The input files (relative to `root`) added, removed or changed since the last build into
-    /// `out`, and what that build left for this one, when it used the same tessera and options
-    /// and every file it wrote there is still as it was written.
-    pub fn edited(&self, root: &Path, out: &Path) -> Option<(Vec<PathBuf>, Vec<u8>)> {
-        let record = previous(root, out)?;
+    /// The input files (relative to `root`) added, removed or changed since the `last` build,
+    /// and what that build left for this one, when it used the same tessera and options.
+    pub fn edited(&self, root: &Path, last: &LastBuild) -> Option<(Vec<PathBuf>, Vec<u8>)> {
+        let record = &last.0;
         if record.head != self.head {
             return None;
         }
@@ -171,8 +169,17 @@ impl Sources {
     }
 }
 
-/// The record of the last build into `out`, when every file it wrote there is still as it was
-/// written.
+/// The record of the last build into an output folder.
+pub struct LastBuild(Record);
+
+impl LastBuild {
+    /// The record of the last build of the site in `root` into `out`, when every file it wrote
+    /// there is still as it was written. Read once per build: it checks every file's stamp.
+    pub fn read(root: &Path, out: &Path) -> Option<LastBuild> {
+        previous(root, out).map(LastBuild)
+    }
+}
+
 fn previous(root: &Path, out: &Path) -> Option<Record> {
     let record: Record = serde_json::from_slice(&std::fs::read(root.join(RECORD)).ok()?).ok()?;
     if record.output != out.to_string_lossy() || !out.join(MARKER).is_file() {
