@@ -176,25 +176,21 @@ impl LastBuild {
     /// The record of the last build of the site in `root` into `out`, when every file it wrote
     /// there is still as it was written. Read once per build: it checks every file's stamp.
     pub fn read(root: &Path, out: &Path) -> Option<LastBuild> {
-        previous(root, out).map(LastBuild)
+        let record: Record = serde_json::from_slice(&std::fs::read(root.join(RECORD)).ok()?).ok()?;
+        if record.output != out.to_string_lossy() || !out.join(MARKER).is_file() {
+            return None;
+        }
+        let manifest = std::fs::read(out.join(MANIFEST)).ok()?;
+        if record.manifest != format!("{:032x}", super::fingerprint(&manifest)) {
+            return None;
+        }
+        let text = String::from_utf8(manifest).ok()?;
+        let lines: Vec<_> = super::swap::manifest_lines(&text).collect();
+        let intact = lines
+            .par_iter()
+            .all(|line| line.stamp.is_some() && super::stays_inside(line.path) && Stamp::of(&out.join(line.path)) == line.stamp);
+        intact.then_some(LastBuild(record))
     }
-}
-
-fn previous(root: &Path, out: &Path) -> Option<Record> {
-    let record: Record = serde_json::from_slice(&std::fs::read(root.join(RECORD)).ok()?).ok()?;
-    if record.output != out.to_string_lossy() || !out.join(MARKER).is_file() {
-        return None;
-    }
-    let manifest = std::fs::read(out.join(MANIFEST)).ok()?;
-    if record.manifest != format!("{:032x}", super::fingerprint(&manifest)) {
-        return None;
-    }
-    let text = String::from_utf8(manifest).ok()?;
-    let lines: Vec<_> = super::swap::manifest_lines(&text).collect();
-    let intact = lines
-        .par_iter()
-        .all(|line| line.stamp.is_some() && super::stays_inside(line.path) && Stamp::of(&out.join(line.path)) == line.stamp);
-    intact.then_some(record)
 }
 
 /// A file's stamp with the time its inode last changed, which no tool can set back.
