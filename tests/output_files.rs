@@ -391,6 +391,24 @@ fn files_tessera_did_not_write_are_kept_across_builds() {
     // robots.txt is tessera's: an edit to it is replaced by the next build.
     assert!(read(public.join("robots.txt")).contains("Sitemap:"));
     assert!(stderr(&out).is_empty() || !stderr(&out).contains("CNAME"), "{}", stderr(&out));
+
+    // Later rebuilds bring the kept generation up to date from the manifests, reading only the
+    // folders changed since: the kept files stay, and one removed by hand does not come back.
+    let page = root.join("content/news/summit.en.md");
+    for round in 0..3 {
+        if round == 1 {
+            std::fs::remove_file(public.join("news/brochure.pdf")).unwrap();
+            std::fs::write(public.join(".git/refs/tag"), "def\n").unwrap();
+        }
+        std::fs::write(&page, read(&page).replace("\n---\n", &format!("\n---\nEdit {round}.\n\n"))).unwrap();
+        build(&root, &[]);
+        assert_eq!(read(public.join("CNAME")), "news.example.org\n", "round {round}");
+        assert_eq!(inode(&public.join("CNAME")), cname_inode, "round {round}");
+        assert_eq!(read(public.join(".git/refs/main")), "abc\n", "round {round}");
+        assert_eq!(public.join("news/brochure.pdf").exists(), round == 0, "round {round}");
+        assert_eq!(public.join(".git/refs/tag").exists(), round > 0, "round {round}");
+        assert!(read(public.join("news/summit/index.html")).contains(&format!("Edit {round}.")));
+    }
 }
 
 /// A rebuild writes only what changed: every other file of the new generation is the previous

@@ -75,7 +75,7 @@ impl Output {
 
 /// The generated files the manifest in the output folder `out` lists: path -> fingerprint.
 pub fn written_in(out: &Path) -> Option<std::collections::HashMap<String, u128>> {
-    swap::read_manifest(out).map(|(files, _)| files.into_iter().map(|(path, w)| (path, w.print)).collect())
+    swap::read_manifest(out).map(|m| m.files.into_iter().map(|(path, w)| (path, w.print)).collect())
 }
 
 /// Files under the theme's `static/` then the site's `static/` are copied as they are (the
@@ -279,15 +279,21 @@ pub fn write_reusing(
         // its metadata is as the last build left it, nobody wrote to it since; otherwise its
         // bytes are compared (a file edited in the output folder is written again).
         let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
-        let live = same.filter(|(live, was)| {
-            let stamp = Stamp::of(live);
-            (stamp.is_some() && stamp == was.stamp) || std::fs::read(live).is_ok_and(|old| old == *bytes)
+        // The live file to link, with its stamp (a link is that very file: same size, time and inode).
+        let live = same.and_then(|(live, was)| {
+            let stamp = Stamp::of(&live);
+            let unchanged = (stamp.is_some() && stamp == was.stamp) || std::fs::read(&live).is_ok_and(|old| old == *bytes);
+            unchanged.then_some((live, stamp))
         });
-        let linked = live.is_some_and(|(live, _)| std::fs::hard_link(live, &target).is_ok());
-        if !linked {
-            std::fs::write(&target, &*bytes).with_context(|| format!("cannot write {}", target.display()))?;
-        }
-        Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }))
+        let linked = live.and_then(|(live, stamp)| std::fs::hard_link(live, &target).ok().map(|()| stamp));
+        let stamp = match linked {
+            Some(stamp) => stamp,
+            None => {
+                std::fs::write(&target, &*bytes).with_context(|| format!("cannot write {}", target.display()))?;
+                Stamp::of(&target)
+            }
+        };
+        Ok((path.clone(), Written { print, stamp }))
     };
     let mut written = output
         .files

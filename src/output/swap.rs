@@ -28,7 +28,7 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     let mut warnings = remove_leftovers(parent);
     hooks::step("writing");
     let manifest = read_manifest(out);
-    let previous = manifest.as_ref().map(|(files, _)| super::Previous { live: out, files });
+    let previous = manifest.as_ref().map(|m| super::Previous { live: out, files: &m.files });
     // The spare generation first; when it cannot be brought up to date, a new tree.
     let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref()) {
         Ok(written) => Some((spare, written)),
@@ -56,8 +56,10 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
             }
         }
     };
-    let listed = manifest.as_ref().map(|(_, paths)| paths);
-    match write_manifest(output, &written, &staging).and_then(|()| keep_foreign_files(output, out, listed, &staging)) {
+    // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
+    let kept = keep_foreign_files(output, out, manifest.as_ref(), &staging)
+        .and_then(|(foreign, kept)| write_manifest(output, &written, &foreign, &staging).map(|()| kept));
+    match kept {
         Ok(kept) => warnings.extend(kept),
         Err(e) => {
             let _ = remove_tree(&staging);
@@ -112,17 +114,17 @@ fn take_spare(out: &Path) -> Option<PathBuf> {
 /// have goes, and each file is written again only when its bytes differ from the new ones or
 /// someone touched it since (its stamp is not the one its manifest recorded).
 fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Result<Vec<(String, Written)>> {
-    let (kept, _) = read_manifest(dir).context("it has no manifest")?;
-    prune(output, dir)?;
-    super::write_reusing(output, dir, previous, Some(&kept))
+    let manifest = read_manifest(dir).context("it has no manifest")?;
+    prune(output, dir, &manifest)?;
+    super::write_reusing(output, dir, previous, Some(&manifest.files))
 }
 
-/// Removes from `dir` every file that is not part of `output` (the marker stays), then the
-/// folders that left empty.
-fn prune(output: &Output, dir: &Path) -> Result<()> {
-    let stale: Vec<(String, PathBuf)> = files_below(dir)
+/// Removes from `dir` (which holds `manifest`) every file that is not part of `output` (the
+/// marker stays), then the folders that left empty.
+fn prune(output: &Output, dir: &Path, manifest: &Manifest) -> Result<()> {
+    let stale: Vec<(String, PathBuf)> = files_in(dir, Some(manifest))
         .into_iter()
-        .map(|(path, _)| {
+        .map(|path| {
             let file = dir.join(&path);
             (path, file)
         })
@@ -146,33 +148,98 @@ fn prune(output: &Output, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every entry below `dir` that is not a folder, as a `/`-separated path relative to it, with its
-/// kind; folders are read in parallel (an output has a folder per page). What cannot be read is
-/// left out.
-fn files_below(dir: &Path) -> Vec<(String, std::fs::FileType)> {
-    fn visit<'s>(
-        scope: &rayon::Scope<'s>,
-        dir: PathBuf,
-        relative: String,
-        found: &'s std::sync::Mutex<Vec<(String, std::fs::FileType)>>,
-    ) {
-        let Ok(entries) = std::fs::read_dir(&dir) else { return };
-        let mut files = Vec::new();
-        for entry in entries.filter_map(Result::ok) {
-            let Ok(kind) = entry.file_type() else { continue };
+/// Every entry below the tree `dir` that is not a folder, as a `/`-separated path relative to
+/// it. With the tree's `manifest`, a folder is read only when it changed since the manifest was
+/// written: adding, removing or renaming an entry changes a folder's inode time (`ctime`, which
+/// no tool can set back), so a folder whose time is before the manifest's holds exactly the
+/// files the manifest lists in it, and a stat replaces reading it (an output has a folder per
+/// page). A time equal to the manifest's, within the clock's tick, counts as changed.
+fn files_in(dir: &Path, manifest: Option<&Manifest>) -> Vec<String> {
+    let Some((manifest, written)) = manifest.and_then(|m| Some((m, m.changed_ns?))) else {
+        return files_below(dir, "");
+    };
+    let mut listed: HashMap<&str, Vec<&str>> = HashMap::new();
+    for path in manifest.paths.iter().chain(&manifest.foreign) {
+        let mut folder = path.as_str();
+        let mut file = Some(path.as_str());
+        loop {
+            let (up, _) = folder.rsplit_once('/').unwrap_or(("", folder));
+            let known = listed.contains_key(up);
+            listed.entry(up).or_default().extend(file.take());
+            if known || up.is_empty() {
+                break;
+            }
+            folder = up;
+        }
+    }
+    listed.entry("").or_default();
+    listed
+        .par_iter()
+        .flat_map_iter(|(&folder, files)| {
+            let path = dir.join(folder);
+            let changed = std::fs::symlink_metadata(&path).ok().filter(|m| m.is_dir()).map(|m| inode_changed_ns(&m));
+            match changed {
+                Some(Some(changed)) if changed < written => files.iter().map(|f| f.to_string()).collect(),
+                // Read: its files, and everything below each folder in it the manifest does not know.
+                Some(_) => read_folder(&path, folder)
+                    .into_iter()
+                    .flat_map(|(entry, is_dir)| match is_dir {
+                        false => vec![entry],
+                        true if listed.contains_key(entry.as_str()) => vec![],
+                        true => files_below(&dir.join(&entry), &entry),
+                    })
+                    .collect(),
+                None => vec![],
+            }
+        })
+        .collect()
+}
+
+/// The entries of the folder `dir` (at `relative` in its tree) with whether each is a folder.
+fn read_folder(dir: &Path, relative: &str) -> Vec<(String, bool)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let is_dir = entry.file_type().ok()?.is_dir();
             let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if relative.is_empty() { name } else { format!("{relative}/{name}") };
-            if kind.is_dir() {
-                scope.spawn(move |scope| visit(scope, entry.path(), path, found));
+            Some((if relative.is_empty() { name } else { format!("{relative}/{name}") }, is_dir))
+        })
+        .collect()
+}
+
+/// Every entry that is not a folder below `dir`, which is at `relative` in its tree; folders
+/// are read in parallel. What cannot be read is left out.
+fn files_below(dir: &Path, relative: &str) -> Vec<String> {
+    fn visit<'s>(scope: &rayon::Scope<'s>, dir: PathBuf, relative: String, found: &'s std::sync::Mutex<Vec<String>>) {
+        let mut files = Vec::new();
+        for (path, is_dir) in read_folder(&dir, &relative) {
+            if is_dir {
+                let below = dir.join(path.rsplit('/').next().unwrap_or(&path));
+                scope.spawn(move |scope| visit(scope, below, path, found));
             } else {
-                files.push((path, kind));
+                files.push(path);
             }
         }
         found.lock().unwrap_or_else(|e| e.into_inner()).extend(files);
     }
     let found = std::sync::Mutex::new(Vec::new());
-    rayon::scope(|scope| visit(scope, dir.to_path_buf(), String::new(), &found));
+    rayon::scope(|scope| visit(scope, dir.to_path_buf(), relative.to_string(), &found));
     found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// When the inode behind `m` last changed, in nanoseconds.
+fn inode_changed_ns(m: &std::fs::Metadata) -> Option<i128> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(m.ctime() as i128 * 1_000_000_000 + m.ctime_nsec() as i128)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        None
+    }
 }
 
 /// Beside the marker, the list of every path the build wrote: what is in the output folder and
@@ -181,8 +248,8 @@ pub const MANIFEST: &str = ".tessera-manifest";
 
 /// Writes the manifest into `staging`: each generated file with the fingerprint of its bytes
 /// and its stamp `size.mtime_ns.inode` (a rebuild links the unchanged ones instead of writing
-/// them), each copied file with `-` and its stamp.
-fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path) -> Result<()> {
+/// them), each copied file with `-` and its stamp, each file kept from someone else with `+`.
+fn write_manifest(output: &Output, written: &[(String, Written)], foreign: &[String], staging: &Path) -> Result<()> {
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
     for (path, file) in written {
         match file.stamp {
@@ -196,40 +263,67 @@ fn write_manifest(output: &Output, written: &[(String, Written)], staging: &Path
             None => list.push_str(&format!("- {path}\n")),
         }
     }
+    for path in foreign {
+        list.push_str(&format!("{FOREIGN} {path}\n"));
+    }
     std::fs::write(staging.join(MANIFEST), list).with_context(|| format!("cannot write into {}", staging.display()))
 }
 
-/// The previous build's manifest in `out`: how its generated files were written, and every path.
-pub(super) fn read_manifest(out: &Path) -> Option<(HashMap<String, Written>, HashSet<String>)> {
-    let text = std::fs::read_to_string(out.join(MANIFEST)).ok()?;
-    let mut files = HashMap::new();
-    let mut paths = HashSet::new();
+/// Marks a file on the manifest that someone else put in the output folder and a build kept.
+const FOREIGN: &str = "+";
+
+/// A tree's manifest, as a build reads it.
+pub(super) struct Manifest {
+    /// How the generated files were written.
+    pub files: HashMap<String, Written>,
+    /// Every file tessera wrote (generated or copied).
+    pub paths: HashSet<String>,
+    /// The files of someone else the build kept.
+    pub foreign: Vec<String>,
+    /// When the manifest was written (its inode's change time).
+    pub changed_ns: Option<i128>,
+}
+
+/// The manifest of the tree `out`.
+pub(super) fn read_manifest(out: &Path) -> Option<Manifest> {
+    let file = std::fs::File::open(out.join(MANIFEST)).ok()?;
+    let changed_ns = file.metadata().ok().as_ref().and_then(inode_changed_ns);
+    let text = std::io::read_to_string(file).ok()?;
+    let mut manifest = Manifest { files: HashMap::new(), paths: HashSet::new(), foreign: Vec::new(), changed_ns };
     for line in manifest_lines(&text) {
-        if let Some(print) = line.print {
-            files.insert(line.path.to_string(), Written { print, stamp: line.stamp });
+        if line.foreign {
+            manifest.foreign.push(line.path.to_string());
+            continue;
         }
-        paths.insert(line.path.to_string());
+        if let Some(print) = line.print {
+            manifest.files.insert(line.path.to_string(), Written { print, stamp: line.stamp });
+        }
+        manifest.paths.insert(line.path.to_string());
     }
-    Some((files, paths))
+    Some(manifest)
 }
 
 /// One file on a manifest: `print stamp path` for a generated file, `- stamp path` for a
-/// copied one; manifests of older versions have no stamp.
+/// copied one (manifests of older versions have no stamp), `+ path` for someone else's.
 pub(super) struct ManifestLine<'a> {
     pub print: Option<u128>,
     pub stamp: Option<Stamp>,
     pub path: &'a str,
+    pub foreign: bool,
 }
 
 /// The files a manifest's text lists.
 pub(super) fn manifest_lines(text: &str) -> impl Iterator<Item = ManifestLine<'_>> {
     text.lines().filter(|l| !l.starts_with('#')).filter_map(|line| {
         let (print, rest) = line.split_once(' ')?;
+        if print == FOREIGN {
+            return Some(ManifestLine { print: None, stamp: None, path: rest, foreign: true });
+        }
         let (stamp, path) = match rest.split_once(' ').map(|(s, p)| (parse_stamp(s), p)) {
             Some((Some(stamp), path)) => (Some(stamp), path),
             _ => (None, rest),
         };
-        Some(ManifestLine { print: u128::from_str_radix(print, 16).ok(), stamp, path })
+        Some(ManifestLine { print: u128::from_str_radix(print, 16).ok(), stamp, path, foreign: false })
     })
 }
 
@@ -242,20 +336,21 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
 }
 
 /// Carries into `staging` every file of the live output `out` that tessera did not write (not
-/// on its manifest, `written`): hard links, so nothing is copied and the file is the same. A file the new
-/// site now writes itself is replaced, with a warning. Without a manifest (an output of an
-/// older tessera) every file counts as tessera's.
+/// on its `manifest`): hard links, so nothing is copied and the file is the same. A file the
+/// new site now writes itself is replaced, with a warning. Without a manifest (an output of an
+/// older tessera) every file counts as tessera's. Returns the files kept, and the warnings.
 fn keep_foreign_files(
     output: &Output,
     out: &Path,
-    written: Option<&std::collections::HashSet<String>>,
+    manifest: Option<&Manifest>,
     staging: &Path,
-) -> Result<Vec<String>> {
-    let Some(written) = written else { return Ok(vec![]) };
+) -> Result<(Vec<String>, Vec<String>)> {
+    let Some(manifest) = manifest else { return Ok((vec![], vec![])) };
     let mut warnings = Vec::new();
-    for (relative, kind) in files_below(out) {
+    let mut kept = Vec::new();
+    for relative in files_in(out, Some(manifest)) {
         let path = out.join(&relative);
-        if relative == MARKER || relative == MANIFEST || written.contains(&relative) {
+        if relative == MARKER || relative == MANIFEST || manifest.paths.contains(&relative) {
             continue;
         }
         if output.contains(&relative) {
@@ -265,18 +360,22 @@ fn keep_foreign_files(
             ));
             continue;
         }
+        let Ok(kind) = std::fs::symlink_metadata(&path).map(|m| m.file_type()) else { continue };
         let target = staging.join(&relative);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        let kept = if kind.is_symlink() {
+        // Whatever is in the way in a kept generation goes first: never written through.
+        super::unlink(&target)?;
+        let carried = if kind.is_symlink() {
             std::fs::read_link(&path).and_then(|to| std::os::unix::fs::symlink(to, &target))
         } else {
             std::fs::hard_link(&path, &target).or_else(|_| std::fs::copy(&path, &target).map(|_| ()))
         };
-        kept.with_context(|| format!("cannot keep {}", path.display()))?;
+        carried.with_context(|| format!("cannot keep {}", path.display()))?;
+        kept.push(relative);
     }
-    Ok(warnings)
+    Ok((kept, warnings))
 }
 
 /// A fresh staging folder in `parent`, holding the marker before anything else (so a build
