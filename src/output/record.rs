@@ -94,7 +94,7 @@ impl Sources {
                 };
                 let path = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
                 let stamp = match stamp(entry.path()) {
-                    Some(s) if now - s.changed_ns > SETTLED_NS => format!("{s:?}"),
+                    Some(s) if now - s.changed_ns > SETTLED_NS => format!("{}.{}", s.file, s.changed_ns),
                     _ => {
                         settled = false;
                         UNSETTLED.to_string()
