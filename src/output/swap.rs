@@ -122,7 +122,7 @@ fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Resu
 /// Removes from `dir` (which holds `manifest`) every file that is not part of `output` (the
 /// marker stays), then the folders that left empty.
 fn prune(output: &Output, dir: &Path, manifest: &Manifest) -> Result<()> {
-    let stale: Vec<(String, PathBuf)> = files_in(dir, Some(manifest))
+    let stale: Vec<(String, PathBuf)> = files_in(dir, manifest)
         .into_iter()
         .map(|path| {
             let file = dir.join(&path);
@@ -154,25 +154,20 @@ fn prune(output: &Output, dir: &Path, manifest: &Manifest) -> Result<()> {
 /// no tool can set back), so a folder whose time is before the manifest's holds exactly the
 /// files the manifest lists in it, and a stat replaces reading it (an output has a folder per
 /// page). A time equal to the manifest's, within the clock's tick, counts as changed.
-fn files_in(dir: &Path, manifest: Option<&Manifest>) -> Vec<String> {
-    let Some((manifest, written)) = manifest.and_then(|m| Some((m, m.changed_ns?))) else {
-        return files_below(dir, "");
-    };
-    let mut listed: HashMap<&str, Vec<&str>> = HashMap::new();
+fn files_in(dir: &Path, manifest: &Manifest) -> Vec<String> {
+    let Some(written) = manifest.changed_ns else { return files_below(dir, "") };
+    // Every folder of the tree (the top one is "") with the files the manifest lists in it.
+    let mut listed: HashMap<&str, Vec<&str>> = HashMap::from([("", vec![])]);
     for path in manifest.paths.iter().chain(&manifest.foreign) {
-        let mut folder = path.as_str();
-        let mut file = Some(path.as_str());
-        loop {
-            let (up, _) = folder.rsplit_once('/').unwrap_or(("", folder));
-            let known = listed.contains_key(up);
-            listed.entry(up).or_default().extend(file.take());
-            if known || up.is_empty() {
-                break;
-            }
-            folder = up;
+        let (folder, _) = path.rsplit_once('/').unwrap_or(("", path));
+        listed.entry(folder).or_default().push(path);
+        // The folders above it, up to the first one already known (whose are known too).
+        let mut up = folder;
+        while let Some((parent, _)) = up.rsplit_once('/').filter(|(parent, _)| !listed.contains_key(parent)) {
+            listed.insert(parent, vec![]);
+            up = parent;
         }
     }
-    listed.entry("").or_default();
     listed
         .par_iter()
         .flat_map_iter(|(&folder, files)| {
@@ -348,7 +343,7 @@ fn keep_foreign_files(
     let Some(manifest) = manifest else { return Ok((vec![], vec![])) };
     let mut warnings = Vec::new();
     let mut kept = Vec::new();
-    for relative in files_in(out, Some(manifest)) {
+    for relative in files_in(out, manifest) {
         let path = out.join(&relative);
         if relative == MARKER || relative == MANIFEST || manifest.paths.contains(&relative) {
             continue;
