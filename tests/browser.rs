@@ -242,29 +242,113 @@ fn search_word(title: &str) -> String {
         .to_string()
 }
 
+/// Types `word` into the search page of `lang`; returns the visit and the paths of the results.
+fn search(lang: &str, word: &str) -> (Visit, Vec<String>) {
+    let visit = harness().open(&format!("{}search/", lang_prefix(lang)));
+    visit.wait_for("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+    let links = search_again(&visit, word);
+    (visit, links)
+}
+
+/// Types `word` into the search box of an open search page and waits for its results; returns
+/// the paths of the results (none when no result came within 15 s).
+fn search_again(visit: &Visit, word: &str) -> Vec<String> {
+    let type_in = |text: &str| {
+        let json = serde_json::to_string(text).unwrap();
+        let _: bool = visit.eval(&format!(
+            "(() => {{ const i = document.querySelector('.pagefind-ui__search-input'); i.focus(); i.value = {json}; i.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()"
+        ));
+    };
+    // Clear the last search first, so the results read below are this search's.
+    type_in("");
+    visit.wait_for("!document.querySelector('.pagefind-ui__result-link')", Duration::from_secs(10));
+    type_in(word);
+    let word_json = serde_json::to_string(word).unwrap();
+    let found = format!(
+        "(document.querySelector('.pagefind-ui__message') || {{}}).textContent?.includes({word_json}) && !!document.querySelector('.pagefind-ui__result-link')"
+    );
+    if !visit.holds_within(&found, Duration::from_secs(15)) {
+        return Vec::new();
+    }
+    let links: Vec<String> =
+        visit.eval("[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => new URL(a.href).pathname)");
+    links.iter().map(|l| percent_decode(l)).collect()
+}
+
 #[test]
 fn search_finds_articles_by_a_word_in_every_language() {
     for lang in LANGUAGES {
         let article = harness().first_article(lang);
         let title: String = harness().open(&article).eval("document.querySelector('main h1').textContent");
         let word = search_word(&title);
-        let visit = harness().open(&format!("{}search/", lang_prefix(lang)));
-        visit.wait_for("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
-        let word_json = serde_json::to_string(&word).unwrap();
-        let _: bool = visit.eval(&format!(
-            "(() => {{ const i = document.querySelector('.pagefind-ui__search-input'); i.focus(); i.value = {word_json}; i.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()"
-        ));
-        visit.wait_for("document.querySelector('.pagefind-ui__result-link')", Duration::from_secs(15));
-        let links: Vec<String> =
-            visit.eval("[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => new URL(a.href).pathname)");
+        let (visit, links) = search(lang, &word);
         let wanted = percent_decode(&article);
         assert!(
-            links.iter().any(|l| percent_decode(l) == wanted),
+            links.contains(&wanted),
             "{lang}: searching for {word:?} (from the title {title:?}) should find {article}, found {links:?}"
         );
         assert!(visit.problems().is_empty(), "{lang} search: {:?}", visit.problems());
         visit.screenshot(&screenshots().join(format!("{lang}-search.png")));
     }
+}
+
+/// The harness indexes every language in parts of one page (see `harness.rs`): the search page
+/// merges them, so every indexed page, whichever part holds it, is found by a word of its title.
+#[test]
+fn search_finds_every_indexed_page_whichever_part_holds_it() {
+    let h = harness();
+    let parts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(h.out.join("pagefind/tessera-parts.json")).unwrap()).unwrap();
+    let mut failures = Vec::new();
+    for lang in LANGUAGES {
+        let folders = parts[lang].as_array().map_or(0, Vec::len);
+        assert!(folders >= 1, "{lang} should be indexed in parts: {parts}");
+        let visit = harness().open(&format!("{}search/", lang_prefix(lang)));
+        visit.wait_for("document.querySelector('.pagefind-ui__search-input')", Duration::from_secs(10));
+        for (path, title) in indexed_pages(lang) {
+            let word = search_word(&title);
+            let links = search_again(&visit, &word);
+            if !links.contains(&path) {
+                failures.push(format!("{lang}: searching for {word:?} (from {title:?}) should find {path}, found {links:?}"));
+            }
+        }
+        failures.extend(visit.problems().into_iter().map(|p| format!("{lang} search: {p}")));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The pages of `lang` that Pagefind indexes (they mark `data-pagefind-body`): (path, `<h1>` text).
+fn indexed_pages(lang: &str) -> Vec<(String, String)> {
+    let out = &harness().out;
+    let mut pages = Vec::new();
+    for entry in walkdir::WalkDir::new(out).into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(path).unwrap();
+        if !html.contains("data-pagefind-body") || !html.contains(&format!("<html lang=\"{lang}\"")) {
+            continue;
+        }
+        let Some(start) = html.find("<h1") else { continue };
+        let inner = &html[start + html[start..].find('>').unwrap() + 1..];
+        let inner = &inner[..inner.find("</h1>").unwrap()];
+        let mut title = String::new();
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => title.push(c),
+                _ => {}
+            }
+        }
+        let rel = path.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
+        pages.push((format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel)), title.trim().to_string()));
+    }
+    pages.sort();
+    assert!(pages.len() >= 2, "{lang}: too few indexed pages: {pages:?}");
+    pages
 }
 
 /// The search box speaks the page's language, Azerbaijani included (Pagefind has no

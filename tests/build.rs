@@ -216,6 +216,119 @@ fn the_search_index_is_reused_until_an_indexed_page_changes() {
     assert!(found > 0);
 }
 
+/// A language larger than a part is indexed in parts: its first part in the main bundle, the
+/// others each in a folder of their own, listed in `tessera-parts.json`. Every indexed page is
+/// in exactly one part, and an edit indexes again only the part of the page edited.
+#[test]
+fn a_large_language_is_indexed_in_parts_and_an_edit_indexes_one_part() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate::network_site(tmp.path(), 24, &["en", "ar"]);
+    std::fs::write(root.join("site.yaml"), read(root.join("site.yaml")).replace("search: false", "search: true")).unwrap();
+    let build = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .env("TESSERA_TEST_SEARCH_PART_PAGES", "3")
+            .args(["build", "--root", root.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let bundle = root.join("public/pagefind");
+    // Each part of `lang`: its folder (`""` for the main bundle), the URLs of its pages and the
+    // names of its index files (named after their bytes), from its fragments and index.
+    let parts_of = |lang: &str| -> Vec<(String, Vec<String>, Vec<String>)> {
+        let listed: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_str(&read(bundle.join("tessera-parts.json"))).unwrap();
+        let mut folders = vec![String::new()];
+        folders.extend(listed.get(lang).cloned().unwrap_or_default());
+        folders
+            .into_iter()
+            .map(|folder| {
+                let entry: serde_json::Value =
+                    serde_json::from_str(&read(bundle.join(&folder).join("pagefind-entry.json"))).unwrap();
+                if !folder.is_empty() {
+                    assert_eq!(entry["languages"].as_object().unwrap().keys().collect::<Vec<_>>(), [lang], "{folder}");
+                }
+                let urls = std::fs::read_dir(bundle.join(&folder).join("fragment"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&format!("{lang}_")))
+                    .map(|p| {
+                        let mut json = String::new();
+                        std::io::Read::read_to_string(
+                            &mut flate2::read::GzDecoder::new(std::fs::File::open(p).unwrap()),
+                            &mut json,
+                        )
+                        .unwrap();
+                        let fragment: serde_json::Value = serde_json::from_str(json.trim_start_matches("pagefind_dcd")).unwrap();
+                        fragment["url"].as_str().unwrap().to_string()
+                    })
+                    .collect();
+                let mut index: Vec<String> = std::fs::read_dir(bundle.join(&folder).join("index"))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.starts_with(&format!("{lang}_")))
+                    .collect();
+                index.sort();
+                (folder, urls, index)
+            })
+            .collect()
+    };
+    // The pages Pagefind should index in `lang`: those marking their body, by URL.
+    let indexed = |lang: &str| -> std::collections::BTreeSet<String> {
+        walkdir::WalkDir::new(root.join("public"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "html") && !e.path().starts_with(&bundle))
+            .filter(|e| {
+                let html = read(e.path());
+                html.contains("data-pagefind-body") && html.contains(&format!("<html lang=\"{lang}\""))
+            })
+            .map(|e| {
+                let rel = e.path().strip_prefix(root.join("public")).unwrap().to_string_lossy().replace('\\', "/");
+                format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel))
+            })
+            .collect()
+    };
+    let each_page_in_one_part = |lang: &str| {
+        let parts = parts_of(lang);
+        let urls: Vec<&String> = parts.iter().flat_map(|(_, urls, _)| urls).collect();
+        let unique: std::collections::BTreeSet<String> = urls.iter().map(|u| u.to_string()).collect();
+        assert_eq!(urls.len(), unique.len(), "{lang}: a page is in two parts: {parts:?}");
+        assert_eq!(unique, indexed(lang), "{lang}: {parts:?}");
+        assert!(parts.len() >= 4, "{lang} should be in parts: {parts:?}");
+        parts
+    };
+
+    let first = build();
+    assert!(first.contains("built "), "{first}");
+    let before = each_page_in_one_part("en");
+    each_page_in_one_part("ar");
+
+    let article = root
+        .join("content/news")
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-4.en.md"))
+        .unwrap();
+    std::fs::write(&article, read(&article) + "\nA word only this edit adds: zanzibarite.\n").unwrap();
+    let second = build();
+    let line = second.lines().find(|l| l.starts_with("search index:")).unwrap_or_else(|| panic!("{second}"));
+    let others = before.len() - 1;
+    assert!(
+        line.starts_with("search index: made again for en ")
+            && line.ends_with(&format!("; reused for ar, {others} other parts of en")),
+        "{line}"
+    );
+    let after = each_page_in_one_part("en");
+    let changed: Vec<&String> = before.iter().zip(&after).filter(|(b, a)| b != a).map(|(b, _)| &b.0).collect();
+    assert_eq!(changed.len(), 1, "only the edited page's part changes: {changed:?}");
+    let url = format!("/news/{}/", article.file_name().unwrap().to_string_lossy().trim_end_matches(".en.md"));
+    let holder = after.iter().find(|(_, urls, _)| urls.contains(&url)).unwrap_or_else(|| panic!("{url} in no part: {after:?}"));
+    assert!(changed.iter().all(|folder| **folder == holder.0), "{changed:?} changed, the edit was in {:?}", holder.0);
+}
+
 /// A rebuild from the same sources, into an output folder still as the last build left it, has
 /// nothing to write and says so without rendering. Any change counts: to the output (a file
 /// edited or removed there), to the options, to a source; and a source changed too recently to

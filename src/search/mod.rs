@@ -4,9 +4,13 @@
 //! indexed unstemmed). When any page marks an element `data-pagefind-body`, only those elements
 //! are indexed, and pages without one are left out.
 //!
-//! Each language is indexed on its own, languages in parallel, and its part of the bundle is
-//! kept in `.tessera-cache/search/` under a hash of its pages: a rebuild indexes again only the
-//! languages whose indexed pages changed, and merges their parts into one bundle.
+//! A language is indexed in parts of at most about [`PART_PAGES`] pages, each part a bundle of
+//! its own, parts in parallel. A page's part follows from its URL alone, so an edit changes one
+//! part. Each part is kept in `.tessera-cache/search/` under a hash of its pages: a rebuild
+//! indexes again only the parts whose indexed pages changed. A language's first part goes into
+//! the main bundle (`/pagefind/`), so any Pagefind UI finds it; its other parts go into folders
+//! of their own (`/pagefind/en-3/`), listed in `/pagefind/tessera-parts.json`, which the
+//! theme's search script passes to Pagefind's `mergeIndex`.
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -15,30 +19,42 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Folder of the search bundle in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
 
-/// Where each language's part of the last bundle is kept, under the site root.
+/// Where each part of the last bundle is kept, under the site root.
 const CACHE_DIR: &str = ".tessera-cache/search";
 
-/// The file of the bundle that lists its languages: merged from every language's part.
+/// The file of the bundle that lists its languages: merged from every language's first part.
 const ENTRY: &str = "pagefind-entry.json";
 
-/// What a build's search stage did, language by language.
+/// The file of the bundle that lists, per language, the folders of its other parts.
+pub const PARTS: &str = "tessera-parts.json";
+
+/// How many pages a part holds at most, on average. Indexing a part costs time and memory in
+/// proportion to its pages; searching costs a request per part.
+pub const PART_PAGES: usize = 1000;
+
+/// What a build's search stage did, part by part (`en`, or `en 3/16` for a language in parts).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Stats {
-    /// Languages indexed again, because one of their indexed pages changed.
+    /// Parts indexed again, because one of their indexed pages changed.
     pub indexed: Vec<String>,
-    /// Languages whose kept part was reused.
+    /// What was reused: languages whose every part was (`ar`), and how many of the other
+    /// parts of a language partly indexed again (`15 other parts of en`).
     pub reused: Vec<String>,
 }
 
-/// One language's pages to index, with the key of its kept part.
-pub struct Language<'a> {
-    pub lang: String,
+/// One part of a language's pages, with the key of its kept bundle; its pages are read only
+/// when it must be indexed again.
+pub struct Part<'a> {
+    lang: String,
+    /// Which part (from 0) of how many the language is split into.
+    number: usize,
+    count: usize,
     key: String,
     pages: Vec<Page<'a>>,
 }
@@ -47,11 +63,11 @@ pub struct Language<'a> {
 /// live server).
 type Page<'a> = (String, Cow<'a, [u8]>);
 
-/// The search work of one build: languages whose part is kept, and languages to index.
+/// The search work of one build: parts whose bundle is kept, and parts to index.
 pub struct Plan<'a> {
     cache: Option<PathBuf>,
-    kept: Vec<(String, Files)>,
-    pending: Vec<Language<'a>>,
+    kept: Vec<(Part<'a>, Files)>,
+    pending: Vec<Part<'a>>,
 }
 
 /// Indexes the generated HTML pages of `output` (see [`plan`] and [`Plan::run`]).
@@ -59,37 +75,67 @@ pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files
     plan(Some(root), config, output).run()
 }
 
-/// Groups the pages to index by language and looks up each language's kept part under `root`
-/// (`None`: keep nothing). Only the pages of languages to index again are borrowed.
+/// Splits the pages to index into parts and looks up each part's kept bundle under `root`
+/// (`None`: keep nothing). Only the pages of parts to index again are read for indexing.
 pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) -> Plan<'a> {
     let cache = root.map(|r| r.join(CACHE_DIR));
     let (mut kept, mut pending) = (Vec::new(), Vec::new());
-    for language in languages(config, output) {
-        match cache.as_deref().and_then(|c| read_kept(c, &language)) {
-            Some(files) => kept.push((language.lang, files)),
-            None => pending.push(language),
+    for (mut part, urls) in parts(config, output, part_pages()) {
+        match cache.as_deref().and_then(|c| read_kept(c, &part)) {
+            Some(files) => kept.push((part, files)),
+            None => {
+                part.pages = urls.into_iter().filter_map(|(path, url)| Some((url, output.read(&path)?))).collect();
+                pending.push(part);
+            }
         }
     }
     Plan { cache, kept, pending }
 }
 
+/// Pages per part: [`PART_PAGES`], or `TESSERA_TEST_SEARCH_PART_PAGES` when set (for tests,
+/// which need parts on small sites).
+fn part_pages() -> usize {
+    std::env::var("TESSERA_TEST_SEARCH_PART_PAGES").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(PART_PAGES)
+}
+
+impl<'a> Part<'a> {
+    /// `en` for a language in one part, `en 3/16` for its third of sixteen.
+    fn label(&self) -> String {
+        if self.count == 1 { self.lang.clone() } else { format!("{} {}/{}", self.lang, self.number + 1, self.count) }
+    }
+
+    /// The file its bundle is kept in: the language tag reduced to letters, digits and `-`,
+    /// then the part.
+    fn cache_file(&self) -> String {
+        format!("{}-{}-of-{}.bundle", safe_tag(&self.lang), self.number + 1, self.count)
+    }
+
+    /// The folder, under the bundle, of a part other than its language's first.
+    fn folder(&self) -> String {
+        format!("{}-{}/", safe_tag(&self.lang), self.number + 1)
+    }
+}
+
 impl<'a> Plan<'a> {
     /// Copies the pages still to index, so the plan outlives the output it was made from.
     pub fn into_owned(self) -> Plan<'static> {
-        let pending = self
-            .pending
-            .into_iter()
-            .map(|l| Language {
-                lang: l.lang,
-                key: l.key,
-                pages: l.pages.into_iter().map(|(url, html)| (url, Cow::Owned(html.into_owned()))).collect(),
-            })
-            .collect();
-        Plan { cache: self.cache, kept: self.kept, pending }
+        let owned = |part: Part<'a>| Part {
+            pages: part.pages.into_iter().map(|(url, html)| (url, Cow::Owned(html.into_owned()))).collect(),
+            lang: part.lang,
+            number: part.number,
+            count: part.count,
+            key: part.key,
+        };
+        Plan {
+            cache: self.cache,
+            kept: self.kept.into_iter().map(|(part, files)| (owned(part), files)).collect(),
+            pending: self.pending.into_iter().map(owned).collect(),
+        }
     }
 
-    /// Indexes the pending languages in parallel, keeps their parts and returns the merged
-    /// bundle as (path in the output, bytes).
+    /// Indexes the pending parts in parallel, keeps their bundles, forgets kept bundles of
+    /// parts the site no longer has, and returns the whole bundle as (path in the output,
+    /// bytes).
     pub fn run(self) -> Result<(Files, Stats), Diagnostics> {
         let cache = self.cache;
         // Threads of their own, not rayon's: Pagefind uses rayon's pool inside, which a rayon
@@ -97,17 +143,17 @@ impl<'a> Plan<'a> {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(self.pending.len().max(1));
         let queue = std::sync::Mutex::new(self.pending.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-        let results: Vec<Result<(String, Files), Diagnostics>> = std::thread::scope(|scope| {
+        let results: Vec<Result<(Part, Files), Diagnostics>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     scope.spawn(|| {
                         let mut done = Vec::new();
-                        while let Some(language) = next() {
-                            let files = index_language(language.pages);
+                        while let Some(mut part) = next() {
+                            let files = index_part(std::mem::take(&mut part.pages));
                             if let (Some(dir), Ok(files)) = (&cache, &files) {
-                                keep(dir, &language.lang, &language.key, files);
+                                keep(dir, &part, files);
                             }
-                            done.push(files.map(|files| (language.lang, files)));
+                            done.push(files.map(|files| (part, files)));
                         }
                         done
                     })
@@ -115,49 +161,81 @@ impl<'a> Plan<'a> {
                 .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
-        let mut fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
-        fresh.sort_by(|a, b| a.0.cmp(&b.0));
-        let stats = Stats {
-            indexed: fresh.iter().map(|(lang, _)| lang.clone()).collect(),
-            reused: self.kept.iter().map(|(lang, _)| lang.clone()).collect(),
-        };
-        Ok((merge(self.kept.into_iter().chain(fresh).map(|(_, files)| files)), stats))
+        let fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
+        let mut fresh_labels: Vec<(String, usize, String)> =
+            fresh.iter().map(|(p, _)| (p.lang.clone(), p.number, p.label())).collect();
+        fresh_labels.sort();
+        let mut reused: BTreeMap<&str, usize> = BTreeMap::new();
+        for (part, _) in &self.kept {
+            *reused.entry(&part.lang).or_default() += 1;
+        }
+        let partly = |lang: &str| fresh_labels.iter().any(|(l, _, _)| l == lang);
+        let reused = reused
+            .into_iter()
+            .map(|(lang, n)| match partly(lang) {
+                true => format!("{n} other part{} of {lang}", if n == 1 { "" } else { "s" }),
+                false => lang.to_string(),
+            })
+            .collect();
+        let stats = Stats { indexed: fresh_labels.into_iter().map(|(_, _, label)| label).collect(), reused };
+        let mut all: Vec<(Part, Files)> = self.kept.into_iter().chain(fresh).collect();
+        all.sort_by(|a, b| (&a.0.lang, a.0.number).cmp(&(&b.0.lang, b.0.number)));
+        if let Some(dir) = &cache {
+            forget_others(dir, &all);
+        }
+        Ok((assemble(all), stats))
     }
 }
 
-/// The pages to index, grouped by `<html lang>` as Pagefind groups them, each group with a hash
-/// of its pages' URLs and HTML and of the indexer's version. When any page marks an element
+/// The parts of the pages to index, each with the (output path, URL) of its pages, in path
+/// order. Pages are grouped by `<html lang>` as Pagefind groups them; a language of `n` pages
+/// is split into the power of two of parts nearest above `n / per_part`, so a page changes part
+/// only when its language doubles or halves; empty parts are left out. Each part's key hashes
+/// its pages' URLs and HTML and the indexer's version. When any page marks an element
 /// `data-pagefind-body`, pages without one are left out, as Pagefind would leave them out.
-fn languages<'a>(config: &SiteConfig, output: &'a Output) -> Vec<Language<'a>> {
+fn parts<'a>(config: &SiteConfig, output: &Output, per_part: usize) -> Vec<(Part<'a>, Vec<(String, String)>)> {
     let base_path = config.base_path();
     let paths: Vec<&String> = output.generated().filter(|path| path.ends_with(".html") && !path.ends_with("404.html")).collect();
-    let mut html: Vec<(&String, Cow<'a, [u8]>)> =
-        paths.into_par_iter().filter_map(|path| Some((path, output.read(path)?))).collect();
-    html.sort_by(|a, b| a.0.cmp(b.0));
     let marks_body = |bytes: &[u8]| memchr::memmem::find(bytes, b"data-pagefind-body").is_some();
-    let some_mark_body = html.par_iter().any(|(_, bytes)| marks_body(bytes));
-    let mut groups: BTreeMap<String, Vec<Page<'a>>> = BTreeMap::new();
-    for (path, bytes) in html {
-        if some_mark_body && !marks_body(&bytes) {
+    // One read of each page, whose bytes are dropped at once: (path, lang, marks body, hash).
+    let mut pages: Vec<(&String, String, bool, u128)> = paths
+        .into_par_iter()
+        .filter_map(|path| {
+            let bytes = output.read(path)?;
+            Some((path, html_lang(&bytes), marks_body(&bytes), crate::output::fingerprint(&bytes)))
+        })
+        .collect();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    let some_mark_body = pages.iter().any(|page| page.2);
+    let mut languages: BTreeMap<String, Vec<(String, String, u128)>> = BTreeMap::new();
+    for (path, lang, marks, print) in pages {
+        if some_mark_body && !marks {
             continue;
         }
         let url = format!("{base_path}{}", path.strip_suffix("index.html").unwrap_or(path));
-        groups.entry(html_lang(&bytes)).or_default().push((url, bytes));
+        languages.entry(lang).or_default().push((path.clone(), url, print));
     }
-    groups
-        .into_par_iter()
-        .map(|(lang, pages)| {
+    let mut parts = Vec::new();
+    for (lang, pages) in languages {
+        let count = pages.len().div_ceil(per_part).max(1).next_power_of_two();
+        let mut split: Vec<Vec<(String, String, u128)>> = vec![Vec::new(); count];
+        for page in pages {
+            split[(xxhash_rust::xxh3::xxh3_64(page.1.as_bytes()) % count as u64) as usize].push(page);
+        }
+        for (number, pages) in split.into_iter().enumerate().filter(|(_, pages)| !pages.is_empty()) {
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             hasher.update(concat!("tessera ", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
-            for (url, html) in &pages {
+            for (_, url, print) in &pages {
                 hasher.update(url.as_bytes());
                 hasher.update(b"\0");
-                hasher.update(html);
-                hasher.update(b"\0");
+                hasher.update(&print.to_le_bytes());
             }
-            Language { lang, key: format!("{:032x}", hasher.digest128()), pages }
-        })
-        .collect()
+            let key = format!("{:032x}", hasher.digest128());
+            let part = Part { lang: lang.clone(), number, count, key, pages: Vec::new() };
+            parts.push((part, pages.into_iter().map(|(path, url, _)| (path, url)).collect()));
+        }
+    }
+    parts
 }
 
 /// The `lang` of a page's `<html>` element, lowercased as Pagefind reads it; `unknown` without one.
@@ -189,9 +267,9 @@ fn html_lang(html: &[u8]) -> String {
     lang.filter(|l| !l.is_empty()).unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Indexes one language's pages into its own bundle. Pagefind is async: each language runs on
-/// a thread of its own with its own runtime, apart from any runtime the caller runs in.
-fn index_language(pages: Vec<Page>) -> Result<Files, Diagnostics> {
+/// Indexes one part's pages into a bundle of its own. Pagefind is async: each part runs on a
+/// thread of its own with its own runtime, apart from any runtime the caller runs in.
+fn index_part(pages: Vec<Page>) -> Result<Files, Diagnostics> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> anyhow::Result<Files> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         runtime.block_on(build_bundle(pages))
@@ -212,7 +290,41 @@ async fn build_bundle(pages: Vec<Page<'_>>) -> anyhow::Result<Files> {
     Ok(files.into_iter().map(|f| (format!("{BUNDLE_DIR}/{}", crate::urls::slash_path(&f.filename)), f.contents)).collect())
 }
 
-/// One bundle from each language's part: their files side by side (Pagefind names a
+/// The whole bundle from the parts, in (language, number) order: each language's first part
+/// merged into the main bundle, its other parts' index files each in their folder, and the
+/// list of those folders.
+fn assemble(parts: Vec<(Part, Files)>) -> Files {
+    let mut main = Vec::new();
+    let mut others: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut files = Vec::new();
+    let mut langs = BTreeSet::new();
+    for (part, bundle) in parts {
+        if langs.insert(part.lang.clone()) {
+            main.push(bundle);
+            continue;
+        }
+        let folder = part.folder();
+        for (path, bytes) in bundle {
+            let Some(rel) = path.strip_prefix(&format!("{BUNDLE_DIR}/")) else { continue };
+            // A merged index is searched with the main bundle's scripts and WebAssembly: it
+            // needs only its entry, metadata and index files.
+            let needed = rel == ENTRY
+                || rel.ends_with(".pf_meta")
+                || ["index/", "fragment/", "filter/"].iter().any(|d| rel.starts_with(d));
+            if needed {
+                files.push((format!("{BUNDLE_DIR}/{folder}{rel}"), bytes));
+            }
+        }
+        others.entry(part.lang).or_default().push(folder);
+    }
+    let listed = serde_json::to_vec(&others).unwrap_or_default();
+    files.push((format!("{BUNDLE_DIR}/{PARTS}"), listed));
+    files.extend(merge(main.into_iter()));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// One bundle from each language's first part: their files side by side (Pagefind names a
 /// language's files after it; the scripts and styles are the same in every part) and one entry
 /// file listing every language.
 fn merge(parts: impl Iterator<Item = Files>) -> Files {
@@ -242,26 +354,37 @@ fn merge(parts: impl Iterator<Item = Files>) -> Files {
     files.into_iter().collect()
 }
 
-/// The kept part of `language`, when it was kept for its current pages.
-fn read_kept(dir: &Path, language: &Language) -> Option<Files> {
-    let bytes = std::fs::read(dir.join(file_name(&language.lang))).ok()?;
-    kept::read(&bytes, &language.key)
+/// The kept bundle of `part`, when it was kept for its current pages.
+fn read_kept(dir: &Path, part: &Part) -> Option<Files> {
+    let bytes = std::fs::read(dir.join(part.cache_file())).ok()?;
+    kept::read(&bytes, &part.key)
 }
 
-/// Keeps a language's part for the next build. Best effort: failing to keep it only costs the
+/// Keeps a part's bundle for the next build. Best effort: failing to keep it only costs the
 /// next build its reuse.
-fn keep(dir: &Path, lang: &str, key: &str, files: &Files) {
+fn keep(dir: &Path, part: &Part, files: &Files) {
     let _ = std::fs::create_dir_all(dir).and_then(|_| {
         let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut file, &kept::write(key, files))?;
-        file.persist(dir.join(file_name(lang))).map(|_| ()).map_err(|e| e.error)
+        std::io::Write::write_all(&mut file, &kept::write(&part.key, files))?;
+        file.persist(dir.join(part.cache_file())).map(|_| ()).map_err(|e| e.error)
     });
 }
 
-/// The cache file of a language: its tag, reduced to letters, digits and `-`.
-fn file_name(lang: &str) -> String {
-    let safe: String = lang.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    format!("{safe}.bundle")
+/// Removes the kept bundles of parts the site no longer has (a language gone, or split
+/// differently). Best effort, like [`keep`].
+fn forget_others(dir: &Path, parts: &[(Part, Files)]) {
+    let current: BTreeSet<String> = parts.iter().map(|(part, _)| part.cache_file()).collect();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".bundle") && !current.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A language tag reduced to letters, digits and `-`, for file and folder names.
+fn safe_tag(lang: &str) -> String {
+    lang.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 /// A kept part's file: the key's line, then each file as its name's length (u32), its name,
@@ -318,6 +441,49 @@ mod tests {
         ] {
             assert_eq!(html_lang(html.as_bytes()), lang, "{html}");
         }
+    }
+
+    #[test]
+    fn a_language_s_other_parts_keep_only_their_index_files_in_folders_of_their_own() {
+        let part =
+            |lang: &str, number: usize| Part { lang: lang.into(), number, count: 4, key: String::new(), pages: Vec::new() };
+        let bundle = |lang: &str, number: usize| {
+            vec![
+                (format!("{BUNDLE_DIR}/pagefind.js"), b"js".to_vec()),
+                (format!("{BUNDLE_DIR}/wasm.{lang}.pagefind"), b"wasm".to_vec()),
+                (format!("{BUNDLE_DIR}/{ENTRY}"), format!(r#"{{"version":"1","languages":{{"{lang}":{{}}}}}}"#).into_bytes()),
+                (format!("{BUNDLE_DIR}/pagefind.{lang}_{number}.pf_meta"), vec![]),
+                (format!("{BUNDLE_DIR}/index/{lang}_{number}.pf_index"), vec![]),
+                (format!("{BUNDLE_DIR}/fragment/{lang}_{number}.pf_fragment"), vec![]),
+            ]
+        };
+        // English in parts 2 and 4 of 4 (1 and 3 are empty), Arabic in part 1.
+        let files =
+            assemble(vec![(part("ar", 0), bundle("ar", 0)), (part("en", 1), bundle("en", 1)), (part("en", 3), bundle("en", 3))]);
+        let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "pagefind/en-4/fragment/en_3.pf_fragment",
+                "pagefind/en-4/index/en_3.pf_index",
+                "pagefind/en-4/pagefind-entry.json",
+                "pagefind/en-4/pagefind.en_3.pf_meta",
+                "pagefind/fragment/ar_0.pf_fragment",
+                "pagefind/fragment/en_1.pf_fragment",
+                "pagefind/index/ar_0.pf_index",
+                "pagefind/index/en_1.pf_index",
+                "pagefind/pagefind-entry.json",
+                "pagefind/pagefind.ar_0.pf_meta",
+                "pagefind/pagefind.en_1.pf_meta",
+                "pagefind/pagefind.js",
+                "pagefind/tessera-parts.json",
+                "pagefind/wasm.ar.pagefind",
+                "pagefind/wasm.en.pagefind",
+            ]
+        );
+        let listed = &files.iter().find(|(p, _)| p.ends_with(PARTS)).unwrap().1;
+        assert_eq!(String::from_utf8_lossy(listed), r#"{"en":["en-4/"]}"#);
+        assert_eq!(part("en", 3).label(), "en 4/4");
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl Harness {
         );
         let site_dir = tempfile::tempdir().expect("temp dir");
         let out = site_dir.path().join("public");
-        build_site(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+        // Search parts of one page: Pagefind searches every language of the bundled site in
+        // several parts merged in the browser, as it searches a large site's.
+        build_site_with(Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[("TESSERA_TEST_SEARCH_PART_PAGES", "1")]);
         let origin = serve(&out);
         let profile = tempfile::tempdir().expect("temp dir");
         let args: Vec<&OsStr> = [
@@ -206,7 +208,13 @@ pub fn lang_prefix(lang: &str) -> String {
 
 /// Builds the site in `root` into `out` with the real binary.
 fn build_site(root: &Path, out: &Path) {
+    build_site_with(root, out, &[]);
+}
+
+/// Builds the site in `root` into `out` with the real binary and the environment `env`.
+fn build_site_with(root: &Path, out: &Path, env: &[(&str, &str)]) {
     let result = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .envs(env.iter().copied())
         .arg("build")
         .arg("--root")
         .arg(root)

@@ -8,12 +8,30 @@ function texts(data) {
   return out;
 }
 
+// The folders of the other parts of this page's language's index: tessera indexes a large
+// language in parts and lists them in `tessera-parts.json`; Pagefind searches them together.
+function otherParts(bundle) {
+  var lang = (document.documentElement.lang || "unknown").toLowerCase();
+  return fetch(bundle + "tessera-parts.json")
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .catch(function () { return {}; })
+    .then(function (parts) {
+      var folders = parts[lang] || parts[lang.split("-")[0]] || [];
+      return folders.map(function (folder) { return { bundlePath: bundle + folder }; });
+    });
+}
+
 window.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("search");
   if (!el || typeof PagefindUI === "undefined") return;
+  otherParts(el.dataset.bundle).then(function (parts) { start(el, parts); });
+});
+
+function start(el, parts) {
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: el.dataset.bundle,
+    mergeIndex: parts,
     showSubResults: true,
     showImages: false,
     resetStyles: false,
@@ -33,4 +51,4 @@ window.addEventListener("DOMContentLoaded", function () {
     new MutationObserver(function (_, observer) { if (label()) observer.disconnect(); })
       .observe(el, { childList: true, subtree: true });
   }
-});
+}
