@@ -65,8 +65,10 @@ pub fn render(
     let mut ctx = base_context(input, values, job, &lang, &template, &url);
     ctx.extend(job_ctx);
     ctx.insert("__job", &number);
-    let html = tera.render(&template, &ctx).map_err(|e| input.templates.diagnostic(&e, &template))?;
-    Ok(Rendering { path: urls::output_file(config, &url), bytes: html.into_bytes(), template, lang })
+    let mut bytes = tera.render(&template, &ctx).map_err(|e| input.templates.diagnostic(&e, &template))?.into_bytes();
+    // The page is held until the build ends: give back what the buffer grew beyond it.
+    bytes.shrink_to_fit();
+    Ok(Rendering { path: urls::output_file(config, &url), bytes, template, lang })
 }
 
 fn config_file() -> PathBuf {

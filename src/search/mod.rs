@@ -59,6 +59,9 @@ pub struct Part<'a> {
     pages: Vec<Page<'a>>,
 }
 
+/// Where a page is: (path in the output, URL).
+type PagePlace = (String, String);
+
 /// A page to index: (URL, HTML), the HTML owned when the site may change while indexing (the
 /// live server).
 type Page<'a> = (String, Cow<'a, [u8]>);
@@ -79,8 +82,13 @@ pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files
 /// (`None`: keep nothing). Only the pages of parts to index again are read for indexing.
 pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) -> Plan<'a> {
     let cache = root.map(|r| r.join(CACHE_DIR));
+    let known = cache.as_deref().map(facts::read).unwrap_or_default();
+    let (parts, facts) = parts(config, output, part_pages(), &known);
+    if let Some(dir) = &cache {
+        facts::write(dir, &facts);
+    }
     let (mut kept, mut pending) = (Vec::new(), Vec::new());
-    for (mut part, urls) in parts(config, output, part_pages()) {
+    for (mut part, urls) in parts {
         match cache.as_deref().and_then(|c| read_kept(c, &part)) {
             Some(files) => kept.push((part, files)),
             None => {
@@ -193,27 +201,40 @@ impl<'a> Plan<'a> {
 /// only when its language doubles or halves; empty parts are left out. Each part's key hashes
 /// its pages' URLs and HTML and the indexer's version. When any page marks an element
 /// `data-pagefind-body`, pages without one are left out, as Pagefind would leave them out.
-fn parts<'a>(config: &SiteConfig, output: &Output, per_part: usize) -> Vec<(Part<'a>, Vec<(String, String)>)> {
+/// Also returns what every page said of itself, for the next build (`known`: the last build's).
+fn parts<'a>(
+    config: &SiteConfig,
+    output: &Output,
+    per_part: usize,
+    known: &facts::Known,
+) -> (Vec<(Part<'a>, Vec<PagePlace>)>, facts::Known) {
     let base_path = config.base_path();
     let paths: Vec<&String> = output.generated().filter(|path| path.ends_with(".html") && !path.ends_with("404.html")).collect();
     let marks_body = |bytes: &[u8]| memchr::memmem::find(bytes, b"data-pagefind-body").is_some();
-    // One read of each page, whose bytes are dropped at once: (path, lang, marks body, hash).
-    let mut pages: Vec<(&String, String, bool, u128)> = paths
+    // What each page says of itself: known from the last build for a page kept as it was,
+    // else read (its bytes dropped at once).
+    let mut pages: Vec<(&String, facts::Facts)> = paths
         .into_par_iter()
         .filter_map(|path| {
+            if let (Some(&print), Some(facts)) = (output.kept.get(path), known.get(path))
+                && facts.print == print
+            {
+                return Some((path, facts.clone()));
+            }
             let bytes = output.read(path)?;
-            Some((path, html_lang(&bytes), marks_body(&bytes), crate::output::fingerprint(&bytes)))
+            let print = crate::output::fingerprint(&bytes);
+            Some((path, facts::Facts { print, lang: html_lang(&bytes), marks_body: marks_body(&bytes) }))
         })
         .collect();
     pages.sort_by(|a, b| a.0.cmp(b.0));
-    let some_mark_body = pages.iter().any(|page| page.2);
+    let some_mark_body = pages.iter().any(|(_, facts)| facts.marks_body);
     let mut languages: BTreeMap<String, Vec<(String, String, u128)>> = BTreeMap::new();
-    for (path, lang, marks, print) in pages {
-        if some_mark_body && !marks {
+    for (path, facts) in &pages {
+        if some_mark_body && !facts.marks_body {
             continue;
         }
         let url = format!("{base_path}{}", path.strip_suffix("index.html").unwrap_or(path));
-        languages.entry(lang).or_default().push((path.clone(), url, print));
+        languages.entry(facts.lang.clone()).or_default().push(((*path).clone(), url, facts.print));
     }
     let mut parts = Vec::new();
     for (lang, pages) in languages {
@@ -235,7 +256,7 @@ fn parts<'a>(config: &SiteConfig, output: &Output, per_part: usize) -> Vec<(Part
             parts.push((part, pages.into_iter().map(|(path, url, _)| (path, url)).collect()));
         }
     }
-    parts
+    (parts, pages.into_iter().map(|(path, facts)| (path.clone(), facts)).collect())
 }
 
 /// The `lang` of a page's `<html>` element, lowercased as Pagefind reads it; `unknown` without one.
@@ -387,6 +408,62 @@ fn safe_tag(lang: &str) -> String {
     lang.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
+/// What each indexed page said of itself in the last build, kept beside the parts, so that a
+/// rebuild need not read the pages it kept as they were: one line per page, its fingerprint,
+/// whether it marks `data-pagefind-body`, its language and its path, tab-separated.
+mod facts {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    const FILE: &str = "pages";
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Facts {
+        pub print: u128,
+        pub lang: String,
+        pub marks_body: bool,
+    }
+
+    /// Path in the output -> what the page said.
+    pub type Known = HashMap<String, Facts>;
+
+    pub fn read(dir: &Path) -> Known {
+        let text = std::fs::read_to_string(dir.join(FILE)).unwrap_or_default();
+        parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Known {
+        text.lines()
+            .filter_map(|line| {
+                let mut fields = line.splitn(4, '\t');
+                let print = u128::from_str_radix(fields.next()?, 16).ok()?;
+                let marks_body = fields.next()? == "1";
+                let lang = fields.next()?.to_string();
+                Some((fields.next()?.to_string(), Facts { print, lang, marks_body }))
+            })
+            .collect()
+    }
+
+    pub fn format(known: &Known) -> String {
+        let mut lines: Vec<String> = known
+            .iter()
+            .filter(|(path, facts)| !path.contains(['\t', '\n']) && !facts.lang.contains(['\t', '\n']))
+            .map(|(path, f)| format!("{:032x}\t{}\t{}\t{path}\n", f.print, u8::from(f.marks_body), f.lang))
+            .collect();
+        lines.sort();
+        lines.concat()
+    }
+
+    /// Best effort, like the parts: without it the next build reads every page.
+    pub fn write(dir: &Path, known: &Known) {
+        let _ = std::fs::create_dir_all(dir).and_then(|_| {
+            let mut file = tempfile::NamedTempFile::new_in(dir)?;
+            std::io::Write::write_all(&mut file, format(known).as_bytes())?;
+            file.persist(dir.join(FILE)).map(|_| ()).map_err(|e| e.error)
+        });
+    }
+}
+
 /// A kept part's file: the key's line, then each file as its name's length (u32), its name,
 /// its length (u64) and its bytes, little-endian.
 mod kept {
@@ -484,6 +561,17 @@ mod tests {
         let listed = &files.iter().find(|(p, _)| p.ends_with(PARTS)).unwrap().1;
         assert_eq!(String::from_utf8_lossy(listed), r#"{"en":["en-4/"]}"#);
         assert_eq!(part("en", 3).label(), "en 4/4");
+    }
+
+    #[test]
+    fn what_pages_said_reads_back_as_written() {
+        let mut known = facts::Known::new();
+        known.insert("ar/news/x/index.html".into(), facts::Facts { print: 7 << 100, lang: "ar".into(), marks_body: true });
+        known.insert("index.html".into(), facts::Facts { print: 1, lang: "unknown".into(), marks_body: false });
+        known.insert("odd\tname.html".into(), facts::Facts { print: 2, lang: "en".into(), marks_body: false });
+        let back = facts::parse(&facts::format(&known));
+        known.remove("odd\tname.html");
+        assert_eq!(back, known);
     }
 
     #[test]
