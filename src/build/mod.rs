@@ -112,7 +112,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     // With a selection, only the pages its jobs or the feeds show, and those with images.
     let needed = selection.as_ref().zip(reuse).map(|(s, r)| r.needed(&site, s));
     let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
-    let (pages_md, sections_md) = render_markdown(&site, &links, &media, needed.as_ref(), &mut errors);
+    let (mut pages_md, sections_md) = render_markdown(&site, &links, &media, needed.as_ref(), &mut errors);
 
     let (Some(templates), Some(tera), Some(localizer)) = (templates, tera.filter(|_| errors.is_empty()), localizer) else {
         return Err(errors.sorted());
@@ -121,6 +121,13 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     let input =
         RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
     let mut renderer = render::Renderer::new(tera, &input, jobs, needed.as_ref())?;
+    // Each page's value now holds its HTML body: keep that one copy (feeds and the link check
+    // read it there), not a second one here.
+    for page in &mut pages_md {
+        page.html = String::new();
+    }
+    let input =
+        RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
     let mut output = renderer.render(&input, selection.as_ref())?;
     if renderer.missed() {
         return run(root, base_url, drafts, live, None);
@@ -196,11 +203,20 @@ fn check_links(
         .map(|(path, origin)| (path.as_str(), crate::linkcheck::Source { origin, template: None, content_html: None }))
         .collect();
     let outputs = renderer.outputs(input.site);
+    // Pages' bodies are held by their values alone (see `run`).
+    let page_bodies: HashMap<usize, tera::Value> = outputs
+        .iter()
+        .filter(|(path, _, _)| sources.contains_key(path.as_str()))
+        .filter_map(|(_, _, body)| match body {
+            Some(render::Body::Page(i)) => Some((*i, renderer.values().page_body(*i))),
+            _ => None,
+        })
+        .collect();
     for (path, template, body) in &outputs {
         if let Some(source) = sources.get_mut(path.as_str()) {
             source.template = Some(template);
             source.content_html = body.map(|b| match b {
-                render::Body::Page(i) => input.pages[i].html.as_str(),
+                render::Body::Page(i) => page_bodies[&i].as_str().unwrap_or_default(),
                 render::Body::Section(i) => input.sections[i].html.as_str(),
             });
         }

@@ -254,7 +254,7 @@ impl Session {
     /// Renews the feeds: a patched article appears in every language's feed (as a stand-in
     /// where it has no translation), and feeds are few and short.
     fn refresh_feeds(&mut self, update: &mut Update) {
-        let fresh = render::feeds::render(&self.built.site, &self.pages_md);
+        let fresh = render::feeds::render(&self.built.site, self.renderer.values());
         self.merge_files(fresh, update);
     }
 

@@ -3,9 +3,9 @@
 //! `<term url>atom.xml` for taxonomies declared with `feed: true`. Newest first, with absolute
 //! links; an article without a date comes last, updated on the build date.
 
+use super::views::SiteValues;
 use crate::content::{Entry, Site, network};
 use crate::escape::xml as escape;
-use crate::markdown::Rendered;
 use crate::output::plan::{Origin, Plan};
 use crate::urls;
 use std::collections::HashSet;
@@ -14,13 +14,13 @@ use std::collections::HashSet;
 pub const FEED_LIMIT: usize = 50;
 
 /// Every feed, as (path in the output, bytes).
-pub fn render(site: &Site, rendered: &[Rendered]) -> crate::output::Files {
+pub fn render(site: &Site, values: &SiteValues) -> crate::output::Files {
     let config = &site.config;
     let today = format!("{}T00:00:00Z", chrono::Utc::now().date_naive());
     feeds(site)
         .into_iter()
         .map(|feed| {
-            let doc = Feed { site, rendered, lang: feed.lang, title: &feed.title, home: &feed.home, today: &today };
+            let doc = Feed { site, values, lang: feed.lang, title: &feed.title, home: &feed.home, today: &today };
             (urls::output_path(config, &urls::feed(&feed.home)), doc.write(&feed.entries))
         })
         .collect()
@@ -88,7 +88,7 @@ pub fn plan(site: &Site, plan: &mut Plan) {
 /// One Atom document in `lang` for the listing at `home`.
 struct Feed<'a> {
     site: &'a Site,
-    rendered: &'a [Rendered],
+    values: &'a SiteValues,
     lang: &'a str,
     title: &'a str,
     home: &'a str,
@@ -159,7 +159,8 @@ impl Feed<'_> {
             xml.push_str(&format!("    <summary>{}</summary>\n", escape(&summary)));
         }
         let base = config.absolute(&page.url);
-        let html = absolute_urls(&self.rendered[entry.page].html, config, &base);
+        let body = self.values.page_body(entry.page);
+        let html = absolute_urls(body.as_str().unwrap_or_default(), config, &base);
         xml.push_str(&format!("    <content type=\"html\" xml:base=\"{}\">{}</content>\n", escape(&base), escape(&html)));
         xml.push_str("  </entry>\n");
     }

@@ -91,6 +91,11 @@ impl Renderer {
         self.values.missed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The values the templates see: every page's HTML body among them.
+    pub fn values(&self) -> &SiteValues {
+        &self.values
+    }
+
     /// The compiled templates, shortcodes included.
     pub fn tera(&self) -> &tera::Tera {
         &self.tera
@@ -134,7 +139,7 @@ impl Renderer {
         }
         // Feeds print pages' text. Sitemaps, robots.txt and alias redirects read only the site's
         // layout, which is as the last build found it when there is a selection: its files stay.
-        output.add(feeds::render(input.site, input.pages));
+        output.add(feeds::render(input.site, &self.values));
         if selection.is_none() {
             output.add(sitemap::render(input.site, &self.jobs));
             output.add(aliases::render(input.site));

@@ -95,6 +95,14 @@ impl SiteValues {
         value
     }
 
+    /// Page `i`'s HTML body, as its value holds it: the one copy the build keeps once the
+    /// values are made. None when its value was not made (see [`SiteValues::new`]).
+    pub fn page_body(&self, i: usize) -> Value {
+        let value = self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone();
+        let content = value.as_map().and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("content")).map(|(_, v)| v.clone()));
+        content.unwrap_or_else(Value::none)
+    }
+
     /// Notes that the job rendering with `state` read `pages`.
     pub fn record(&self, state: &State, pages: impl IntoIterator<Item = usize>) {
         if let Ok(Some(job)) = state.get::<usize>("__job") {
