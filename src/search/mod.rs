@@ -32,7 +32,7 @@ const CACHE_DIR: &str = ".tessera-cache/search";
 const ENTRY: &str = "pagefind-entry.json";
 
 /// The file of the bundle that lists, per language, the folders of its other parts.
-pub const PARTS: &str = "tessera-parts.json";
+const PARTS: &str = "tessera-parts.json";
 
 /// How many pages a part holds at most, on average. Indexing a part costs time and memory in
 /// proportion to its pages; searching costs a request per part.
@@ -107,6 +107,11 @@ fn part_pages() -> usize {
 }
 
 impl<'a> Part<'a> {
+    /// Parts sort by language, then number.
+    fn order(&self) -> (&str, usize) {
+        (&self.lang, self.number)
+    }
+
     /// `en` for a language in one part, `en 3/16` for its third of sixteen.
     fn label(&self) -> String {
         if self.count == 1 { self.lang.clone() } else { format!("{} {}/{}", self.lang, self.number + 1, self.count) }
@@ -169,15 +174,13 @@ impl<'a> Plan<'a> {
                 .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
-        let fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
-        let mut fresh_labels: Vec<(String, usize, String)> =
-            fresh.iter().map(|(p, _)| (p.lang.clone(), p.number, p.label())).collect();
-        fresh_labels.sort();
+        let mut fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
+        fresh.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         let mut reused: BTreeMap<&str, usize> = BTreeMap::new();
         for (part, _) in &self.kept {
             *reused.entry(&part.lang).or_default() += 1;
         }
-        let partly = |lang: &str| fresh_labels.iter().any(|(l, _, _)| l == lang);
+        let partly = |lang: &str| fresh.iter().any(|(part, _)| part.lang == lang);
         let reused = reused
             .into_iter()
             .map(|(lang, n)| match partly(lang) {
@@ -185,9 +188,9 @@ impl<'a> Plan<'a> {
                 false => lang.to_string(),
             })
             .collect();
-        let stats = Stats { indexed: fresh_labels.into_iter().map(|(_, _, label)| label).collect(), reused };
+        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), reused };
         let mut all: Vec<(Part, Files)> = self.kept.into_iter().chain(fresh).collect();
-        all.sort_by(|a, b| (&a.0.lang, a.0.number).cmp(&(&b.0.lang, b.0.number)));
+        all.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         if let Some(dir) = &cache {
             forget_others(dir, &all);
         }
@@ -384,10 +387,16 @@ fn read_kept(dir: &Path, part: &Part) -> Option<Files> {
 /// Keeps a part's bundle for the next build. Best effort: failing to keep it only costs the
 /// next build its reuse.
 fn keep(dir: &Path, part: &Part, files: &Files) {
+    write_cache(dir, &part.cache_file(), &kept::write(&part.key, files));
+}
+
+/// Writes `bytes` as `name` in the cache folder `dir`, whole or not at all. Best effort: the
+/// cache only saves the next build work.
+fn write_cache(dir: &Path, name: &str, bytes: &[u8]) {
     let _ = std::fs::create_dir_all(dir).and_then(|_| {
         let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut file, &kept::write(&part.key, files))?;
-        file.persist(dir.join(part.cache_file())).map(|_| ()).map_err(|e| e.error)
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.persist(dir.join(name)).map(|_| ()).map_err(|e| e.error)
     });
 }
 
@@ -456,11 +465,7 @@ mod facts {
 
     /// Best effort, like the parts: without it the next build reads every page.
     pub fn write(dir: &Path, known: &Known) {
-        let _ = std::fs::create_dir_all(dir).and_then(|_| {
-            let mut file = tempfile::NamedTempFile::new_in(dir)?;
-            std::io::Write::write_all(&mut file, format(known).as_bytes())?;
-            file.persist(dir.join(FILE)).map(|_| ()).map_err(|e| e.error)
-        });
+        super::write_cache(dir, FILE, format(known).as_bytes());
     }
 }
 
