@@ -42,10 +42,12 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
     let edited = last.as_ref().and_then(|last| sources.edited(&options.root, last));
     let reuse = edited.and_then(|(edited, renders)| tessera::build::Reuse::new(edited, &renders, &out));
-    match tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref()) {
+    // Rendered pages wait on disk beside the output, not in memory; the spool goes when this ends.
+    let spool = tessera::output::Spool::beside(&out)?;
+    match tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref(), &spool) {
         Ok(built) => {
             print_warnings(&built.warnings);
-            print_warnings(&tessera::output::write(&built.output, &out)?);
+            print_warnings(&tessera::output::write(&built.output, &out, Some(&spool))?);
             let report = tessera::output::Report {
                 pages: built.site.pages.len(),
                 languages: built.site.config.languages.len(),

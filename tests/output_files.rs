@@ -472,3 +472,65 @@ fn a_rebuild_brings_the_kept_generation_up_to_date() {
     assert!(rebuilt == fresh, "the rebuilt site differs from a fresh build");
     assert!(!public.join("old").exists(), "a folder the site no longer has is left");
 }
+
+/// Every file of the tree `dir` with its inode, by path.
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (path, std::os::unix::fs::MetadataExt::ino(&e.metadata().unwrap()))
+        })
+        .collect()
+}
+
+/// The site's root holds the output and nothing of a build once it ends: no spool or staging
+/// folder is left beside the output.
+fn assert_nothing_beside_the_output(root: &Path) {
+    let left: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".tessera-staging-") || name.starts_with(".tessera-old-"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "a build left its working folders behind");
+}
+
+/// A build that renders every page (here after a template edit) puts each page on disk as it is
+/// rendered, not in memory: a first build's pages become the site where they were put, and a
+/// rebuild writes only the pages whose bytes changed, linking the others from the live site.
+/// The result is byte for byte a fresh build's, and nothing is left beside the output.
+#[test]
+fn a_whole_render_writes_only_pages_whose_bytes_changed() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    let public = root.join("public");
+    build(&root, &[]);
+    assert_nothing_beside_the_output(&root);
+    let before = inodes(&public);
+    let template = root.join("templates/taxonomy_term.html");
+    std::fs::write(&template, read(&template).replace("</h1>", "</h1><p>Terms edited.</p>")).unwrap();
+    let out = build(&root, &[]);
+    assert!(!stdout(&out).contains("rendered again"), "a template edit renders every page: {}", stdout(&out));
+    assert_nothing_beside_the_output(&root);
+    let after = inodes(&public);
+    let (mut linked, mut written) = (0, 0);
+    for (path, inode) in after.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let edited = read(public.join(path)).contains("Terms edited.");
+        if edited {
+            assert_ne!(before.get(path), Some(inode), "{path} changed but was not written again");
+            written += 1;
+        } else if before.contains_key(path) {
+            assert_eq!(before.get(path), Some(inode), "{path} did not change but was written again");
+            linked += 1;
+        }
+    }
+    assert!(linked > 10 && written > 2, "{linked} pages linked, {written} written");
+
+    let fresh = root.parent().unwrap().join("fresh");
+    build(&root, &["--output", fresh.to_str().unwrap()]);
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        snapshot(dir).into_iter().filter(|(path, _)| path != ".tessera-manifest").collect()
+    };
+    assert!(files(&public) == files(&fresh), "the rebuilt site differs from a fresh build");
+}

@@ -15,8 +15,8 @@ use crate::diagnostics::Diagnostics;
 use crate::i18n::Localizer;
 use crate::images::Images;
 use crate::markdown::{self, Rendered};
-use crate::output::Output;
 use crate::output::plan::{Origin, Plan};
+use crate::output::{Output, Spool};
 use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -56,25 +56,36 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
 }
 
 /// Builds the site in `root`, rendering again only what page edits since the last build into
-/// the same folder can have changed, when `reuse` allows (see [`reuse`]).
+/// the same folder can have changed, when `reuse` allows (see [`reuse`]). Rendered pages go to
+/// `spool` as they are made.
 pub fn build_site_reusing(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
     reuse: Option<&Reuse>,
+    spool: &Spool,
 ) -> Result<Built, Diagnostics> {
-    let Pipeline { built, pages_md, sections_md, renderer, assets, links, images } = run(root, base_url, drafts, false, reuse)?;
+    let how = How { live: false, spool: Some(spool) };
+    let Pipeline { built, pages_md, sections_md, renderer, assets, links, images } = run(root, base_url, drafts, how, reuse)?;
     // What only an incremental session needs is freed while the caller writes the site.
     std::thread::spawn(move || drop((pages_md, sections_md, renderer, assets, links, images)));
     Ok(built)
 }
 
+/// How a build runs: for the dev server (`live`: asset names stay, search indexing is left
+/// for later), and whether rendered pages go to a spool on disk instead of memory.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    live: bool,
+    spool: Option<&'a Spool>,
+}
+
 /// config → i18n → templates and assets → content → markdown → render → static → search.
 /// Each stage reports all its problems; the site renders only when no stage found any.
-/// `live` (the dev server) keeps asset names stable and leaves search indexing for later.
 /// With `reuse`, outputs that read no page edited since the last build are taken from its
 /// output folder instead of being rendered and checked again.
-fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Option<&Reuse>) -> Result<Pipeline, Diagnostics> {
+fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Option<&Reuse>) -> Result<Pipeline, Diagnostics> {
+    let live = how.live;
     let mut config = SiteConfig::load(root)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
@@ -113,24 +124,24 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     let needed = selection.as_ref().zip(reuse).map(|(s, r)| r.needed(&site, s));
     let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
     let (mut pages_md, sections_md) = render_markdown(&site, &links, &media, needed.as_ref(), &mut errors);
+    // A build that writes the site reads no page's Markdown again; the server and `check` keep it.
+    if how.spool.is_some() {
+        site.pages.iter_mut().for_each(|page| page.body = String::new());
+    }
 
     let (Some(templates), Some(tera), Some(localizer)) = (templates, tera.filter(|_| errors.is_empty()), localizer) else {
         return Err(errors.sorted());
     };
     let directions = localizer.directions();
+    // The values take the pages' HTML bodies: feeds and the link check read them there.
+    let mut renderer = render::Renderer::new(tera, &site, &mut pages_md, &sections_md, &directions, jobs, needed.as_ref());
     let input =
         RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
-    let mut renderer = render::Renderer::new(tera, &input, jobs, needed.as_ref())?;
-    // Each page's value now holds its HTML body: keep that one copy (feeds and the link check
-    // read it there), not a second one here.
-    for page in &mut pages_md {
-        page.html = String::new();
-    }
-    let input =
-        RenderInput { site: &site, pages: &pages_md, sections: &sections_md, templates: &templates, directions: &directions };
-    let mut output = renderer.render(&input, selection.as_ref())?;
+    // A selection renders few outputs: they stay in memory, and the link check knows them as the
+    // output's files.
+    let mut output = renderer.render(&input, selection.as_ref(), how.spool.filter(|_| selection.is_none()))?;
     if renderer.missed() {
-        return run(root, base_url, drafts, live, None);
+        return run(root, base_url, drafts, how, None);
     }
     let rendered = selection.as_ref().map_or(outputs.len(), |s| s.jobs.len());
     if let Some(file) = render::root_not_found(&site, &output) {
@@ -146,7 +157,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
     if let Some((selection, reuse)) = selection.as_ref().zip(reuse)
         && !reuse.keep_unmade(&outputs, selection, &planned, &mut output)
     {
-        return run(root, base_url, drafts, live, None);
+        return run(root, base_url, drafts, how, None);
     }
     let mut search = crate::search::Stats::default();
     if !live && site.config.search {
@@ -163,7 +174,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, live: bool, reuse: Opt
         };
         let report = check_links(&input, &renderer, &output, &planned, scope);
         if report.stale {
-            return run(root, base_url, drafts, live, None);
+            return run(root, base_url, drafts, how, None);
         }
         report.errors.into_result(())?;
         let images_in_templates = images.used_by_templates();
@@ -203,20 +214,13 @@ fn check_links(
         .map(|(path, origin)| (path.as_str(), crate::linkcheck::Source { origin, template: None, content_html: None }))
         .collect();
     let outputs = renderer.outputs(input.site);
-    // Pages' bodies are held by their values alone (see `run`).
-    let page_bodies: HashMap<usize, tera::Value> = outputs
-        .iter()
-        .filter(|(path, _, _)| sources.contains_key(path.as_str()))
-        .filter_map(|(_, _, body)| match body {
-            Some(render::Body::Page(i)) => Some((*i, renderer.values().page_body(*i))),
-            _ => None,
-        })
-        .collect();
+    // Pages' bodies are held by their values alone (see `run`): read there, not copied.
+    let pages = renderer.values().pages.read().unwrap_or_else(|e| e.into_inner());
     for (path, template, body) in &outputs {
         if let Some(source) = sources.get_mut(path.as_str()) {
             source.template = Some(template);
             source.content_html = body.map(|b| match b {
-                render::Body::Page(i) => page_bodies[&i].as_str().unwrap_or_default(),
+                render::Body::Page(i) => render::views::content(&pages[i]).unwrap_or_default(),
                 render::Body::Section(i) => input.sections[i].html.as_str(),
             });
         }

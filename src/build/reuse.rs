@@ -5,8 +5,8 @@
 
 use crate::content::{Page, Site};
 use crate::linkcheck::Fragment;
-use crate::output::Output;
 use crate::output::plan::Origin;
+use crate::output::{Kept, Output};
 use crate::render::Selection;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -117,14 +117,14 @@ impl Reuse {
         output: &mut Output,
     ) -> bool {
         let rendered: HashSet<usize> = selection.jobs.iter().copied().collect();
+        let kept = |path: &String, print: u128| (path.clone(), Kept { print, file: self.live.join(path) });
         for (_, path) in outputs.iter().enumerate().filter(|(j, _)| !rendered.contains(j)) {
             let Some(print) = self.written.get(path) else { return false };
-            output.kept.insert(path.clone(), *print);
+            output.kept.extend([kept(path, *print)]);
         }
-        let unmade: Vec<(String, u128)> =
-            planned.keys().filter(|p| !output.contains(p)).filter_map(|p| Some((p.clone(), *self.written.get(p)?))).collect();
+        let unmade: Vec<(String, Kept)> =
+            planned.keys().filter(|p| !output.contains(p)).filter_map(|p| Some(kept(p, *self.written.get(p)?))).collect();
         output.kept.extend(unmade);
-        output.kept_in = self.live.clone();
         true
     }
 

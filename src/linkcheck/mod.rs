@@ -82,9 +82,18 @@ pub fn check(
         Scope::All => true,
         Scope::Only { pages, .. } => pages.contains(path),
     };
-    let pages: Vec<(&String, &crate::output::Bytes)> = output.files.iter().filter(|(p, _)| is_html(p) && checked(p)).collect();
-    let scanned: Vec<(&String, scan::Scan)> =
-        pages.par_iter().map(|(path, bytes)| (*path, scan::scan(bytes, &page_url(config, path), &origin))).collect();
+    let exists = |path: &str| output.contains(path);
+    let pages: Vec<&String> = output.generated().filter(|p| is_html(p) && checked(p)).collect();
+    // Pages on disk are read one at a time, each dropped once scanned; of its links, a page
+    // keeps those that are broken or point into a page (the others are fine as they are).
+    let scanned: Vec<(&String, scan::Scan)> = pages
+        .par_iter()
+        .filter_map(|path| {
+            let mut scan = scan::scan(&output.read(path)?, &page_url(config, path), &origin);
+            scan.links.retain(|link| !matches!(resolve(config, link, &exists), Ok(None)));
+            Some((*path, scan))
+        })
+        .collect();
     let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
     let scanned: Vec<(&String, Vec<Link>)> = scanned
         .into_iter()
@@ -102,7 +111,6 @@ pub fn check(
         }
         ids[path].contains(id)
     };
-    let exists = |path: &str| output.contains(path);
 
     let mut report = Report::default();
     if let Scope::Only { fragments, .. } = &scope {

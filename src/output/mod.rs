@@ -6,9 +6,11 @@
 mod hooks;
 pub mod plan;
 mod record;
+mod spool;
 mod swap;
 
 pub use record::{LastBuild, Report, Sources};
+pub use spool::Spool;
 pub use swap::{remove_leftovers, write};
 
 use crate::config::SiteConfig;
@@ -25,11 +27,17 @@ pub struct Output {
     pub files: std::collections::BTreeMap<String, Bytes>,
     /// Path relative to the output folder -> source file to copy.
     pub copies: std::collections::BTreeMap<String, PathBuf>,
-    /// Generated files the last build wrote into the output folder `kept_in` and this build
-    /// left as they were: path -> fingerprint of their bytes. They are read from there only
-    /// when something asks for their bytes ([`Output::read`]).
-    pub kept: std::collections::BTreeMap<String, u128>,
-    pub kept_in: PathBuf,
+    /// Generated files whose bytes are on disk, not in memory: files the last build wrote into
+    /// the output folder and this build left as they were, and files this build wrote into its
+    /// [`Spool`]. They are read only when something asks for their bytes ([`Output::read`]).
+    pub kept: std::collections::BTreeMap<String, Kept>,
+}
+
+/// A generated file on disk: the fingerprint of its bytes and the file that holds them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub print: u128,
+    pub file: PathBuf,
 }
 
 /// Generated files as (path in the output, bytes).
@@ -41,7 +49,10 @@ pub type Bytes = std::sync::Arc<Vec<u8>>;
 impl Output {
     /// Adds generated files, replacing any of the same path.
     pub fn add(&mut self, files: Files) {
-        self.files.extend(files.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
+        for (path, bytes) in files {
+            self.kept.remove(&path);
+            self.files.insert(path, Bytes::new(bytes));
+        }
     }
 
     /// Whether the build writes or copies a file at `path`.
@@ -53,8 +64,7 @@ impl Output {
     pub fn read(&self, path: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
         match self.files.get(path) {
             Some(bytes) => Some(std::borrow::Cow::Borrowed(bytes.as_slice())),
-            None if self.kept.contains_key(path) => std::fs::read(self.kept_in.join(path)).ok().map(std::borrow::Cow::Owned),
-            None => None,
+            None => self.kept.get(path).and_then(|k| std::fs::read(&k.file).ok()).map(std::borrow::Cow::Owned),
         }
     }
 
@@ -258,8 +268,14 @@ pub fn write_reusing(
         budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
         Ok(target)
     };
-    // One generated file: its bytes in memory, or kept in `output.kept_in` with this fingerprint.
+    // One generated file: its bytes in memory, or kept on disk with this fingerprint.
     let write_one = |path: &String, print: u128, bytes: Option<&[u8]>| -> Result<(String, Written)> {
+        let kept_file = output.kept.get(path).map(|k| k.file.as_path());
+        let target = dir.join(path);
+        // Spooled into this very folder (it is the spool).
+        if kept_file == Some(target.as_path()) {
+            return Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }));
+        }
         if let Some(kept) = kept {
             if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
                 && Stamp::of(&dir.join(path)) == was.stamp
@@ -268,17 +284,26 @@ pub fn write_reusing(
             }
             unlink(&dir.join(path))?;
         }
+        let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
         let bytes = match bytes {
             Some(bytes) => std::borrow::Cow::Borrowed(bytes),
-            None => output
-                .read(path)
-                .with_context(|| format!("cannot read {}, which the last build wrote", output.kept_in.join(path).display()))?,
+            // A file on disk is linked, not read, unless it must be compared or cannot be linked.
+            None if same.is_none() => {
+                let file =
+                    kept_file.context("a generated file with neither bytes nor a file (a bug in tessera: please report it)")?;
+                let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+                prepare(path, len)?;
+                if std::fs::hard_link(file, &target).is_ok() {
+                    return Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }));
+                }
+                read_kept(output, path)?
+            }
+            None => read_kept(output, path)?,
         };
-        let target = prepare(path, bytes.len() as u64)?;
+        prepare(path, bytes.len() as u64)?;
         // The fingerprint says which files may be unchanged; the file on disk decides. When
         // its metadata is as the last build left it, nobody wrote to it since; otherwise its
         // bytes are compared (a file edited in the output folder is written again).
-        let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
         // The live file to link, with its stamp (a link is that very file: same size, time and inode).
         let live = same.and_then(|(live, was)| {
             let stamp = Stamp::of(&live);
@@ -300,7 +325,7 @@ pub fn write_reusing(
         .par_iter()
         .map(|(path, bytes)| write_one(path, fingerprint(bytes), Some(bytes)))
         .collect::<Result<Vec<_>>>()?;
-    written.par_extend(output.kept.par_iter().map(|(path, print)| write_one(path, *print, None)).collect::<Result<Vec<_>>>()?);
+    written.par_extend(output.kept.par_iter().map(|(path, kept)| write_one(path, kept.print, None)).collect::<Result<Vec<_>>>()?);
     output.copies.par_iter().try_for_each(|(path, source)| -> Result<()> {
         let len = std::fs::metadata(source).map(|m| m.len()).unwrap_or(0);
         let target = prepare(path, len)?;
@@ -311,6 +336,12 @@ pub fn write_reusing(
         Ok(())
     })?;
     Ok(written)
+}
+
+/// The bytes of the generated file at `path`, which is kept on disk.
+fn read_kept<'a>(output: &'a Output, path: &str) -> Result<std::borrow::Cow<'a, [u8]>> {
+    let file = output.kept.get(path).map(|k| k.file.display().to_string()).unwrap_or_default();
+    output.read(path).with_context(|| format!("cannot read {file}, which holds the bytes of {path}"))
 }
 
 /// Removes the file at `path` if there is one.
@@ -367,11 +398,11 @@ mod tests {
         let out = root.path().join("public");
         let mut o = Output::default();
         o.files.insert("a/index.html".into(), Bytes::new(b"one".to_vec()));
-        write(&o, &out).unwrap();
+        write(&o, &out, None).unwrap();
         let mut o2 = Output::default();
         o2.files.insert("b/index.html".into(), Bytes::new(b"two".to_vec()));
         check_output_dir(root.path(), &out).unwrap();
-        write(&o2, &out).unwrap();
+        write(&o2, &out, None).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
         let mut beside: Vec<_> = std::fs::read_dir(root.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
@@ -380,7 +411,7 @@ mod tests {
         // The third build brings the kept generation up to date: the first file goes.
         let mut o3 = Output::default();
         o3.files.insert("c/index.html".into(), Bytes::new(b"three".to_vec()));
-        write(&o3, &out).unwrap();
+        write(&o3, &out, None).unwrap();
         assert!(!out.join("a/index.html").exists() && !out.join("a").exists());
         assert_eq!(std::fs::read(out.join("c/index.html")).unwrap(), b"three");
     }

@@ -21,7 +21,8 @@ const MARKER_TEXT: &str = "This folder was written by tessera build and is repla
 /// Writes `output` as the new content of `out` (already checked with
 /// [`super::check_output_dir`]). Returns warnings: leftovers or the previous output that could
 /// not be removed once the new site was in place (the build still succeeded).
-pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
+/// With a `spool` holding rendered pages, a first build makes the spool's folder the new site.
+pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>) -> Result<Vec<String>> {
     let parent = out.parent().context("the output folder has no parent folder")?;
     let unchanged = || format!("{} is unchanged", out.display());
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
@@ -46,7 +47,10 @@ pub fn write(output: &Output, out: &Path) -> Result<Vec<String>> {
     let (staging, written) = match spare {
         Some(filled) => filled,
         None => {
-            let staging = create_staging(parent).with_context(unchanged)?;
+            let staging = match spool {
+                Some(spool) => spool.adopt(),
+                None => create_staging(parent).with_context(unchanged)?,
+            };
             match super::write_reusing(output, &staging, previous.as_ref(), None) {
                 Ok(written) => (staging, written),
                 Err(e) => {
@@ -375,7 +379,7 @@ fn keep_foreign_files(
 
 /// A fresh staging folder in `parent`, holding the marker before anything else (so a build
 /// killed while writing leaves a folder the next build recognises as its own).
-fn create_staging(parent: &Path) -> Result<PathBuf> {
+pub(super) fn create_staging(parent: &Path) -> Result<PathBuf> {
     let staging = tempfile::Builder::new()
         .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
         .tempdir_in(parent)

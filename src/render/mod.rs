@@ -70,19 +70,21 @@ pub struct Selection<'a> {
 }
 
 impl Renderer {
-    /// Prepares the values the templates of `jobs` see; `tera` holds the compiled
-    /// `input.templates`. With `only`, only those pages' values are made: see
-    /// [`Renderer::missed`].
+    /// Prepares the values the templates of `jobs` see from the site, its pages' Markdown (whose
+    /// HTML bodies the values take) and its sections'; `tera` holds the compiled templates.
+    /// With `only`, only those pages' values are made: see [`Renderer::missed`].
     pub fn new(
         mut tera: tera::Tera,
-        input: &RenderInput,
+        site: &Site,
+        pages: &mut [Rendered],
+        sections: &[Rendered],
+        directions: &crate::i18n::Directions,
         jobs: Vec<Job>,
         only: Option<&std::collections::HashSet<usize>>,
-    ) -> Result<Renderer, Diagnostics> {
-        let site = input.site;
-        let values = Arc::new(SiteValues::new(site, input.pages, input.sections, input.directions, only));
+    ) -> Renderer {
+        let values = Arc::new(SiteValues::new(site, pages, sections, directions, only));
         functions::register(&mut tera, site, &values);
-        Ok(Renderer { tera, values, jobs, job_templates: vec![], reads: vec![] })
+        Renderer { tera, values, jobs, job_templates: vec![], reads: vec![] }
     }
 
     /// A selected job read a page it did not read in the last build, whose value was not made:
@@ -101,20 +103,21 @@ impl Renderer {
         &self.tera
     }
 
-    /// Renders every job.
-    pub fn render_all(&mut self, input: &RenderInput) -> Result<Output, Diagnostics> {
-        self.render(input, None)
-    }
-
     /// Renders the selected jobs (every job without a selection), and the feeds, sitemaps and
     /// redirects, which read the whole site (with a selection, the feeds only). Jobs left out
-    /// write nothing here; their templates are unknown (empty).
-    pub fn render(&mut self, input: &RenderInput, selection: Option<&Selection>) -> Result<Output, Diagnostics> {
+    /// write nothing here; their templates are unknown (empty). With a `spool`, each job's
+    /// output goes there as soon as it is rendered and the output keeps only its place.
+    pub fn render(
+        &mut self,
+        input: &RenderInput,
+        selection: Option<&Selection>,
+        spool: Option<&crate::output::Spool>,
+    ) -> Result<Output, Diagnostics> {
         let selected: Vec<usize> = match selection {
             Some(s) => s.jobs.clone(),
             None => (0..self.jobs.len()).collect(),
         };
-        let (files, templates) = self.render_jobs(input, &selected)?;
+        let (files, templates) = self.render_jobs(input, &selected, spool)?;
         let fresh = std::mem::take(&mut *self.values.reads.lock().unwrap_or_else(|e| e.into_inner()));
         self.job_templates = vec![Default::default(); self.jobs.len()];
         self.reads = match selection {
@@ -128,7 +131,16 @@ impl Renderer {
             self.job_templates[j] = template;
         }
         let mut output = Output::default();
-        output.add(files);
+        for (path, made) in files {
+            match made {
+                Made::Bytes(bytes) => {
+                    output.files.insert(path, crate::output::Bytes::new(bytes));
+                }
+                Made::Spooled(kept) => {
+                    output.kept.insert(path, kept);
+                }
+            }
+        }
         for page in &input.site.pages {
             for asset in &page.assets {
                 if let Some(name) = asset.file_name() {
@@ -172,9 +184,9 @@ impl Renderer {
         self.values.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
         self.values.refresh_stand_ins(input.site, i, input.directions);
         let jobs: Vec<usize> = (0..self.jobs.len()).filter(|&j| self.reads[j].contains(&(i as u32))).collect();
-        let (files, _) = self.render_jobs(input, &jobs)?;
+        let (files, _) = self.render_jobs(input, &jobs, None)?;
         self.values.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        Ok(files)
+        Ok(in_memory(files))
     }
 
     /// Swaps in a recompiled Tera (a template or locale edit) and renders the jobs `select`
@@ -188,21 +200,40 @@ impl Renderer {
         functions::register(&mut tera, input.site, &self.values);
         self.tera = tera;
         let jobs: Vec<usize> = self.job_templates.iter().enumerate().filter(|(_, (t, l))| select(t, l)).map(|(j, _)| j).collect();
-        let (files, _) = self.render_jobs(input, &jobs)?;
+        let (files, _) = self.render_jobs(input, &jobs, None)?;
         self.values.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        Ok(files)
+        Ok(in_memory(files))
     }
 
-    fn render_jobs(&self, input: &RenderInput, jobs: &[usize]) -> Result<(Files, Vec<(String, String)>), Diagnostics> {
-        let results: Vec<Result<contexts::Rendering, Diagnostic>> =
-            jobs.par_iter().map(|&j| contexts::render(&self.tera, input, &self.values, j, &self.jobs[j])).collect();
+    /// Renders `jobs` in parallel: each output with its template and language.
+    #[allow(clippy::type_complexity)]
+    fn render_jobs(
+        &self,
+        input: &RenderInput,
+        jobs: &[usize],
+        spool: Option<&crate::output::Spool>,
+    ) -> Result<(Vec<(String, Made)>, Vec<(String, String)>), Diagnostics> {
+        let results: Vec<Result<(contexts::Rendering, Made), Diagnostic>> = jobs
+            .par_iter()
+            .map(|&j| {
+                let mut r = contexts::render(&self.tera, input, &self.values, j, &self.jobs[j])?;
+                let bytes = std::mem::take(&mut r.bytes);
+                let made = match spool {
+                    None => Made::Bytes(bytes),
+                    Some(spool) => Made::Spooled(spool.put(&r.path, &bytes).map_err(|e| {
+                        Diagnostic::whole_file(&r.path, format!("cannot write this page to {}: {e}", spool.dir().display()))
+                    })?),
+                };
+                Ok((r, made))
+            })
+            .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut templates = Vec::with_capacity(results.len());
         let mut errors = Diagnostics::default();
         for r in results {
             match r {
-                Ok(r) => {
-                    files.push((r.path, r.bytes));
+                Ok((r, made)) => {
+                    files.push((r.path, made));
                     templates.push((r.template, r.lang));
                 }
                 Err(d) => errors.push(d),
@@ -210,6 +241,22 @@ impl Renderer {
         }
         errors.into_result((files, templates))
     }
+}
+
+/// A rendered output: its bytes, or where the spool put them.
+enum Made {
+    Bytes(Vec<u8>),
+    Spooled(crate::output::Kept),
+}
+
+/// Outputs rendered without a spool, as files.
+fn in_memory(made: Vec<(String, Made)>) -> Files {
+    made.into_iter()
+        .filter_map(|(path, made)| match made {
+            Made::Bytes(bytes) => Some((path, bytes)),
+            Made::Spooled(_) => None,
+        })
+        .collect()
 }
 
 /// Every job's output file, in job order.

@@ -54,19 +54,24 @@ pub struct SiteValues {
 
 impl SiteValues {
     /// The values of every page, or with `only`, of those pages alone: the others are null and
-    /// reading one sets [`SiteValues::missed`].
+    /// reading one sets [`SiteValues::missed`]. A page's value takes its HTML body: from then
+    /// on the value holds the one copy (`pages[i].html` is left empty).
     pub fn new(
         site: &Site,
-        pages: &[Rendered],
+        pages: &mut [Rendered],
         sections: &[Rendered],
         directions: &Directions,
         only: Option<&HashSet<usize>>,
     ) -> SiteValues {
         use rayon::prelude::*;
         let page_values = pages
-            .par_iter()
+            .par_iter_mut()
             .enumerate()
-            .map(|(i, r)| if only.is_none_or(|o| o.contains(&i)) { page_value(site, i, r) } else { Value::none() })
+            .map(|(i, r)| {
+                let value = if only.is_none_or(|o| o.contains(&i)) { page_value(site, i, r) } else { Value::none() };
+                r.html = String::new();
+                value
+            })
             .collect();
         let section_values = site.sections.iter().zip(sections).map(|(s, r)| section_value(site, s, r)).collect();
         SiteValues {
@@ -98,9 +103,8 @@ impl SiteValues {
     /// Page `i`'s HTML body, as its value holds it: the one copy the build keeps once the
     /// values are made. None when its value was not made (see [`SiteValues::new`]).
     pub fn page_body(&self, i: usize) -> Value {
-        let value = self.pages.read().unwrap_or_else(|e| e.into_inner())[i].clone();
-        let content = value.as_map().and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("content")).map(|(_, v)| v.clone()));
-        content.unwrap_or_else(Value::none)
+        let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
+        content(&pages[i]).map_or_else(Value::none, Value::from)
     }
 
     /// Notes that the job rendering with `state` read `pages`.
@@ -292,6 +296,11 @@ fn original_updated(site: &Site, page: usize) -> Option<OriginalUpdated<'_>> {
         lang: &original.lang,
         date: original.front.updated.as_deref().and_then(crate::content::parse_date).map(|d| d.to_string()),
     })
+}
+
+/// The HTML body a page's value holds.
+pub fn content(value: &Value) -> Option<&str> {
+    value.as_map()?.iter().find(|(k, _)| k.as_str() == Some("content"))?.1.as_str()
 }
 
 /// Page `index`'s value.

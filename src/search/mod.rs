@@ -15,6 +15,7 @@
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Files, Output};
+use anyhow::Context;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
@@ -62,9 +63,15 @@ pub struct Part<'a> {
 /// Where a page is: (path in the output, URL).
 type PagePlace = (String, String);
 
-/// A page to index: (URL, HTML), the HTML owned when the site may change while indexing (the
-/// live server).
-type Page<'a> = (String, Cow<'a, [u8]>);
+/// A page to index: (URL, HTML).
+type Page<'a> = (String, Html<'a>);
+
+/// A page's HTML: its bytes (owned when the site may change while indexing: the live server),
+/// or the file holding them, read only when the page is indexed.
+enum Html<'a> {
+    Bytes(Cow<'a, [u8]>),
+    File(PathBuf),
+}
 
 /// The search work of one build: parts whose bundle is kept, and parts to index.
 pub struct Plan<'a> {
@@ -92,7 +99,12 @@ pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) ->
         match cache.as_deref().and_then(|c| read_kept(c, &part)) {
             Some(files) => kept.push((part, files)),
             None => {
-                part.pages = urls.into_iter().filter_map(|(path, url)| Some((url, output.read(&path)?))).collect();
+                let html = |path: &String| match (output.files.get(path), output.kept.get(path)) {
+                    (Some(bytes), _) => Some(Html::Bytes(Cow::Borrowed(bytes.as_slice()))),
+                    (None, Some(kept)) => Some(Html::File(kept.file.clone())),
+                    (None, None) => None,
+                };
+                part.pages = urls.into_iter().filter_map(|(path, url)| Some((url, html(&path)?))).collect();
                 pending.push(part);
             }
         }
@@ -133,7 +145,14 @@ impl<'a> Plan<'a> {
     /// Copies the pages still to index, so the plan outlives the output it was made from.
     pub fn into_owned(self) -> Plan<'static> {
         let owned = |part: Part<'a>| Part {
-            pages: part.pages.into_iter().map(|(url, html)| (url, Cow::Owned(html.into_owned()))).collect(),
+            pages: part
+                .pages
+                .into_iter()
+                .map(|(url, html)| match html {
+                    Html::Bytes(bytes) => (url, Html::Bytes(Cow::Owned(bytes.into_owned()))),
+                    Html::File(file) => (url, Html::File(file)),
+                })
+                .collect(),
             lang: part.lang,
             number: part.number,
             count: part.count,
@@ -219,7 +238,7 @@ fn parts<'a>(
     let mut pages: Vec<(&String, facts::Facts)> = paths
         .into_par_iter()
         .filter_map(|path| {
-            if let (Some(&print), Some(facts)) = (output.kept.get(path), known.get(path))
+            if let (Some(print), Some(facts)) = (output.kept.get(path).map(|k| k.print), known.get(path))
                 && facts.print == print
             {
                 return Some((path, facts.clone()));
@@ -306,8 +325,14 @@ async fn build_bundle(pages: Vec<Page<'_>>) -> anyhow::Result<Files> {
     let options = PagefindServiceConfig::builder().keep_index_url(false).build();
     let mut index = PagefindIndex::new(Some(options))?;
     for (url, html) in pages {
-        // One page's HTML is copied at a time: Pagefind takes it as a String.
-        let html = String::from_utf8_lossy(&html).into_owned();
+        // One page's HTML is copied or read at a time: Pagefind takes it as a String.
+        let html = match html {
+            Html::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Html::File(file) => {
+                let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            }
+        };
         index.add_html_file(None, Some(url.clone()), html).await.map_err(|e| e.context(format!("indexing {url}")))?;
     }
     let files = index.get_files().await?;
