@@ -284,7 +284,18 @@ pub fn write_reusing(
             }
             unlink(&dir.join(path))?;
         }
+        // The fingerprint says which files may be unchanged; the file on disk decides. When
+        // its metadata is as the last build left it, nobody wrote to it since: it is linked
+        // without being read (a link is that very file: same size, time and inode).
         let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
+        if let Some((live, was)) = &same
+            && let Some(stamp) = Stamp::of(live).filter(|s| Some(*s) == was.stamp)
+        {
+            prepare(path, stamp.len)?;
+            if std::fs::hard_link(live, &target).is_ok() {
+                return Ok((path.clone(), Written { print, stamp: Some(stamp) }));
+            }
+        }
         let bytes = match bytes {
             Some(bytes) => std::borrow::Cow::Borrowed(bytes),
             // A file on disk is linked, not read, unless it must be compared or cannot be linked.
@@ -301,16 +312,9 @@ pub fn write_reusing(
             None => read_kept(output, path)?,
         };
         prepare(path, bytes.len() as u64)?;
-        // The fingerprint says which files may be unchanged; the file on disk decides. When
-        // its metadata is as the last build left it, nobody wrote to it since; otherwise its
-        // bytes are compared (a file edited in the output folder is written again).
-        // The live file to link, with its stamp (a link is that very file: same size, time and inode).
-        let live = same.and_then(|(live, was)| {
-            let stamp = Stamp::of(&live);
-            let unchanged = (stamp.is_some() && stamp == was.stamp) || std::fs::read(&live).is_ok_and(|old| old == *bytes);
-            unchanged.then_some((live, stamp))
-        });
-        let linked = live.and_then(|(live, stamp)| std::fs::hard_link(live, &target).ok().map(|()| stamp));
+        // Otherwise a live file with the same bytes (someone wrote them again) is linked too.
+        let live = same.filter(|(live, _)| std::fs::read(live).is_ok_and(|old| old == *bytes));
+        let linked = live.and_then(|(live, _)| std::fs::hard_link(&live, &target).ok().map(|()| Stamp::of(&live)));
         let stamp = match linked {
             Some(stamp) => stamp,
             None => {
