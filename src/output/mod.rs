@@ -243,6 +243,19 @@ pub fn fingerprint(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
+/// The stamp of the file at `path` in the folder `dir` when `files` (that folder's manifest)
+/// records it with the fingerprint `print` and it is as then written: same size, time and inode,
+/// so nobody wrote to it since and it holds those bytes without being read.
+pub(super) fn untouched(
+    dir: &Path,
+    files: &std::collections::HashMap<String, Written>,
+    path: &str,
+    print: u128,
+) -> Option<Stamp> {
+    let was = files.get(path).filter(|w| w.print == print)?.stamp?;
+    Stamp::of(&dir.join(path)).filter(|stamp| *stamp == was)
+}
+
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
 /// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
 /// of written again, so a rebuild allocates and later frees only what changed. When `dir`
@@ -277,25 +290,24 @@ pub fn write_reusing(
             return Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }));
         }
         if let Some(kept) = kept {
-            if let Some(was) = kept.get(path).filter(|w| w.print == print && w.stamp.is_some())
-                && Stamp::of(&dir.join(path)) == was.stamp
-            {
-                return Ok((path.clone(), *was));
+            if let Some(stamp) = untouched(dir, kept, path, print) {
+                return Ok((path.clone(), Written { print, stamp: Some(stamp) }));
             }
-            unlink(&dir.join(path))?;
+            unlink(&target)?;
         }
-        // The fingerprint says which files may be unchanged; the file on disk decides. When
-        // its metadata is as the last build left it, nobody wrote to it since: it is linked
-        // without being read (a link is that very file: same size, time and inode).
-        let same = previous.and_then(|p| Some((p.live.join(path), p.files.get(path).filter(|w| w.print == print)?)));
-        if let Some((live, was)) = &same
-            && let Some(stamp) = Stamp::of(live).filter(|s| Some(*s) == was.stamp)
+        // The fingerprint says which files may be unchanged; the file on disk decides. A live
+        // file untouched since the last build is linked without being read (a link is that very
+        // file: same size, time and inode).
+        if let Some(p) = previous
+            && let Some(stamp) = untouched(p.live, p.files, path, print)
         {
             prepare(path, stamp.len)?;
-            if std::fs::hard_link(live, &target).is_ok() {
+            if std::fs::hard_link(p.live.join(path), &target).is_ok() {
                 return Ok((path.clone(), Written { print, stamp: Some(stamp) }));
             }
         }
+        // The live file the manifest says has these bytes, though someone touched it since.
+        let same = previous.filter(|p| p.files.get(path).is_some_and(|w| w.print == print)).map(|p| p.live.join(path));
         let bytes = match bytes {
             Some(bytes) => std::borrow::Cow::Borrowed(bytes),
             // A file on disk is linked, not read, unless it must be compared or cannot be linked.
@@ -313,8 +325,8 @@ pub fn write_reusing(
         };
         prepare(path, bytes.len() as u64)?;
         // Otherwise a live file with the same bytes (someone wrote them again) is linked too.
-        let live = same.filter(|(live, _)| std::fs::read(live).is_ok_and(|old| old == *bytes));
-        let linked = live.and_then(|(live, _)| std::fs::hard_link(&live, &target).ok().map(|()| Stamp::of(&live)));
+        let live = same.filter(|live| std::fs::read(live).is_ok_and(|old| old == *bytes));
+        let linked = live.and_then(|live| std::fs::hard_link(&live, &target).ok().map(|()| Stamp::of(&live)));
         let stamp = match linked {
             Some(stamp) => stamp,
             None => {
@@ -344,8 +356,10 @@ pub fn write_reusing(
 
 /// The bytes of the generated file at `path`, which is kept on disk.
 fn read_kept<'a>(output: &'a Output, path: &str) -> Result<std::borrow::Cow<'a, [u8]>> {
-    let file = output.kept.get(path).map(|k| k.file.display().to_string()).unwrap_or_default();
-    output.read(path).with_context(|| format!("cannot read {file}, which holds the bytes of {path}"))
+    output.read(path).with_context(|| {
+        let file = output.kept.get(path).map(|k| k.file.display().to_string()).unwrap_or_default();
+        format!("cannot read {file}, which holds the bytes of {path}")
+    })
 }
 
 /// Removes the file at `path` if there is one.

@@ -5,7 +5,7 @@
 //! is not written at all. The folder goes when the build ends, and a killed build's spool is
 //! removed by the next build like any other leftover.
 
-use super::{Kept, Stamp, Written, fingerprint, swap};
+use super::{Kept, Written, fingerprint, swap, untouched};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -39,11 +39,8 @@ impl Spool {
     /// and nobody touched it since, else written into the spool.
     pub fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<Kept> {
         let print = fingerprint(bytes);
-        let live = self.out.join(path);
-        if let Some(was) = self.live.get(path).filter(|w| w.print == print && w.stamp.is_some())
-            && Stamp::of(&live) == was.stamp
-        {
-            return Ok(Kept { print, file: live });
+        if untouched(&self.out, &self.live, path, print).is_some() {
+            return Ok(Kept { print, file: self.out.join(path) });
         }
         let file = self.dir.join(path);
         if let Some(parent) = file.parent() {
