@@ -289,9 +289,9 @@ fn editing_one_body_renders_only_what_shows_it() {
 }
 
 /// A new title re-renders only what shows the page (its listings, feeds and the page itself),
-/// unless it moves the page among others of the same date, which needs the whole site again.
+/// and when it moves the page among others of the same date, what shows those pages too.
 #[test]
-fn a_new_title_renders_only_what_shows_it_unless_it_reorders_pages() {
+fn a_new_title_renders_only_what_shows_it_even_when_it_reorders_pages() {
     let (_tmp, root) = copy_fixture("localised");
     let mut session = Session::start(&root, None, false).unwrap();
     let total = session.built.output.files.len();
@@ -304,9 +304,12 @@ fn a_new_title_renders_only_what_shows_it_unless_it_reorders_pages() {
     assert!(update.changed.contains(&"hi/news/report/index.html".to_string()), "{update:?}");
     assert_same_as_fresh_build(&session, &root);
 
+    // Now first of its date: the listings that show the report change order.
     std::fs::write(&p, read(&p).replace("title: Report hi, updated", "title: Report aa")).unwrap();
     let update = session.update(std::slice::from_ref(&p)).unwrap();
-    assert_eq!(update.kind, UpdateKind::Full, "{update:?}");
+    assert_eq!(update.kind, UpdateKind::Page, "{update:?}");
+    assert!(update.rendered < total / 3, "rendered {} of {total}", update.rendered);
+    assert!(update.changed.contains(&"hi/news/report/index.html".to_string()), "{update:?}");
     assert_same_as_fresh_build(&session, &root);
 }
 
@@ -430,4 +433,69 @@ fn a_fragment_link_into_a_page_rendered_again_is_checked() {
     assert!(!out.status.success(), "{}", stdout(&out));
     assert!(stderr(&out).contains("content/news/summit.en.md"), "{}", stderr(&out));
     assert!(stderr(&out).contains("#budget-lines"), "{}", stderr(&out));
+}
+
+/// A site where many articles share a date, listings run over several pages, tags have pages
+/// of their own, untranslated articles have stand-ins, and every article shows the three
+/// latest (`get_section` with a limit): a new title reorders pages in all of them.
+fn same_date_site(root: &Path) {
+    let t = |name: &str, text: &str| {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    t(
+        "site.yaml",
+        "base_url: https://example.org/\ntitle: Same date\ndefault_language: en\npaginate_by: 2\nsearch: false\nmissing_translation: notice\ntaxonomies:\n  - name: tags\nlanguages:\n  - {code: en, name: English}\n  - {code: hi, name: Hindi}\n",
+    );
+    for lang in ["en", "hi"] {
+        t(&format!("content/_index.{lang}.md"), "---\ntitle: Home\n---\n");
+        t(&format!("content/news/_index.{lang}.md"), "---\ntitle: News\n---\n");
+    }
+    for i in 0..12 {
+        for lang in ["en", "hi"].into_iter().filter(|l| *l == "en" || i % 3 != 0) {
+            let text = format!("---\ntitle: \"T{i:02} {lang}\"\ndate: 2024-01-0{}\ntaxonomies:\n  tags: [t{}]\n---\nText {i}.\n", 1 + i % 3, i % 2);
+            t(&format!("content/news/a{i}.{lang}.md"), &text);
+        }
+    }
+    let list = "<!doctype html><title>{{ section.title }}</title>{% for p in paginator.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}{{ paginator.next }}";
+    t("templates/section.html", list);
+    t("templates/index.html", list);
+    t(
+        "templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title>{% set latest = get_section(path=\"news\", limit=3) %}{% for p in latest.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}",
+    );
+    t("templates/taxonomy_list.html", "<!doctype html><title>Tags</title>{% for t in terms %}<a href=\"{{ t.url }}\">{{ t.name }}</a>{% endfor %}");
+    t(
+        "templates/taxonomy_term.html",
+        "<!doctype html><title>{{ term.name }}</title>{% for p in paginator.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}{{ paginator.next }}",
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// New titles that move pages among others of the same date patch the served site (no
+    /// whole rebuild), which stays byte for byte a fresh build.
+    #[test]
+    fn new_titles_that_reorder_pages_patch_the_site_exactly(
+        edits in proptest::collection::vec((0..12usize, "[A-Za-z]{1,5}", any::<bool>()), 1..5),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        same_date_site(&root);
+        let mut session = Session::start(&root, None, false).unwrap();
+        let total = session.built.output.files.len();
+        for (i, word, prefix) in &edits {
+            let p = root.join(format!("content/news/a{i}.en.md"));
+            let text = read(&p);
+            let old = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+            let new = if *prefix { old.replacen("title: \"", &format!("title: \"{word} "), 1) } else { format!("title: \"{word}\"") };
+            std::fs::write(&p, text.replacen(&old, &new, 1)).unwrap();
+            let update = session.update(std::slice::from_ref(&p)).unwrap();
+            prop_assert_eq!(update.kind, UpdateKind::Page, "{:?}", update);
+            prop_assert!(update.rendered < total, "rendered {} of {total}", update.rendered);
+        }
+        assert_same_as_fresh_build(&session, &root);
+    }
 }

@@ -20,15 +20,37 @@ pub(super) enum Edit {
     Ignored,
 }
 
-/// The page keeps its URL, language, translations, listing position and taxonomy terms, and
-/// what its translations inherit from it or show of it elsewhere (shared front matter,
-/// localised headlines): then only the outputs that read the page need rendering again. A new
-/// title keeps the page's place when it does not reorder anything ([`keeps_order`]).
-pub(super) fn same_place(site: &content::Site, i: usize, b: &content::Page) -> bool {
+/// Where an edited page stands in the site compared with before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// The page keeps its URL, language, translations, listing position and taxonomy terms,
+    /// and what its translations inherit from it or show of it elsewhere (shared front matter,
+    /// localised headlines): only the outputs that read the page need rendering again. A new
+    /// title keeps the page's place when it does not reorder anything ([`keeps_order`]).
+    Same,
+    /// As [`Place::Same`], but a new title moves the page among pages of the same date and
+    /// weight: listings that show it, or pages beside it, change order.
+    Reordered,
+    /// Anything else: the site is laid out again.
+    Moved,
+}
+
+/// Where page `i`, edited into `b`, stands compared with before.
+pub(super) fn place(site: &content::Site, i: usize, b: &content::Page) -> Place {
     let a = &site.pages[i];
+    if !same_but_title(a, b) {
+        Place::Moved
+    } else if a.title == b.title || keeps_order(site, i, b) {
+        Place::Same
+    } else {
+        Place::Reordered
+    }
+}
+
+/// Everything that places a page or shows elsewhere is equal, the title aside.
+fn same_but_title(a: &content::Page, b: &content::Page) -> bool {
     let (x, y) = (&a.front, &b.front);
-    (a.title == b.title || keeps_order(site, i, b))
-        && a.url == b.url
+    a.url == b.url
         && x.date == y.date
         && x.updated == y.updated
         && x.place == y.place

@@ -2,7 +2,7 @@
 //! date after edits, re-rendering only the outputs an edit can change. `serve --watch` lives
 //! on it; the proptest in `tests/incremental.rs` holds it to a fresh build, byte for byte.
 
-use super::changes::{self, Edit};
+use super::changes::{self, Edit, Place};
 use super::{Built, Pipeline};
 use crate::content::{self, links::Links};
 use crate::diagnostics::Diagnostics;
@@ -11,8 +11,15 @@ use crate::images::Images;
 use crate::markdown::{self, Rendered};
 use crate::output::{Bytes, Files};
 use crate::render::{self, RenderInput, assets::Assets, templates::TemplateSources};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Every listing's entries: each section's, then each taxonomy term's.
+fn listings(site: &content::Site) -> Vec<Vec<content::Entry>> {
+    let terms = site.taxonomies.values().flat_map(|terms| terms.values().map(|t| t.entries.clone()));
+    site.sections.iter().map(|s| s.listing.clone()).chain(terms).collect()
+}
 
 /// A built site kept in memory with what is needed to bring it up to date after an edit,
 /// re-rendering only the outputs the edit can change. `serve --watch` lives on this.
@@ -328,7 +335,8 @@ impl Session {
         // Translations made from this page may have become (or stopped being) stale.
         let site = &self.built.site;
         let tracked = site.translations_of(&page.translation_key).iter().any(|p| p.front.translated_from.is_some());
-        if tracked || !changes::same_place(site, i, &page) {
+        let place = changes::place(site, i, &page);
+        if tracked || place == Place::Moved {
             return Ok(None);
         }
         let media = markdown::Media { images: &self.images, shortcodes: Some((self.renderer.tera(), &self.built.templates)) };
@@ -337,7 +345,47 @@ impl Session {
         self.built.output.copies.extend(self.images.files());
         self.built.site.pages[i] = page;
         self.pages_md[i] = rendered;
-        self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i])).map(Some)
+        if place == Place::Same {
+            return self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i], &HashSet::new())).map(Some);
+        }
+        let Some((i, moved)) = self.reorder(i) else { return Ok(None) };
+        let mut files = self.with_renderer(|renderer, input| renderer.patch_page(input, i, &input.pages[i], &moved))?;
+        // The sitemap and redirects list pages in the site's order.
+        let site = &self.built.site;
+        files.extend(render::sitemap::render(site, &self.renderer.jobs));
+        files.extend(render::aliases::render(site));
+        files.extend(render::aliases::redirects(site));
+        Ok(Some(files))
+    }
+
+    /// Puts page `i`, whose new title moved it among pages of the same date, in its new place:
+    /// the site's order, listings and terms, the Markdown and the renderer follow. Returns the
+    /// page's new index and the pages whose position in a listing changed (an output that read
+    /// one shows another order now); `None` when the site's outputs are no longer the same.
+    fn reorder(&mut self, i: usize) -> Option<(usize, HashSet<u32>)> {
+        let site = &mut self.built.site;
+        let before = listings(site);
+        let order = content::reorder(site);
+        let mut new_of = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_of[old] = new;
+        }
+        self.pages_md = content::permute(std::mem::take(&mut self.pages_md), &order);
+        let after = listings(site);
+        if before.len() != after.len() {
+            return None;
+        }
+        let mut moved = HashSet::from([new_of[i] as u32]);
+        for (old, new) in before.iter().zip(&after) {
+            for k in 0..old.len().max(new.len()) {
+                let was = old.get(k).map(|e| (new_of[e.page] as u32, e.stand_in));
+                let is = new.get(k).map(|e| (e.page as u32, e.stand_in));
+                if was != is {
+                    moved.extend(was.into_iter().chain(is).map(|(p, _)| p));
+                }
+            }
+        }
+        self.renderer.reorder(site, &order, &new_of).then_some((new_of[i], moved))
     }
 
     /// Recompiles the templates and renders again the outputs whose template changed or

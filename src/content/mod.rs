@@ -751,11 +751,48 @@ pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
 
 /// Sorts pages into [`page_order`]. The order is found on indices and each page moved once
 /// into place: a page is large, and sorting the pages themselves moved each many times.
-fn sort_pages(pages: &mut Vec<Page>) {
+/// Returns each page's old index, by new index.
+fn sort_pages(pages: &mut Vec<Page>) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.par_sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
-    let mut slots: Vec<Option<Page>> = std::mem::take(pages).into_iter().map(Some).collect();
-    *pages = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    *pages = permute(std::mem::take(pages), &order);
+    order
+}
+
+/// `items` in a new order: the item at `order[i]` goes to `i`.
+pub fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+/// Puts the pages back in page order after an edit moved one without changing anything else
+/// about it (a new title among pages of the same date), and makes again what is indexed by
+/// page: sections' pages and listings, translation groups, stand-ins, taxonomy terms and stale
+/// translations. Their problems were reported when the site loaded and are the same. Returns
+/// each page's old index, by new index.
+pub fn reorder(site: &mut Site) -> Vec<usize> {
+    let order = sort_pages(&mut site.pages);
+    index_pages(site);
+    network::connect(site);
+    let (mut errors, mut warnings) = (Diagnostics::default(), vec![]);
+    site.taxonomies = taxonomies::collect(site, &mut errors, &mut warnings);
+    site.stale = network::stale(site, &mut errors);
+    order
+}
+
+/// Each section's pages and each translation group (in site language order), from the pages
+/// in page order.
+fn index_pages(site: &mut Site) {
+    site.sections.iter_mut().for_each(|s| s.pages.clear());
+    site.translations.clear();
+    for (i, p) in site.pages.iter().enumerate() {
+        site.sections[p.section].pages.push(i);
+        site.translations.entry(p.translation_key.clone()).or_default().push(i);
+    }
+    let order: HashMap<&str, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+    for group in site.translations.values_mut() {
+        group.sort_by_key(|&i| order.get(site.pages[i].lang.as_str()).copied().unwrap_or(usize::MAX));
+    }
 }
 
 /// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
@@ -817,14 +854,7 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
         p.is_article = section_has_articles(&site.config, &site.sections[p.section]);
     }
     sort_pages(&mut site.pages);
-    for (i, p) in site.pages.iter().enumerate() {
-        site.sections[p.section].pages.push(i);
-        site.translations.entry(p.translation_key.clone()).or_default().push(i);
-    }
-    let order: HashMap<&str, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
-    for group in site.translations.values_mut() {
-        group.sort_by_key(|&i| order.get(site.pages[i].lang.as_str()).copied().unwrap_or(usize::MAX));
-    }
+    index_pages(site);
     let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
     for p in &site.pages {
         if let Some(other) = seen.insert((p.translation_key.as_str(), p.lang.as_str()), &p.file) {

@@ -77,6 +77,18 @@ pub fn all(site: &Site) -> Vec<Job> {
     jobs
 }
 
+impl Job {
+    /// The same job once the site's pages were put in a new order (`new_of[old]` is a page's
+    /// new index).
+    pub fn renumbered(&self, new_of: &[usize]) -> Job {
+        match self {
+            Job::Page { page } => Job::Page { page: new_of[*page] },
+            Job::StandIn { page, lang } => Job::StandIn { page: new_of[*page], lang: lang.clone() },
+            other => other.clone(),
+        }
+    }
+}
+
 /// The job's language (`None` for the language chooser).
 pub fn language<'a>(site: &'a Site, job: &'a Job) -> Option<&'a str> {
     match job {

@@ -26,7 +26,7 @@ use crate::output::{Files, Output};
 use crate::urls;
 use jobs::Job;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use templates::TemplateSources;
 use views::SiteValues;
@@ -118,16 +118,13 @@ impl Renderer {
             None => (0..self.jobs.len()).collect(),
         };
         let (files, templates) = self.render_jobs(input, &selected, spool)?;
-        let fresh = std::mem::take(&mut *self.values.reads.lock().unwrap_or_else(|e| e.into_inner()));
         self.job_templates = vec![Default::default(); self.jobs.len()];
         self.reads = match selection {
             Some(s) => s.reads.to_vec(),
             None => vec![vec![]; self.jobs.len()],
         };
+        self.note_reads(input.site, &selected);
         for (j, template) in selected.into_iter().zip(templates) {
-            let mut read: BTreeSet<usize> = fresh.get(&j).cloned().unwrap_or_default();
-            read.extend(jobs::reads(input.site, &self.jobs[j]));
-            self.reads[j] = read.into_iter().map(|p| p as u32).collect();
             self.job_templates[j] = template;
         }
         let mut output = Output::default();
@@ -178,15 +175,61 @@ impl Renderer {
     }
 
     /// Replaces page `i`'s value (its content changed, not its place in the site) and renders
-    /// again every output that read it.
-    pub fn patch_page(&mut self, input: &RenderInput, i: usize, rendered: &Rendered) -> Result<Files, Diagnostics> {
+    /// again every output that read it or one of the pages in `moved`.
+    pub fn patch_page(
+        &mut self,
+        input: &RenderInput,
+        i: usize,
+        rendered: &Rendered,
+        moved: &HashSet<u32>,
+    ) -> Result<Files, Diagnostics> {
         let value = views::page_value(input.site, i, rendered);
         self.values.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
         self.values.refresh_stand_ins(input.site, i, input.directions);
-        let jobs: Vec<usize> = (0..self.jobs.len()).filter(|&j| self.reads[j].contains(&(i as u32))).collect();
+        let shows = |p: &u32| *p == i as u32 || moved.contains(p);
+        let jobs: Vec<usize> = (0..self.jobs.len()).filter(|&j| self.reads[j].iter().any(shows)).collect();
         let (files, _) = self.render_jobs(input, &jobs, None)?;
-        self.values.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.note_reads(input.site, &jobs);
         Ok(in_memory(files))
+    }
+
+    /// Records which pages the `rendered` jobs read this time: those their templates asked for
+    /// and those their listing shows.
+    fn note_reads(&mut self, site: &Site, rendered: &[usize]) {
+        let mut fresh = std::mem::take(&mut *self.values.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        for &j in rendered {
+            let mut read: BTreeSet<usize> = fresh.remove(&j).unwrap_or_default();
+            read.extend(jobs::reads(site, &self.jobs[j]));
+            self.reads[j] = read.into_iter().map(|p| p as u32).collect();
+        }
+    }
+
+    /// Follows the site's pages into a new order (`order[new]` is a page's old index, `new_of`
+    /// the reverse): the jobs, what each read, the pages' values and the listings template
+    /// functions show. `false`, changing nothing, when the jobs are not the same jobs as before.
+    pub fn reorder(&mut self, site: &Site, order: &[usize], new_of: &[usize]) -> bool {
+        let jobs = jobs::all(site);
+        let at: HashMap<&Job, usize> = jobs.iter().enumerate().map(|(j, job)| (job, j)).collect();
+        if jobs.len() != self.jobs.len() {
+            return false;
+        }
+        let mut templates = vec![Default::default(); jobs.len()];
+        let mut reads = vec![vec![]; jobs.len()];
+        for (j, job) in self.jobs.iter().enumerate() {
+            let Some(&k) = at.get(&job.renumbered(new_of)) else { return false };
+            templates[k] = self.job_templates[j].clone();
+            reads[k] = self.reads[j].iter().map(|&p| new_of[p as usize] as u32).collect();
+            reads[k].sort_unstable();
+        }
+        let mut pages = self.values.pages.write().unwrap_or_else(|e| e.into_inner());
+        *pages = crate::content::permute(std::mem::take(&mut *pages), order);
+        drop(pages);
+        let mut stand_ins = self.values.stand_ins.write().unwrap_or_else(|e| e.into_inner());
+        *stand_ins = std::mem::take(&mut *stand_ins).into_iter().map(|((p, lang), m)| ((new_of[p], lang), m)).collect();
+        drop(stand_ins);
+        functions::register(&mut self.tera, site, &self.values);
+        (self.jobs, self.job_templates, self.reads) = (jobs, templates, reads);
+        true
     }
 
     /// Swaps in a recompiled Tera (a template or locale edit) and renders the jobs `select`
@@ -201,7 +244,7 @@ impl Renderer {
         self.tera = tera;
         let jobs: Vec<usize> = self.job_templates.iter().enumerate().filter(|(_, (t, l))| select(t, l)).map(|(j, _)| j).collect();
         let (files, _) = self.render_jobs(input, &jobs, None)?;
-        self.values.reads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.note_reads(input.site, &jobs);
         Ok(in_memory(files))
     }
 
