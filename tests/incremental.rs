@@ -454,7 +454,11 @@ fn same_date_site(root: &Path) {
     }
     for i in 0..12 {
         for lang in ["en", "hi"].into_iter().filter(|l| *l == "en" || i % 3 != 0) {
-            let text = format!("---\ntitle: \"T{i:02} {lang}\"\ndate: 2024-01-0{}\ntaxonomies:\n  tags: [t{}]\n---\nText {i}.\n", 1 + i % 3, i % 2);
+            let text = format!(
+                "---\ntitle: \"T{i:02} {lang}\"\ndate: 2024-01-0{}\ntaxonomies:\n  tags: [t{}]\n---\nText {i}.\n",
+                1 + i % 3,
+                i % 2
+            );
             t(&format!("content/news/a{i}.{lang}.md"), &text);
         }
     }
@@ -465,7 +469,10 @@ fn same_date_site(root: &Path) {
         "templates/page.html",
         "<!doctype html><title>{{ page.title }}</title>{% set latest = get_section(path=\"news\", limit=3) %}{% for p in latest.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}",
     );
-    t("templates/taxonomy_list.html", "<!doctype html><title>Tags</title>{% for t in terms %}<a href=\"{{ t.url }}\">{{ t.name }}</a>{% endfor %}");
+    t(
+        "templates/taxonomy_list.html",
+        "<!doctype html><title>Tags</title>{% for t in terms %}<a href=\"{{ t.url }}\">{{ t.name }}</a>{% endfor %}",
+    );
     t(
         "templates/taxonomy_term.html",
         "<!doctype html><title>{{ term.name }}</title>{% for p in paginator.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}{{ paginator.next }}",

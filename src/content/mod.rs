@@ -751,48 +751,79 @@ pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
 
 /// Sorts pages into [`page_order`]. The order is found on indices and each page moved once
 /// into place: a page is large, and sorting the pages themselves moved each many times.
-/// Returns each page's old index, by new index.
-fn sort_pages(pages: &mut Vec<Page>) -> Vec<usize> {
+fn sort_pages(pages: &mut Vec<Page>) {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.par_sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
-    *pages = permute(std::mem::take(pages), &order);
-    order
+    let mut slots: Vec<Option<Page>> = std::mem::take(pages).into_iter().map(Some).collect();
+    *pages = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
-/// `items` in a new order: the item at `order[i]` goes to `i`.
-pub fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+/// One page moved from `from` to `to` in the site's order, the pages between shifting by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    pub from: usize,
+    pub to: usize,
 }
 
-/// Puts the pages back in page order after an edit moved one without changing anything else
-/// about it (a new title among pages of the same date), and makes again what is indexed by
-/// page: sections' pages and listings, translation groups, stand-ins, taxonomy terms and stale
-/// translations. Their problems were reported when the site loaded and are the same. Returns
-/// each page's old index, by new index.
-pub fn reorder(site: &mut Site) -> Vec<usize> {
-    let order = sort_pages(&mut site.pages);
-    index_pages(site);
-    network::connect(site);
-    let (mut errors, mut warnings) = (Diagnostics::default(), vec![]);
-    site.taxonomies = taxonomies::collect(site, &mut errors, &mut warnings);
-    site.stale = network::stale(site, &mut errors);
-    order
-}
-
-/// Each section's pages and each translation group (in site language order), from the pages
-/// in page order.
-fn index_pages(site: &mut Site) {
-    site.sections.iter_mut().for_each(|s| s.pages.clear());
-    site.translations.clear();
-    for (i, p) in site.pages.iter().enumerate() {
-        site.sections[p.section].pages.push(i);
-        site.translations.entry(p.translation_key.clone()).or_default().push(i);
+impl Shift {
+    /// A page's index after the shift, given its index before.
+    pub fn index(&self, old: usize) -> usize {
+        let Shift { from, to } = *self;
+        if old == from {
+            to
+        } else if from < to && (from + 1..=to).contains(&old) {
+            old - 1
+        } else if to < from && (to..from).contains(&old) {
+            old + 1
+        } else {
+            old
+        }
     }
-    let order: HashMap<&str, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+
+    /// Moves `items`, one per page in the site's order, as the pages moved.
+    pub fn apply<T>(&self, items: &mut [T]) {
+        if self.from < self.to {
+            items[self.from..=self.to].rotate_left(1);
+        } else {
+            items[self.to..=self.from].rotate_right(1);
+        }
+    }
+}
+
+/// Puts page `i` back in page order after an edit moved it without changing anything else
+/// about it (a new title among pages of the same date), and renumbers what is indexed by page:
+/// sections' pages and listings, translation groups, taxonomy terms and stale translations.
+/// Listings and terms are sorted again; what they hold is the same.
+pub fn reorder(site: &mut Site, i: usize) -> Shift {
+    let pages = &site.pages;
+    let before = |p: &Page| page_order(p, &pages[i]) == std::cmp::Ordering::Less;
+    let to = if i > 0 && !before(&pages[i - 1]) {
+        pages[..i].partition_point(before)
+    } else {
+        i + pages[i + 1..].partition_point(before)
+    };
+    let shift = Shift { from: i, to };
+    shift.apply(&mut site.pages);
+    let renumber = |e: &mut Entry| e.page = shift.index(e.page);
+    for s in &mut site.sections {
+        s.pages.iter_mut().for_each(|p| *p = shift.index(*p));
+        s.pages.sort_unstable();
+        s.listing.iter_mut().for_each(renumber);
+    }
+    for s in 0..site.sections.len() {
+        let mut listing = std::mem::take(&mut site.sections[s].listing);
+        network::sort_listing(site, &mut listing, &site.sections[s].lang);
+        site.sections[s].listing = listing;
+    }
     for group in site.translations.values_mut() {
-        group.sort_by_key(|&i| order.get(site.pages[i].lang.as_str()).copied().unwrap_or(usize::MAX));
+        group.iter_mut().for_each(|p| *p = shift.index(*p));
     }
+    for term in site.taxonomies.values_mut().flat_map(|terms| terms.values_mut()) {
+        term.entries.iter_mut().for_each(renumber);
+        term.entries.sort();
+    }
+    site.stale = std::mem::take(&mut site.stale).into_iter().map(|(p, o)| (shift.index(p), shift.index(o))).collect();
+    shift
 }
 
 /// Reads page `i`'s file again and makes it as loading does. `None` when the file is gone or
@@ -854,7 +885,14 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
         p.is_article = section_has_articles(&site.config, &site.sections[p.section]);
     }
     sort_pages(&mut site.pages);
-    index_pages(site);
+    for (i, p) in site.pages.iter().enumerate() {
+        site.sections[p.section].pages.push(i);
+        site.translations.entry(p.translation_key.clone()).or_default().push(i);
+    }
+    let order: HashMap<&str, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+    for group in site.translations.values_mut() {
+        group.sort_by_key(|&i| order.get(site.pages[i].lang.as_str()).copied().unwrap_or(usize::MAX));
+    }
     let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
     for p in &site.pages {
         if let Some(other) = seen.insert((p.translation_key.as_str(), p.lang.as_str()), &p.file) {

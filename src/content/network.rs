@@ -203,15 +203,19 @@ fn listing(site: &Site, pages: &[usize], lang: &str) -> Vec<Entry> {
         .filter(|p| seen.insert(p.translation_key.as_str()))
         .filter_map(|p| entry_in(site, p, lang))
         .collect();
-    // Newest first, then by weight, then by title as `lang` sorts (pages without a date, such as
-    // a partner directory, are an alphabetical list).
+    sort_listing(site, &mut entries, lang);
+    entries
+}
+
+/// Puts a listing in `lang` in order: newest first, then by weight, then by title as `lang`
+/// sorts (pages without a date, such as a partner directory, are an alphabetical list).
+pub(super) fn sort_listing(site: &Site, entries: &mut [Entry], lang: &str) {
     let page = |e: &Entry| &site.pages[e.page];
     entries.sort_by(|a, b| page(b).date.cmp(&page(a).date).then(page(a).front.weight.cmp(&page(b).front.weight)).then(a.cmp(b)));
     crate::i18n::sort_ties_by_name(
         lang,
-        &mut entries,
+        entries,
         |a, b| page(a).date == page(b).date && page(a).front.weight == page(b).front.weight,
         |e| page(e).title.as_str(),
     );
-    entries
 }

@@ -26,7 +26,7 @@ fn lang_of(kwargs: &Kwargs, state: &State) -> TeraResult<String> {
 
 pub fn register(tera: &mut tera::Tera, site: &Site, values: &Arc<SiteValues>) {
     register_get_section(tera, site, values.clone());
-    register_get_page(tera, site, values.clone());
+    register_get_page(tera, values.clone());
     register_get_url(tera, site);
     register_get_taxonomy(tera, site, values.clone());
 }
@@ -91,21 +91,14 @@ fn register_get_section(tera: &mut tera::Tera, site: &Site, values: Arc<SiteValu
 }
 
 /// `get_page(path=, lang=)`: the page at a content path (or `key:<translation key>`).
-fn register_get_page(tera: &mut tera::Tera, site: &Site, values: Arc<SiteValues>) {
-    let index: BTreeMap<(String, String), usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| {
-            [((p.content_path.clone(), p.lang.clone()), i), ((format!("key:{}", p.translation_key), p.lang.clone()), i)]
-        })
-        .collect();
+fn register_get_page(tera: &mut tera::Tera, values: Arc<SiteValues>) {
     tera.register_function("get_page", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
         let path = kwargs.must_get::<String>("path")?;
         let path = path.trim_start_matches("@/").trim_end_matches(".md").to_string();
         let lang = lang_of(&kwargs, state)?;
-        Ok(match index.get(&(path, lang)) {
-            Some(&i) => {
+        let found = values.paths.read().unwrap_or_else(|e| e.into_inner()).get(&(path, lang)).copied();
+        Ok(match found {
+            Some(i) => {
                 values.record(state, [i]);
                 values.page(i)
             }

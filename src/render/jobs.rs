@@ -78,13 +78,10 @@ pub fn all(site: &Site) -> Vec<Job> {
 }
 
 impl Job {
-    /// The same job once the site's pages were put in a new order (`new_of[old]` is a page's
-    /// new index).
-    pub fn renumbered(&self, new_of: &[usize]) -> Job {
-        match self {
-            Job::Page { page } => Job::Page { page: new_of[*page] },
-            Job::StandIn { page, lang } => Job::StandIn { page: new_of[*page], lang: lang.clone() },
-            other => other.clone(),
+    /// Follows its page after a page moved in the site's order.
+    pub fn renumber(&mut self, shift: crate::content::Shift) {
+        if let Job::Page { page } | Job::StandIn { page, .. } = self {
+            *page = shift.index(*page);
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::output::{Files, Output};
 use crate::urls;
 use jobs::Job;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use templates::TemplateSources;
 use views::SiteValues;
@@ -204,32 +204,28 @@ impl Renderer {
         }
     }
 
-    /// Follows the site's pages into a new order (`order[new]` is a page's old index, `new_of`
-    /// the reverse): the jobs, what each read, the pages' values and the listings template
-    /// functions show. `false`, changing nothing, when the jobs are not the same jobs as before.
-    pub fn reorder(&mut self, site: &Site, order: &[usize], new_of: &[usize]) -> bool {
-        let jobs = jobs::all(site);
-        let at: HashMap<&Job, usize> = jobs.iter().enumerate().map(|(j, job)| (job, j)).collect();
-        if jobs.len() != self.jobs.len() {
-            return false;
+    /// Follows the site's pages after one moved ([`crate::content::reorder`]): the jobs, what
+    /// each read, the pages' values and the listings template functions show.
+    pub fn reorder(&mut self, site: &Site, shift: crate::content::Shift) {
+        let pages = site.pages.len();
+        self.jobs.iter_mut().for_each(|job| job.renumber(shift));
+        // Page jobs come first, one per page in the site's order.
+        shift.apply(&mut self.jobs[..pages]);
+        shift.apply(&mut self.job_templates[..pages]);
+        shift.apply(&mut self.reads[..pages]);
+        debug_assert!(self.jobs == jobs::all(site), "the jobs after a page moved are a fresh build's");
+        for read in &mut self.reads {
+            read.iter_mut().for_each(|p| *p = shift.index(*p as usize) as u32);
+            read.sort_unstable();
         }
-        let mut templates = vec![Default::default(); jobs.len()];
-        let mut reads = vec![vec![]; jobs.len()];
-        for (j, job) in self.jobs.iter().enumerate() {
-            let Some(&k) = at.get(&job.renumbered(new_of)) else { return false };
-            templates[k] = self.job_templates[j].clone();
-            reads[k] = self.reads[j].iter().map(|&p| new_of[p as usize] as u32).collect();
-            reads[k].sort_unstable();
-        }
-        let mut pages = self.values.pages.write().unwrap_or_else(|e| e.into_inner());
-        *pages = crate::content::permute(std::mem::take(&mut *pages), order);
-        drop(pages);
+        shift.apply(&mut self.values.pages.write().unwrap_or_else(|e| e.into_inner()));
         let mut stand_ins = self.values.stand_ins.write().unwrap_or_else(|e| e.into_inner());
-        *stand_ins = std::mem::take(&mut *stand_ins).into_iter().map(|((p, lang), m)| ((new_of[p], lang), m)).collect();
+        *stand_ins = std::mem::take(&mut *stand_ins).into_iter().map(|((p, lang), m)| ((shift.index(p), lang), m)).collect();
         drop(stand_ins);
+        let mut paths = self.values.paths.write().unwrap_or_else(|e| e.into_inner());
+        paths.values_mut().for_each(|p| *p = shift.index(*p));
+        drop(paths);
         functions::register(&mut self.tera, site, &self.values);
-        (self.jobs, self.job_templates, self.reads) = (jobs, templates, reads);
-        true
     }
 
     /// Swaps in a recompiled Tera (a template or locale edit) and renders the jobs `select`

@@ -34,13 +34,17 @@ pub fn render(site: &Site, all: &[Job]) -> crate::output::Files {
         xml.push_str(
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
-        for job in all.iter().filter(|j| jobs::language(site, j) == Some(lang)) {
+        // By address: the file stays as it is when pages only change order.
+        let mut entries: Vec<(String, &Job)> =
+            all.iter().filter(|j| jobs::language(site, j) == Some(lang)).map(|job| (jobs::url(site, job), job)).collect();
+        entries.sort_unstable();
+        for (url, job) in entries {
             let alternates = jobs::alternates(site, job);
             if alternates.is_empty() {
                 continue;
             }
             xml.push_str("  <url>\n");
-            xml.push_str(&format!("    <loc>{}</loc>\n", escape(&config.absolute(&jobs::url(site, job)))));
+            xml.push_str(&format!("    <loc>{}</loc>\n", escape(&config.absolute(&url))));
             if let Some(m) = jobs::last_modified(site, job, &mut listings) {
                 xml.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
             }

@@ -46,6 +46,9 @@ pub struct SiteValues {
     /// (original page, language) -> what its stand-in there changes in the page's value;
     /// replaced when `serve` patches the original.
     pub stand_ins: RwLock<HashMap<(usize, String), tera::Map>>,
+    /// Page numbers by (content path, language) and by (`key:` and translation key,
+    /// language): what `get_page` looks up.
+    pub paths: RwLock<HashMap<(String, String), usize>>,
     /// Pages each job read through template functions, by job number.
     pub reads: Mutex<HashMap<usize, BTreeSet<usize>>>,
     /// A job read a page whose value was not made ([`SiteValues::new`]'s `only`).
@@ -84,6 +87,16 @@ impl SiteValues {
                     .filter_map(|((key, lang), url)| {
                         let page = crate::content::network::original(site, key)?;
                         Some(((page, lang.clone()), stand_in_overrides(site, page, lang, url, directions)))
+                    })
+                    .collect(),
+            ),
+            paths: RwLock::new(
+                site.pages
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, p)| {
+                        let key = format!("key:{}", p.translation_key);
+                        [((p.content_path.clone(), p.lang.clone()), i), ((key, p.lang.clone()), i)]
                     })
                     .collect(),
             ),

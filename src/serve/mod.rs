@@ -238,10 +238,18 @@ impl Shared {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Serves the session's site as it is now. The differences are found under a read lock,
-    /// so requests wait only while they are put in.
-    fn publish(&self, session: &Session) {
-        let (fresh, gone) = self.served.read().unwrap_or_else(|e| e.into_inner()).changes(session);
+    /// Serves the session's site as it is now: the files `update` names as changed or removed,
+    /// or without one, the differences found under a read lock. Requests wait only while they
+    /// are put in.
+    fn publish(&self, session: &Session, update: Option<&crate::build::Update>) {
+        let (fresh, gone) = match update.filter(|u| u.kind != crate::build::UpdateKind::Full) {
+            Some(update) => {
+                let files = &session.built.output.files;
+                let fresh = update.changed.iter().filter_map(|p| Some((p.clone(), files.get(p)?.clone()))).collect();
+                (fresh, update.removed.clone())
+            }
+            None => self.served.read().unwrap_or_else(|e| e.into_inner()).changes(session),
+        };
         let (roots, base_path) = (site_roots(&session.built.site), session.built.site.config.base_path());
         let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
         for path in gone {
@@ -305,7 +313,7 @@ fn refresh_search_when_quiet(shared: Arc<Shared>) {
                 Ok((bundle, _)) => {
                     let mut session = shared.session();
                     let update = session.replace_search(bundle);
-                    shared.publish(&session);
+                    shared.publish(&session, Some(&update));
                     // Edits made while indexing are not in this index yet.
                     let changed_since =
                         shared.last_change.lock().unwrap_or_else(|e| e.into_inner()).elapsed() < started.elapsed();
@@ -372,7 +380,8 @@ fn rebuild(shared: &Shared, paths: &[PathBuf]) {
     let result = {
         let mut session = shared.session();
         let result = session.update(paths);
-        shared.publish(&session);
+        // A failed update may have changed some files before failing: all are compared.
+        shared.publish(&session, result.as_ref().ok());
         result
     };
     if result.as_ref().is_ok_and(|u| u.kind == crate::build::UpdateKind::Full) {
@@ -463,7 +472,7 @@ mod tests {
         let first = files.keys().next().unwrap().clone();
         files.remove(&first);
         files.insert("en/index.html".into(), Bytes::new(b"new home".to_vec()));
-        shared.publish(&session);
+        shared.publish(&session, None);
         let served = shared.served.read().unwrap();
         assert_eq!(served.lookup("en/index.html").unwrap(), b"new home");
         assert!(!served.files.contains_key(&first), "{first} is still served");
