@@ -9,16 +9,24 @@ use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct Server(Child);
+/// The server process, and the lines it printed so far.
+struct Server(Child, Arc<Mutex<Vec<String>>>);
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+impl Server {
+    fn printed(&self) -> Vec<String> {
+        self.1.lock().unwrap().clone()
     }
 }
 
@@ -37,15 +45,18 @@ fn serve(root: &Path) -> (Server, String) {
     let mut log = BufReader::new(child.stdout.take().unwrap());
     log.read_line(&mut first).unwrap();
     // Keep reading what the server prints so it never writes into a closed pipe.
+    let printed = Arc::new(Mutex::new(vec![]));
+    let lines = printed.clone();
     std::thread::spawn(move || {
         for line in log.lines().map_while(Result::ok) {
-            eprintln!("server: {line}")
+            eprintln!("server: {line}");
+            lines.lock().unwrap().push(line);
         }
     });
     let origin =
         first.split(" at ").nth(1).and_then(|s| s.split('/').take(3).collect::<Vec<_>>().join("/").into()).unwrap_or_default();
     assert!(origin.starts_with("http://127.0.0.1:"), "unexpected first line: {first}");
-    (Server(child), origin)
+    (Server(child, printed), origin)
 }
 
 fn browser() -> (Browser, tempfile::TempDir) {
@@ -231,4 +242,30 @@ fn every_editor_save_style_is_picked_up() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(get(&origin, "/events/forum/").0, 404, "deleted page still served");
+}
+
+/// A new title that moves an article among others of the same date is patched into the served
+/// site (no whole rebuild), and the listing is served in its new order.
+#[test]
+fn a_retitled_article_takes_its_new_place_in_the_served_listing() {
+    let (_tmp, root) = copy_fixture("localised");
+    for (file, title) in [("b", "Banana"), ("c", "Cherry"), ("d", "Date")] {
+        let text = format!("---\ntitle: {title}\ndate: 2024-05-01\n---\nAbout {title}.\n");
+        std::fs::write(root.join(format!("content/news/{file}.en.md")), text).unwrap();
+    }
+    let (server, origin) = serve(&root);
+    let order = |body: &str, titles: [&str; 3]| {
+        let at: Vec<usize> = titles.iter().map(|t| body.find(t).unwrap_or_else(|| panic!("{t} not listed:\n{body}"))).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "not listed in the order {titles:?}:\n{body}");
+    };
+    order(&get(&origin, "/news/").1, ["Banana", "Cherry", "Date"]);
+
+    let page = root.join("content/news/d.en.md");
+    std::fs::write(&page, read(&page).replace("title: Date", "title: Apple")).unwrap();
+    wait_for_text(&origin, "/news/", "Apple", "retitled article");
+    order(&get(&origin, "/news/").1, ["Apple", "Banana", "Cherry"]);
+    wait_for_text(&origin, "/news/d/", "<h1>Apple</h1>", "retitled article's page");
+    let printed = server.printed();
+    let update = printed.iter().find(|l| l.contains("d.en.md")).expect("the server reports the update");
+    assert!(update.contains(": page update"), "the retitled article rebuilt more than what shows it: {update}");
 }
