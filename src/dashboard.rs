@@ -88,7 +88,7 @@ impl Dashboard {
     /// source and, when built, its page.
     pub fn html(&self, site: &Site) -> String {
         use crate::escape::html as esc;
-        let url_of = |file: &std::path::Path| site.pages.iter().find(|p| p.file == file).map(|p| site.config.absolute(&p.url));
+        let url_of = |file: &std::path::Path| site.page_index(file).map(|i| site.config.absolute(&site.pages[i].url));
         let link = |file: &std::path::Path| {
             let source = format!("file://{}", site.root.join(file).display());
             let page = url_of(file).map(|u| format!(" · <a href=\"{}\">page</a>", esc(&u))).unwrap_or_default();

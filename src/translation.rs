@@ -21,7 +21,7 @@ fn load_with(root: &Path, file: &Path) -> Result<(Site, usize)> {
     let config = SiteConfig::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
     let (site, errors) = content::load(root, config, &LoadOptions { drafts: true });
     let relative = file.strip_prefix(root).unwrap_or(file);
-    let Some(i) = site.pages.iter().position(|p| p.file == relative) else {
+    let Some(i) = site.page_index(relative) else {
         if !errors.is_empty() {
             bail!("{errors}");
         }

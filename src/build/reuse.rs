@@ -94,7 +94,7 @@ impl Reuse {
         }
         let mut edited = HashSet::new();
         for file in &self.edited {
-            let i = site.pages.iter().position(|p| p.file == *file)?;
+            let i = site.page_index(file)?;
             let key = &site.pages[i].translation_key;
             if site.translations_of(key).iter().any(|p| p.front.translated_from.is_some()) {
                 return None;

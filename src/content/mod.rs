@@ -244,6 +244,13 @@ impl Section {
 }
 
 impl Site {
+    /// The page read from `file` (relative to the root). Paths are compared as bytes first:
+    /// comparing them part by part takes ~20 ms at 40,000 pages.
+    pub fn page_index(&self, file: &Path) -> Option<usize> {
+        let found = self.pages.iter().position(|p| p.file.as_os_str() == file.as_os_str());
+        found.or_else(|| self.pages.iter().position(|p| p.file == file))
+    }
+
     /// Pages that are translations of `page` (including itself), in site language order.
     pub fn translations_of(&self, key: &str) -> Vec<&Page> {
         self.translations.get(key).map(|group| group.iter().map(|&i| &self.pages[i]).collect()).unwrap_or_default()
