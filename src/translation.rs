@@ -19,7 +19,7 @@ pub const TO_TRANSLATE: &str = "<!-- translate: replace the paragraph below, the
 /// Loads the site with drafts and finds the page at `file` (relative to the root or not).
 fn load_with(root: &Path, file: &Path) -> Result<(Site, usize)> {
     let config = SiteConfig::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let (site, errors) = content::load(root, config, &LoadOptions { drafts: true });
+    let (site, errors) = content::load(root, config, &LoadOptions { drafts: true, known: None });
     let relative = file.strip_prefix(root).unwrap_or(file);
     let Some(i) = site.page_index(relative) else {
         if !errors.is_empty() {

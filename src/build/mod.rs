@@ -99,7 +99,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
         .as_ref()
         .and_then(|t| render::compile(t, localizer.as_ref(), &assets, &images).map_err(|e| errors.extend(e)).ok());
 
-    let (mut site, content_errors) = content::load(root, config, &LoadOptions { drafts });
+    let known = reuse.map(|r| r.known.clone());
+    let (mut site, content_errors) = content::load(root, config, &LoadOptions { drafts, known });
     errors.extend(content_errors);
     if site.config.base_path() != "/" {
         site.warnings.push(format!(
@@ -122,6 +123,11 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
     let selection = reuse.and_then(|r| r.select(&site, &places, &outputs));
     // With a selection, only the pages its jobs or the feeds show, and those with images.
     let needed = selection.as_ref().zip(reuse).map(|(s, r)| r.needed(&site, s));
+    // Pages loaded as the last build read them get their bodies now, where they are rendered.
+    let unread = (0..site.pages.len()).filter(|i| needed.as_ref().is_none_or(|n| n.contains(i)));
+    if let Err(e) = content::read_bodies(&mut site, unread.collect::<Vec<_>>()) {
+        errors.extend(e);
+    }
     let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
     let (mut pages_md, sections_md) = render_markdown(&site, &links, &media, needed.as_ref(), &mut errors);
     // A build that writes the site reads no page's Markdown again; the server and `check` keep it.
@@ -179,7 +185,8 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
         report.errors.into_result(())?;
         let images_in_templates = images.used_by_templates();
         let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();
-        renders = Some(Renders::new(places, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
+        renders =
+            Some(Renders::new(&site, places, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };

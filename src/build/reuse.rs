@@ -3,7 +3,7 @@
 //! edits that move nothing, the next build renders and checks again only the outputs that read
 //! an edited page and takes the others from the output folder as they are.
 
-use crate::content::{Page, Site};
+use crate::content::{FrontMatter, Known, Page, Site};
 use crate::linkcheck::Fragment;
 use crate::output::plan::Origin;
 use crate::output::{Kept, Output};
@@ -30,11 +30,15 @@ pub struct Renders {
     /// Templates asked for resized images: the outputs not rendered again would not ask for
     /// theirs, so the next build renders everything.
     images_in_templates: bool,
+    /// What every page's file held but its body ([`crate::content::known`]): the next build
+    /// reads and parses again only the files edited since.
+    known: Vec<(PathBuf, FrontMatter, usize)>,
 }
 
 impl Renders {
     /// `pages` is every page's file and place ([`places`]).
     pub fn new(
+        site: &Site,
         pages: Vec<(PathBuf, String)>,
         outputs: Vec<String>,
         reads: Vec<Vec<u32>>,
@@ -42,7 +46,8 @@ impl Renders {
         media: Vec<u32>,
         images_in_templates: bool,
     ) -> Renders {
-        Renders { pages, outputs, reads, fragments, media, images_in_templates }
+        let known = crate::content::known(site);
+        Renders { pages, outputs, reads, fragments, media, images_in_templates, known }
     }
 
     /// How many outputs the jobs write.
@@ -63,6 +68,8 @@ impl Renders {
 /// left, and the output folder it wrote.
 pub struct Reuse {
     edited: Vec<PathBuf>,
+    /// What the last build read of the page files not edited since.
+    pub known: std::sync::Arc<Known>,
     pub renders: Renders,
     /// The output folder, and the fingerprint of each file its manifest lists.
     live: PathBuf,
@@ -79,9 +86,12 @@ impl Reuse {
                 && p.extension().is_some_and(|e| e == "md")
                 && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index"))
         });
-        let renders = serde_json::from_slice::<Renders>(renders).ok().filter(|r| pages_only && !r.images_in_templates)?;
+        let mut renders = serde_json::from_slice::<Renders>(renders).ok().filter(|r| pages_only && !r.images_in_templates)?;
         let written = crate::output::written_in(live)?;
-        Some(Reuse { edited, renders, live: live.to_path_buf(), written })
+        let edited_files: HashSet<&PathBuf> = edited.iter().collect();
+        let known = std::mem::take(&mut renders.known).into_iter().filter(|(file, ..)| !edited_files.contains(file));
+        let known = std::sync::Arc::new(known.map(|(file, front, line)| (file, (front, line))).collect());
+        Some(Reuse { edited, known, renders, live: live.to_path_buf(), written })
     }
 
     /// The jobs to render again: those that read an edited page. `None` when the site is not
@@ -147,15 +157,15 @@ pub fn places(site: &Site) -> Vec<(PathBuf, String)> {
 /// besides its value (the fields `changes::same_place` compares, the title among them): equal
 /// before and after an edit, only the outputs that read the page change.
 fn place(page: &Page) -> String {
+    use std::hash::Hash;
     let f = &page.front;
-    let fields = format!(
-        "{:?}",
-        (
-            (&page.title, &page.url, &page.lang, &page.translation_key, &page.slug, &page.shared, page.date, page.updated),
-            (page.section, page.is_article, &page.assets),
-            (&f.date, &f.updated, &f.place, &f.image, &f.localised, &f.slug, f.weight, f.draft),
-            (&f.taxonomies, &f.template, &f.aliases, &f.translation_key),
-        )
-    );
-    format!("{:032x}", crate::output::fingerprint(fields.as_bytes()))
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    (
+        (&page.title, &page.url, &page.lang, &page.translation_key, &page.slug, &page.shared, page.date, page.updated),
+        (page.section, page.is_article, &page.assets),
+        (&f.date, &f.updated, &f.place, &f.image, &f.localised, &f.slug, f.weight, f.draft),
+        (&f.taxonomies, &f.template, &f.aliases, &f.translation_key),
+    )
+        .hash(&mut hasher);
+    format!("{:032x}", hasher.digest128())
 }

@@ -20,63 +20,63 @@ pub const CONTENT_DIR: &str = "content";
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `YYYY-MM-DD` or RFC 3339.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Old URL paths that should redirect here.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub taxonomies: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Links pages in different languages whose paths differ.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation_key: Option<String>,
     /// Agency or publication the text came from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Where the reported events happened (from a dateline).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
     /// What an editor still has to check (e.g. `[title, date]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<String>,
     /// Sections only: pages per listing page (default: `paginate_by` in site.yaml).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paginate_by: Option<usize>,
     /// Sections only: list articles that have no translation in the section's language, with
     /// their original title and a language badge (default: yes, when the site renders
     /// stand-ins). `false` keeps each language's listing to its own articles.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_untranslated: Option<bool>,
     /// Sections only: whether the section's pages are articles (news: dated, in feeds, listed
     /// across languages). Default: yes for every section but the home.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub articles: Option<bool>,
     /// Headline and summary (and place) in languages the page has no full translation in,
     /// e.g. `localised: {en: {title: ..., summary: ...}}`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub localised: BTreeMap<String, Localised>,
     /// Translations only: the version of the original this page was translated from, to tell
     /// when the original changed since (see `translation`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_from: Option<TranslatedFrom>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -90,7 +90,7 @@ pub struct TranslatedFrom {
 }
 
 /// A headline and summary an original carries for a language it is not translated into.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Localised {
     #[serde(default)]
@@ -103,7 +103,7 @@ pub struct Localised {
 
 /// Front matter a translation shares with its translation group: its own value, else the
 /// value of the first page in site language order that sets it (see `network`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct Shared {
     pub date: Option<String>,
     pub updated: Option<String>,
@@ -150,6 +150,9 @@ pub struct Page {
     pub body: String,
     /// Line of the file where `body` starts (1-based).
     pub body_line: usize,
+    /// The body is not read yet: the page was made from what the last build read of its
+    /// unchanged file ([`Known`]); [`read_bodies`] reads it when a stage needs it.
+    pub unread: bool,
     /// Files next to a bundle's `index.<lang>.md`, copied beside the rendered page.
     pub assets: Vec<PathBuf>,
 }
@@ -269,6 +272,44 @@ impl Site {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// What the last build read of the page files unchanged since: taken as it is instead of
+    /// reading and parsing them again; their bodies are read only when needed.
+    pub known: Option<std::sync::Arc<Known>>,
+}
+
+/// A page file's front matter and the line its body starts on, by file (relative to the root):
+/// all of it but the body, which later stages read for the few pages they render.
+pub type Known = HashMap<PathBuf, (FrontMatter, usize)>;
+
+/// What every page's file holds but its body, for the next build's [`LoadOptions::known`].
+pub fn known(site: &Site) -> Vec<(PathBuf, FrontMatter, usize)> {
+    site.pages.iter().map(|p| (p.file.clone(), p.front.clone(), p.body_line)).collect()
+}
+
+/// Reads the bodies of the `pages` loaded unread ([`Page::unread`]).
+pub fn read_bodies(site: &mut Site, pages: impl IntoIterator<Item = usize>) -> Result<(), Diagnostics> {
+    let unread: Vec<usize> = pages.into_iter().filter(|&i| site.pages[i].unread).collect();
+    let root = &site.root;
+    let read: Vec<Result<(usize, String), Diagnostic>> = unread
+        .par_iter()
+        .map(|&i| {
+            let page = &site.pages[i];
+            let text = without_nul(read_text(&root.join(&page.file), &page.file)?);
+            let body = split_front_matter_text(&text).map_or(text.as_str(), |(_, body, _)| body);
+            Ok((i, without_nul(body.to_string())))
+        })
+        .collect();
+    let mut errors = Diagnostics::default();
+    for result in read {
+        match result {
+            Ok((i, body)) => {
+                site.pages[i].body = body;
+                site.pages[i].unread = false;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.into_result(())
 }
 
 /// Loads every page and section under `root/content`. Broken files are left out of the site and
@@ -355,6 +396,11 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
     let mut warnings = std::mem::take(&mut site.warnings);
     site.taxonomies = taxonomies::collect(&site, &mut errors, &mut warnings);
     site.warnings = warnings;
+    // The originals translations were made from: their text tells whether those are stale.
+    let originals: Vec<usize> = site.pages.iter().filter_map(|p| network::translated_from(&site, p).map(|(i, _)| i)).collect();
+    if let Err(e) = read_bodies(&mut site, originals) {
+        errors.extend(e);
+    }
     site.stale = network::stale(&site, &mut errors);
     (site, errors)
 }
@@ -404,15 +450,22 @@ fn read_file(
             .into());
         }
     };
+    let dir = file.parent().unwrap_or(content_root);
+    let content_path = crate::urls::slash_path(dir.strip_prefix(content_root).unwrap_or(Path::new("")));
+    if let Some((front, body_line)) = options.known.as_ref().and_then(|known| known.get(&relative)) {
+        let (front, body_line, unread) = (front.clone(), *body_line, true);
+        return Ok(Some((
+            stem,
+            RawFile { relative, lang, content_path, front, body: String::new(), body_line, unread, assets: vec![] },
+        )));
+    }
     let text = without_nul(read_text(file, &relative)?);
     let (front, body, body_line) = split_front_matter(&text, &relative)?;
     check_dates(&front, front_matter_text(&text), &relative)?;
     if front.draft && !options.drafts {
         return Ok(None);
     }
-    let dir = file.parent().unwrap_or(content_root);
-    let content_path = crate::urls::slash_path(dir.strip_prefix(content_root).unwrap_or(Path::new("")));
-    Ok(Some((stem, RawFile { relative, lang, content_path, front, body, body_line, assets: vec![] })))
+    Ok(Some((stem, RawFile { relative, lang, content_path, front, body, body_line, unread: false, assets: vec![] })))
 }
 
 struct RawFile {
@@ -422,6 +475,7 @@ struct RawFile {
     front: FrontMatter,
     body: String,
     body_line: usize,
+    unread: bool,
     assets: Vec<PathBuf>,
 }
 
@@ -709,14 +763,24 @@ fn parent_path(content_path: &str) -> String {
     content_path.rsplit_once('/').map(|(a, _)| a.to_string()).unwrap_or_default()
 }
 
-/// The one place a `Page` is made from a file, for a full load and for a reload alike.
-fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<Page, Diagnostic> {
+/// The one place a `Page` is made from a file, for a full load and for a reload alike; with a
+/// warning when the page's slug was too long for a file name and was shortened.
+fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<(Page, Option<String>), Diagnostic> {
     let name = r.content_path.rsplit('/').next().unwrap_or("").to_string();
-    let slug = crate::slug::slugify(r.front.slug.as_deref().unwrap_or(&name), &r.lang);
+    let whole = crate::slug::slugify_whole(r.front.slug.as_deref().unwrap_or(&name), &r.lang);
+    let shortened = crate::slug::shorten(&whole);
+    let warning = shortened.as_ref().map(|slug| {
+        format!(
+            "{}: warning: the slug is {} bytes, longer than a file name may be; it is published as `{slug}`: set a shorter `slug:` to choose it",
+            r.relative.display(),
+            whole.len(),
+        )
+    });
+    let slug = shortened.unwrap_or(whole);
     if slug.is_empty() {
         return Err(Diagnostic::whole_file(&r.relative, "the page's slug is empty: set `slug:` in the front matter"));
     }
-    Ok(Page {
+    let page = Page {
         file: r.relative,
         lang: r.lang,
         translation_key: r.front.translation_key.clone().unwrap_or_else(|| r.content_path.clone()),
@@ -731,23 +795,11 @@ fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<Page, Diag
         section,
         body: r.body,
         body_line: r.body_line,
+        unread: r.unread,
         assets: r.assets,
         front: r.front,
-    })
-}
-
-/// A warning when the page's slug was too long for a file name and was shortened.
-fn shortened_slug(page: &Page) -> Option<String> {
-    let name = page.content_path.rsplit('/').next().unwrap_or("");
-    let whole = crate::slug::slugify_whole(page.front.slug.as_deref().unwrap_or(name), &page.lang);
-    (whole != page.slug).then(|| {
-        format!(
-            "{}: warning: the slug is {} bytes, longer than a file name may be; it is published as `{}`: set a shorter `slug:` to choose it",
-            page.file.display(),
-            whole.len(),
-            page.slug
-        )
-    })
+    };
+    Ok((page, warning))
 }
 
 /// Newest first, then by weight and title: the order of the site's pages, and of every listing
@@ -842,12 +894,13 @@ pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, 
         return Ok(None);
     }
     let content_root = site.root.join(CONTENT_DIR);
-    let Some((_, mut raw)) = read_file(&site.root, &content_root, &site.config, &LoadOptions { drafts }, &file)? else {
+    let Some((_, mut raw)) = read_file(&site.root, &content_root, &site.config, &LoadOptions { drafts, known: None }, &file)?
+    else {
         return Ok(None);
     };
     raw.content_path = old.content_path.clone();
     raw.assets = old.assets.clone();
-    let mut page = make_page(&site.sections[old.section].url, old.section, raw)?;
+    let (mut page, _) = make_page(&site.sections[old.section].url, old.section, raw)?;
     // What the group shares and where the page sits stay as loading made them; a caller that
     // sees the page's own shared values change loads the site again.
     if Shared::of(&page.front) == Shared::of(&old.front) {
@@ -868,7 +921,7 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
         .into_par_iter()
         .map(|r| {
             let section = index[&(parent_path(&r.content_path), r.lang.clone())];
-            make_page(&sections[section].url, section, r).map(|page| (shortened_slug(&page), page))
+            make_page(&sections[section].url, section, r).map(|(page, shortened)| (shortened, page))
         })
         .collect();
     for result in made {
@@ -927,6 +980,41 @@ mod tests {
         assert_eq!(front.title.as_deref(), Some("a\u{FFFD}b"));
         assert_eq!(front.taxonomies["topics"], vec!["x\u{FFFD}".to_string()]);
         assert_eq!(body, "body\u{FFFD}end\n");
+    }
+
+    /// A site loaded from what the last build read of its files is the site loaded from the
+    /// files, bodies aside: those are read on demand, and the originals of translations at once,
+    /// so a current translation is not taken for stale.
+    #[test]
+    fn pages_known_from_the_last_build_load_as_read_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/_base");
+        std::fs::copy(base.join("site.yaml"), root.join("site.yaml")).unwrap();
+        let news = root.join("content/news");
+        std::fs::create_dir_all(&news).unwrap();
+        std::fs::write(news.join("report.en.md"), "---\ntitle: Report\ndate: 2024-06-01\n---\nThe network grew.\n").unwrap();
+        let load_with = |known| load(root, SiteConfig::load(root).unwrap(), &LoadOptions { drafts: false, known });
+        let (site, _) = load_with(None);
+        let version = network::version(&site.pages[0]);
+        let translation = format!("---\ntitle: تقرير\ntranslated_from: {{lang: en, version: {version}}}\n---\nنمت الشبكة.\n");
+        std::fs::write(news.join("report.ar.md"), translation).unwrap();
+        std::fs::write(news.join("visit.en.md"), "---\ntitle: Visit\ndate: 2024-05-01\n---\n\nA visit.\n").unwrap();
+
+        let (read, errors) = load_with(None);
+        assert!(errors.is_empty() && read.stale.is_empty(), "{errors:?}");
+        let known: Known = self::known(&read).into_iter().map(|(file, front, line)| (file, (front, line))).collect();
+        let (mut from_known, errors) = load_with(Some(std::sync::Arc::new(known)));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(from_known.stale.is_empty(), "the original's text was read: {:?}", from_known.stale);
+        let unread = |site: &Site| site.pages.iter().filter(|p| p.unread).map(|p| p.file.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            unread(&from_known),
+            vec![PathBuf::from("content/news/report.ar.md"), PathBuf::from("content/news/visit.en.md")]
+        );
+        read_bodies(&mut from_known, 0..3).unwrap();
+        let pages = |site: &Site| site.pages.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
+        assert_eq!(pages(&from_known), pages(&read));
     }
 
     #[test]
