@@ -42,9 +42,17 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
     let edited = last.as_ref().and_then(|last| sources.edited(&options.root, last));
     let reuse = edited.and_then(|(edited, renders)| tessera::build::Reuse::new(edited, &renders, &out));
+    // After page edits, most files stay: the first rebuild into a new site makes its spare
+    // generation while the site renders.
+    let spare = reuse.as_ref().and_then(|_| tessera::output::start_spare(&out));
     // Rendered pages wait on disk beside the output, not in memory; the spool goes when this ends.
     let spool = tessera::output::Spool::beside(&out)?;
-    match tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref(), &spool) {
+    let built =
+        tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref(), &spool);
+    if let Some(spare) = spare {
+        let _ = spare.join();
+    }
+    match built {
         Ok(built) => {
             print_warnings(&built.warnings);
             print_warnings(&tessera::output::write(&built.output, &out, Some(&spool))?);

@@ -263,8 +263,11 @@ proptest! {
                 prop_assert!(result.is_err(), "a broken page must fail the update");
                 let fixed = repair(&root);
                 session.update(&fixed).unwrap();
-            } else {
-                result.unwrap_or_else(|e| panic!("{edit:?}: {e}"));
+            } else if let Err(e) = result {
+                // Some edits leave a site no build takes (a renamed page, out of its translation
+                // group, loses its date: the templates need one); a fresh build fails as well.
+                prop_assert!(build_site(&root, None, false).is_err(), "{edit:?}: the update failed, a fresh build does not: {e}");
+                return Ok(());
             }
         }
         assert_same_as_fresh_build(&session, &root);
@@ -405,7 +408,11 @@ proptest! {
                 build(&root, &[]);
                 continue;
             }
-            prop_assert!(out.status.success(), "{edit:?}: {}", stderr(&out));
+            if !out.status.success() {
+                // As in `incremental_updates_equal_a_fresh_build`: then a fresh build fails too.
+                prop_assert!(build_site(&root, None, false).is_err(), "{edit:?}: {}", stderr(&out));
+                return Ok(());
+            }
         }
         assert_output_same_as_fresh_build(&root);
     }

@@ -473,6 +473,51 @@ fn a_rebuild_brings_the_kept_generation_up_to_date() {
     assert!(!public.join("old").exists(), "a folder the site no longer has is left");
 }
 
+/// After page edits, the first rebuild into a new site makes the spare generation (hard links
+/// to the live files) while it renders, then brings it up to date as any rebuild does. The
+/// spare is made even when the build then fails, so the next one has it, and nothing else is
+/// left beside the output; the site in the end is byte for byte a fresh build's.
+#[test]
+fn the_first_rebuild_makes_the_spare_generation_while_it_renders() {
+    let (_tmp, root) = copy_fixture("multilingual");
+    let public = root.join("public");
+    let spare = root.join(".tessera-spare-public");
+    // Files changed within the clock's tick of a build are not trusted: wait until they settle.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    settle();
+    build(&root, &[]);
+    let first = inodes(&public);
+    settle();
+    let summit = root.join("content/news/summit.en.md");
+    let text = read(&summit);
+    std::fs::write(&summit, text.replacen("\n---\n", "\nbroken: [\n---\n", 1)).unwrap();
+    let out = tessera(&["build", "--root", root.to_str().unwrap()]);
+    assert!(!out.status.success(), "a broken page fails the build");
+    assert_nothing_beside_the_output(&root);
+    assert_eq!(inodes(&public), first, "a failed build leaves the site as it was");
+    let made = inodes(&spare);
+    let tessera_files = [".tessera-manifest", ".tessera-output"];
+    let pages = first.iter().filter(|(path, _)| path.ends_with(".html"));
+    assert!(pages.clone().count() > 30 && pages.clone().all(|(path, inode)| made.get(path) == Some(inode)), "{made:?}");
+    assert!(
+        made.iter().all(|(path, inode)| tessera_files.contains(&path.as_str()) || first.get(path) == Some(inode)),
+        "{made:?}"
+    );
+
+    std::fs::write(&summit, text.replace("\n---\n", "\n---\nAn edit after the spare was made.\n\n")).unwrap();
+    let out = build(&root, &[]);
+    assert!(stdout(&out).contains("rendered again"), "{}", stdout(&out));
+    assert_nothing_beside_the_output(&root);
+    assert!(read(public.join("news/summit/index.html")).contains("An edit after the spare was made."));
+    assert_eq!(inodes(&spare), first, "the replaced generation is kept");
+    let fresh = root.parent().unwrap().join("fresh");
+    build(&root, &["--output", fresh.to_str().unwrap()]);
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        snapshot(dir).into_iter().filter(|(path, _)| path != ".tessera-manifest").collect()
+    };
+    assert!(files(&public) == files(&fresh), "the rebuilt site differs from a fresh build");
+}
+
 /// Every file of the tree `dir` with its inode, by path.
 fn inodes(dir: &Path) -> BTreeMap<String, u64> {
     walkdir::WalkDir::new(dir)

@@ -295,7 +295,10 @@ pub fn read_bodies(site: &mut Site, pages: impl IntoIterator<Item = usize>) -> R
         .map(|&i| {
             let page = &site.pages[i];
             let text = without_nul(read_text(&root.join(&page.file), &page.file)?);
-            let body = split_front_matter_text(&text).map_or(text.as_str(), |(_, body, _)| body);
+            let body = match split_front_matter_text(&text) {
+                Some((_, body, _)) => body,
+                None => text.strip_prefix('\u{feff}').unwrap_or(&text),
+            };
             Ok((i, without_nul(body.to_string())))
         })
         .collect();
@@ -1000,6 +1003,7 @@ mod tests {
         let translation = format!("---\ntitle: تقرير\ntranslated_from: {{lang: en, version: {version}}}\n---\nنمت الشبكة.\n");
         std::fs::write(news.join("report.ar.md"), translation).unwrap();
         std::fs::write(news.join("visit.en.md"), "---\ntitle: Visit\ndate: 2024-05-01\n---\n\nA visit.\n").unwrap();
+        std::fs::write(news.join("note.en.md"), "\u{feff}A note without front matter.\n").unwrap();
 
         let (read, errors) = load_with(None);
         assert!(errors.is_empty() && read.stale.is_empty(), "{errors:?}");
@@ -1008,11 +1012,9 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert!(from_known.stale.is_empty(), "the original's text was read: {:?}", from_known.stale);
         let unread = |site: &Site| site.pages.iter().filter(|p| p.unread).map(|p| p.file.clone()).collect::<Vec<_>>();
-        assert_eq!(
-            unread(&from_known),
-            vec![PathBuf::from("content/news/report.ar.md"), PathBuf::from("content/news/visit.en.md")]
-        );
-        read_bodies(&mut from_known, 0..3).unwrap();
+        let expected = ["content/news/report.ar.md", "content/news/visit.en.md", "content/news/note.en.md"];
+        assert_eq!(unread(&from_known), expected.map(PathBuf::from));
+        read_bodies(&mut from_known, 0..4).unwrap();
         let pages = |site: &Site| site.pages.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
         assert_eq!(pages(&from_known), pages(&read));
     }

@@ -11,7 +11,7 @@ mod swap;
 
 pub use record::{LastBuild, Report, Sources};
 pub use spool::Spool;
-pub use swap::{remove_leftovers, write};
+pub use swap::{remove_leftovers, start_spare, write};
 
 use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};

@@ -100,6 +100,68 @@ pub fn spare_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{SPARE_PREFIX}{name}"))
 }
 
+/// Starts making the spare generation of `out` in the background when it has none (the first
+/// rebuild after a new site): a tree of hard links to the live site's files, with their
+/// manifest, which the build then brings up to date like any spare
+/// instead of making a whole new tree once it has rendered. Folders and links are made while
+/// the site loads and renders, on a thread of their own (not rayon's, which the build uses);
+/// join the handle before [`write`].
+/// Killed midway, it is a staging folder of this process, which the next build removes.
+pub fn start_spare(out: &Path) -> Option<std::thread::JoinHandle<()>> {
+    if spare_path(out).join(MARKER).is_file() || !out.join(MARKER).is_file() {
+        return None;
+    }
+    let out = out.to_path_buf();
+    Some(std::thread::spawn(move || {
+        let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
+        if link_live(&out, &dir).and_then(|()| Ok(std::fs::rename(&dir, spare_path(&out))?)).is_err() {
+            let _ = remove_tree(&dir);
+        }
+    }))
+}
+
+/// Fills the new folder `dir` with hard links to the generated files of the live tree `out`,
+/// and a manifest of those.
+fn link_live(out: &Path, dir: &Path) -> Result<()> {
+    let manifest = read_manifest(out).context("the output folder has no manifest")?;
+    std::fs::create_dir(dir)?;
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
+    let mut files: Vec<(&String, &Written)> = manifest.files.iter().collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    let link = |(path, written): &(&String, &Written)| -> Result<bool> {
+        // A live file someone touched since is linked all the same: its stamp differs from the
+        // manifest's, so the build writes it again.
+        if !super::stays_inside(path) || written.stamp.is_none() {
+            return Ok(false);
+        }
+        let target = dir.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        std::fs::hard_link(out.join(path), &target)?;
+        Ok(true)
+    };
+    // Two threads, each on its own run of folders: the work is the file system's.
+    let half = files.len().div_ceil(2).max(1);
+    let done: Vec<Result<Vec<bool>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files.chunks(half).map(|run| scope.spawn(move || run.iter().map(link).collect())).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a linking thread panicked")))).collect()
+    });
+    let mut linked = Vec::new();
+    for (run, done) in files.chunks(half).zip(done) {
+        linked.extend(run.iter().zip(done?).filter(|(_, linked)| *linked).map(|(file, _)| *file));
+    }
+    let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
+    for (path, written) in linked {
+        if let Some(stamp) = written.stamp {
+            list.push_str(&format!("{:032x} {stamp} {path}\n", written.print));
+        }
+    }
+    // Written last, so the folders above are older than it (see `files_in`).
+    std::fs::write(dir.join(MANIFEST), list)?;
+    Ok(())
+}
+
 /// Takes the spare generation of `out` for this build: renamed to a staging name of this
 /// process, so no other build takes it too and a kill leaves a folder the next build removes.
 fn take_spare(out: &Path) -> Option<PathBuf> {
