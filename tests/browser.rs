@@ -264,11 +264,20 @@ fn search_again(visit: &Visit, word: &str) -> Vec<String> {
     visit.wait_for("!document.querySelector('.pagefind-ui__result-link')", Duration::from_secs(10));
     type_in(word);
     let word_json = serde_json::to_string(word).unwrap();
+    // Results come in as placeholders and fill as each page's data arrives: read them once none
+    // is still loading, after showing every result (the list starts with five).
     let found = format!(
-        "(document.querySelector('.pagefind-ui__message') || {{}}).textContent?.includes({word_json}) && !!document.querySelector('.pagefind-ui__result-link')"
+        "(document.querySelector('.pagefind-ui__message') || {{}}).textContent?.includes({word_json}) && !!document.querySelector('.pagefind-ui__result-link') && !document.querySelector('.pagefind-ui__loading')"
     );
     if !visit.holds_within(&found, Duration::from_secs(15)) {
         return Vec::new();
+    }
+    while visit
+        .eval::<bool>("(() => { const more = document.querySelector('.pagefind-ui__button'); more?.click(); return !!more; })()")
+    {
+        if !visit.holds_within(&found, Duration::from_secs(15)) {
+            return Vec::new();
+        }
     }
     let links: Vec<String> =
         visit.eval("[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => new URL(a.href).pathname)");
