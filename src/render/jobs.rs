@@ -119,7 +119,7 @@ pub fn term<'a>(site: &'a Site, lang: &str, taxonomy: &str, key: &str) -> &'a Te
 }
 
 /// A link to the same content in one site language: a language switcher entry.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct LanguageLink {
     pub code: String,
     pub name: String,

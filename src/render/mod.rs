@@ -183,7 +183,7 @@ impl Renderer {
         rendered: &Rendered,
         moved: &HashSet<u32>,
     ) -> Result<Files, Diagnostics> {
-        let value = views::page_value(input.site, i, rendered);
+        let value = views::page_value(input.site, i, rendered, &views::Shared::default());
         self.values.pages.write().unwrap_or_else(|e| e.into_inner())[i] = value;
         self.values.refresh_stand_ins(input.site, i, input.directions);
         let shows = |p: &u32| *p == i as u32 || moved.contains(p);
