@@ -137,8 +137,8 @@ fn remove(path: &Path) {
 /// Moves a folder (output or cache) into `trash`, which goes with the size's folder once its
 /// builds are measured, so the next build is cold. Deleting it here would make that build pay
 /// for the deletion: on ext4 the inode allocator passes over every inode freed in the last 30
-/// seconds (`recently_deleted`), and after 100,000 files deleted that was over half the CPU
-/// time of a cold build at 10,000 × 4, for tessera and Hugo alike.
+/// seconds (`recently_deleted`), and after 100,000 files deleted that was over half of the
+/// CPU samples of tessera's cold build at 10,000 × 4 (Hugo creates as many files).
 fn set_aside(path: &Path, trash: &Path) {
     static SET_ASIDE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = SET_ASIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -218,7 +218,7 @@ type Results = Vec<[Vec<Cost>; 2]>;
 /// Builds one size `runs` times, tessera and Hugo alternating, and returns every cost.
 fn compare(sites: &Sites, runs: usize, pause: Duration, hugo: bool) -> Results {
     let mut results: Results = (0..SCENARIOS.len()).map(|_| [Vec::new(), Vec::new()]).collect();
-    let log = sites.out("build.log");
+    let (log, trash) = (sites.out("build.log"), sites.out("set-aside"));
     for run in 1..=runs {
         // Odd runs start with tessera, even ones with Hugo, so neither always comes second.
         let order = if run % 2 == 1 { [Tool::Tessera, Tool::Hugo] } else { [Tool::Hugo, Tool::Tessera] };
@@ -234,7 +234,6 @@ fn compare(sites: &Sites, runs: usize, pause: Duration, hugo: bool) -> Results {
                     Tool::Tessera => (&sites.tessera, sites.out("out-tessera")),
                     Tool::Hugo => (&sites.hugo, sites.out("out-hugo")),
                 };
-                let trash = sites.out("set-aside");
                 if name.ends_with("cold") && tool == Tool::Tessera {
                     set_aside_tessera(root, &out, &trash);
                 } else if name.ends_with("cold") {

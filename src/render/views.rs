@@ -213,19 +213,24 @@ impl Shared {
         links.entry(link).or_insert_with_key(Value::from_serializable).clone()
     }
 
-    fn term(&self, term: TermRef) -> Value {
+    fn term(&self, term: &crate::content::taxonomies::Term) -> Value {
         let mut terms = self.terms.lock().unwrap_or_else(|e| e.into_inner());
-        terms.entry(term.url.clone()).or_insert_with(|| Value::from_serializable(&term)).clone()
+        if let Some(value) = terms.get(&term.url) {
+            return value.clone();
+        }
+        let value = Value::from_serializable(&TermRef { key: &term.key, name: &term.name, slug: &term.slug, url: &term.url });
+        terms.insert(term.url.clone(), value.clone());
+        value
     }
 }
 
 /// A taxonomy term as pages and templates link to it.
 #[derive(Serialize)]
-pub struct TermRef {
-    pub key: String,
-    pub name: String,
-    pub slug: String,
-    pub url: String,
+struct TermRef<'a> {
+    key: &'a str,
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -392,7 +397,7 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered, shared: &Share
     let mut fields = value.into_map().unwrap_or_default();
     let mut taxonomies = tera::Map::default();
     for (tax, terms) in &page.shared.taxonomies {
-        let refs: Vec<Value> = term_refs(site, &page.lang, tax, terms).into_iter().map(|t| shared.term(t)).collect();
+        let refs: Vec<Value> = term_refs(site, &page.lang, tax, terms).map(|t| shared.term(t)).collect();
         taxonomies.insert(tax.clone().into(), Value::from(refs));
     }
     fields.insert("taxonomies".into(), Value::from(taxonomies));
@@ -402,17 +407,18 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered, shared: &Share
 }
 
 /// The terms a page names, as linked from the page in `lang`.
-fn term_refs(site: &Site, lang: &str, taxonomy: &str, written: &[String]) -> Vec<TermRef> {
+fn term_refs<'a>(
+    site: &'a Site,
+    lang: &'a str,
+    taxonomy: &str,
+    written: &'a [String],
+) -> impl Iterator<Item = &'a crate::content::taxonomies::Term> {
     let terms = site.taxonomies.get(&(lang.to_string(), taxonomy.to_string()));
     let registry = site.config.term_keys(taxonomy).is_some();
-    written
-        .iter()
-        .filter_map(|w| {
-            let key = if registry { w.clone() } else { crate::slug::slugify(w, lang) };
-            terms.and_then(|t| t.get(&key))
-        })
-        .map(|t| TermRef { key: t.key.clone(), name: t.name.clone(), slug: t.slug.clone(), url: t.url.clone() })
-        .collect()
+    written.iter().filter_map(move |w| {
+        let key = if registry { w.clone() } else { crate::slug::slugify(w, lang) };
+        terms.and_then(|t| t.get(&key))
+    })
 }
 
 fn section_value(site: &Site, section: &Section, rendered: &Rendered) -> Value {
