@@ -26,8 +26,11 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let out = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let out = tessera::output::check_output_dir(&options.root, &out)?;
-    let sources = tessera::output::Sources::of(&options.root, &out, &format!("{:?} {}", options.base_url, options.drafts));
-    let last = tessera::output::LastBuild::read(&options.root, &out);
+    // Stamping the sources and checking the last build's files are independent: side by side.
+    let (sources, last) = rayon::join(
+        || tessera::output::Sources::of(&options.root, &out, &format!("{:?} {}", options.base_url, options.drafts)),
+        || tessera::output::LastBuild::read(&options.root, &out),
+    );
     if let Some(report) = last.as_ref().and_then(|last| sources.unchanged(last)) {
         print_warnings(&report.warnings);
         println!(
@@ -41,12 +44,15 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let edited = last.as_ref().and_then(|last| sources.edited(&options.root, last));
-    let reuse = edited.and_then(|(edited, renders)| tessera::build::Reuse::new(edited, &renders, &out));
+    // The live output's manifest, read once for every stage that needs it.
+    let live = last.as_ref().map(|last| std::sync::Arc::new(last.manifest()));
+    let reuse =
+        edited.zip(live.clone()).and_then(|((edited, renders), live)| tessera::build::Reuse::new(edited, &renders, &out, live));
     // After page edits, most files stay: the first rebuild into a new site makes its spare
     // generation while the site renders.
-    let spare = reuse.as_ref().and_then(|_| tessera::output::start_spare(&out));
+    let spare = reuse.as_ref().and_then(|_| tessera::output::start_spare(&out, live.clone()));
     // Rendered pages wait on disk beside the output, not in memory; the spool goes when this ends.
-    let spool = tessera::output::Spool::beside(&out)?;
+    let spool = tessera::output::Spool::beside(&out, live.clone())?;
     let built =
         tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref(), &spool);
     if let Some(spare) = spare {
@@ -55,7 +61,7 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     match built {
         Ok(built) => {
             print_warnings(&built.warnings);
-            print_warnings(&tessera::output::write(&built.output, &out, Some(&spool))?);
+            print_warnings(&tessera::output::write(&built.output, &out, Some(&spool), live.as_deref())?);
             let report = tessera::output::Report {
                 pages: built.site.pages.len(),
                 languages: built.site.config.languages.len(),

@@ -10,7 +10,7 @@ use crate::output::{Kept, Output};
 use crate::render::Selection;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What one build leaves for the next.
@@ -71,23 +71,27 @@ pub struct Reuse {
     /// What the last build read of the page files not edited since.
     pub known: std::sync::Arc<Known>,
     pub renders: Renders,
-    /// The output folder, and the fingerprint of each file its manifest lists.
+    /// The output folder, and its manifest.
     live: PathBuf,
-    written: HashMap<String, u128>,
+    written: std::sync::Arc<crate::output::Manifest>,
 }
 
 impl Reuse {
     /// `None` when an edit other than a page's Markdown asks for a whole build (templates,
     /// settings, UI strings, static files, sections), templates asked for resized images, or the
-    /// last build's record is unreadable.
-    pub fn new(edited: Vec<PathBuf>, renders: &[u8], live: &Path) -> Option<Reuse> {
+    /// last build's record is unreadable. `written` is the manifest of the output folder `live`.
+    pub fn new(
+        edited: Vec<PathBuf>,
+        renders: &[u8],
+        live: &Path,
+        written: std::sync::Arc<crate::output::Manifest>,
+    ) -> Option<Reuse> {
         let pages_only = edited.iter().all(|p| {
             p.starts_with(crate::content::CONTENT_DIR)
                 && p.extension().is_some_and(|e| e == "md")
                 && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index"))
         });
         let mut renders = serde_json::from_slice::<Renders>(renders).ok().filter(|r| pages_only && !r.images_in_templates)?;
-        let written = crate::output::written_in(live)?;
         let edited_files: HashSet<&PathBuf> = edited.iter().collect();
         let known = std::mem::take(&mut renders.known).into_iter().filter(|(file, ..)| !edited_files.contains(file));
         let known = std::sync::Arc::new(known.map(|(file, front, line)| (file, (front, line))).collect());
@@ -129,11 +133,11 @@ impl Reuse {
         let rendered: HashSet<usize> = selection.jobs.iter().copied().collect();
         let kept = |path: &String, print: u128| (path.clone(), Kept { print, file: self.live.join(path) });
         for (_, path) in outputs.iter().enumerate().filter(|(j, _)| !rendered.contains(j)) {
-            let Some(print) = self.written.get(path) else { return false };
-            output.kept.extend([kept(path, *print)]);
+            let Some(print) = self.written.print(path) else { return false };
+            output.kept.extend([kept(path, print)]);
         }
         let unmade: Vec<(String, Kept)> =
-            planned.keys().filter(|p| !output.contains(p)).filter_map(|p| Some(kept(p, *self.written.get(p)?))).collect();
+            planned.keys().filter(|p| !output.contains(p)).filter_map(|p| Some(kept(p, self.written.print(p)?))).collect();
         output.kept.extend(unmade);
         true
     }

@@ -4,7 +4,7 @@
 //! is as it was written, `tessera build` has nothing to write and says so without rendering;
 //! when some did, it names the files that changed ([`Sources::edited`]).
 
-use super::swap::MANIFEST;
+use super::swap::{self, MANIFEST, Manifest};
 use super::{MARKER, Stamp};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -79,30 +79,33 @@ impl Sources {
         let exe = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
         let head = format!("{} {exe:?} {} {options}", env!("CARGO_PKG_VERSION"), out.to_string_lossy());
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
+        // Listing a folder is one read per folder; stamping is one stat per file, in parallel.
         let mut settled = true;
-        let mut files = BTreeMap::new();
+        let mut paths = Vec::new();
         for input in INPUTS {
             if std::fs::symlink_metadata(root.join(input)).is_err() {
                 continue;
             }
             let walk = walkdir::WalkDir::new(root.join(input)).follow_links(true).sort_by_file_name();
             for entry in walk.into_iter() {
-                let Ok(entry) = entry else {
+                match entry {
+                    Ok(entry) => paths.push(entry.into_path()),
                     // Unreadable now: the build reports it; nothing is recorded.
-                    settled = false;
-                    continue;
-                };
-                let path = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
-                let stamp = match stamp(entry.path()) {
-                    Some(s) if now - s.changed_ns > SETTLED_NS => format!("{}.{}", s.file, s.changed_ns),
-                    _ => {
-                        settled = false;
-                        UNSETTLED.to_string()
-                    }
-                };
-                files.insert(path, stamp);
+                    Err(_) => settled = false,
+                }
             }
         }
+        let stamped: Vec<(String, Option<String>)> = paths
+            .par_iter()
+            .map(|file| {
+                let path = file.strip_prefix(root).unwrap_or(file).to_string_lossy().into_owned();
+                let stamp = stamp(file).filter(|s| now - s.changed_ns > SETTLED_NS);
+                (path, stamp.map(|s| format!("{}.{}", s.file, s.changed_ns)))
+            })
+            .collect();
+        settled &= stamped.iter().all(|(_, stamp)| stamp.is_some());
+        let files: BTreeMap<String, String> =
+            stamped.into_iter().map(|(path, stamp)| (path, stamp.unwrap_or_else(|| UNSETTLED.to_string()))).collect();
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for part in std::iter::once((&head, &head)).chain(&files) {
             for bytes in [part.0.as_bytes(), part.1.as_bytes()] {
@@ -115,14 +118,14 @@ impl Sources {
 
     /// The report of the `last` build when it was built from these same sources.
     pub fn unchanged(&self, last: &LastBuild) -> Option<Report> {
-        let record = &last.0;
+        let record = &last.record;
         (self.all.is_some() && record.sources == self.all.map(|s| format!("{s:032x}"))).then(|| record.report.clone())
     }
 
     /// The input files (relative to `root`) added, removed or changed since the `last` build,
     /// and what that build left for this one, when it used the same tessera and options.
     pub fn edited(&self, root: &Path, last: &LastBuild) -> Option<(Vec<PathBuf>, Vec<u8>)> {
-        let record = &last.0;
+        let record = &last.record;
         if record.head != self.head {
             return None;
         }
@@ -169,8 +172,12 @@ impl Sources {
     }
 }
 
-/// The record of the last build into an output folder.
-pub struct LastBuild(Record);
+/// The record of the last build into an output folder, with the manifest it wrote there.
+pub struct LastBuild {
+    record: Record,
+    /// The manifest's text and when it was written: parsed only when a build needs it.
+    manifest: (String, Option<i128>),
+}
 
 impl LastBuild {
     /// The record of the last build of the site in `root` into `out`, when every file it wrote
@@ -180,17 +187,24 @@ impl LastBuild {
         if record.output != out.to_string_lossy() || !out.join(MARKER).is_file() {
             return None;
         }
-        let manifest = std::fs::read(out.join(MANIFEST)).ok()?;
-        if record.manifest != format!("{:032x}", super::fingerprint(&manifest)) {
+        let (text, changed_ns) = swap::manifest_text(out)?;
+        if record.manifest != format!("{:032x}", super::fingerprint(text.as_bytes())) {
             return None;
         }
-        let text = String::from_utf8(manifest).ok()?;
         // Files of someone else kept there may change: what tessera wrote may not.
-        let lines: Vec<_> = super::swap::manifest_lines(&text).filter(|line| !line.foreign).collect();
+        let lines: Vec<_> = swap::manifest_lines(&text).filter(|line| !line.foreign).collect();
         let intact = lines
             .par_iter()
             .all(|line| line.stamp.is_some() && super::stays_inside(line.path) && Stamp::of(&out.join(line.path)) == line.stamp);
-        intact.then_some(LastBuild(record))
+        drop(lines);
+        intact.then_some(LastBuild { record, manifest: (text, changed_ns) })
+    }
+
+    /// The manifest the last build wrote into the output folder, which still holds what it
+    /// lists. A build parses it once and shares it with every stage that needs it.
+    pub fn manifest(&self) -> Manifest {
+        let (text, changed_ns) = &self.manifest;
+        Manifest::from_lines(swap::manifest_lines(text), *changed_ns)
     }
 }
 

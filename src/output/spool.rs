@@ -5,32 +5,32 @@
 //! is not written at all. The folder goes when the build ends, and a killed build's spool is
 //! removed by the next build like any other leftover.
 
-use super::{Kept, Written, fingerprint, swap, untouched};
+use super::{Kept, Manifest, fingerprint, swap, untouched};
 use anyhow::{Context, Result};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub struct Spool {
     dir: PathBuf,
     /// The output folder and the files its manifest lists.
     out: PathBuf,
-    live: HashMap<String, Written>,
+    live: Option<Arc<Manifest>>,
     /// The folder became the new site ([`Spool::adopt`]) and must stay.
     adopted: AtomicBool,
 }
 
 impl Spool {
     /// A new, empty spool beside the output folder `out` (already checked with
-    /// [`super::check_output_dir`]).
-    pub fn beside(out: &Path) -> Result<Spool> {
+    /// [`super::check_output_dir`]); `live` is its manifest when the build has read it already.
+    pub fn beside(out: &Path, live: Option<Arc<Manifest>>) -> Result<Spool> {
         let parent = out.parent().unwrap_or(Path::new("."));
         let unchanged = || format!("{} is unchanged", out.display());
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
         Ok(Spool {
             dir: swap::create_staging(parent).with_context(unchanged)?,
             out: out.to_path_buf(),
-            live: swap::read_manifest(out).map(|m| m.files).unwrap_or_default(),
+            live: live.or_else(|| swap::read_manifest(out).map(Arc::new)),
             adopted: AtomicBool::new(false),
         })
     }
@@ -39,7 +39,7 @@ impl Spool {
     /// and nobody touched it since, else written into the spool.
     pub fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<Kept> {
         let print = fingerprint(bytes);
-        if untouched(&self.out, &self.live, path, print).is_some() {
+        if self.live.as_ref().is_some_and(|live| untouched(&self.out, &live.files, path, print).is_some()) {
             return Ok(Kept { print, file: self.out.join(path) });
         }
         let file = self.dir.join(path);

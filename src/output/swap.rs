@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const STAGING_PREFIX: &str = ".tessera-staging-";
 const OLD_PREFIX: &str = ".tessera-old-";
@@ -22,14 +23,22 @@ const MARKER_TEXT: &str = "This folder was written by tessera build and is repla
 /// [`super::check_output_dir`]). Returns warnings: leftovers or the previous output that could
 /// not be removed once the new site was in place (the build still succeeded).
 /// With a `spool` holding rendered pages, a first build makes the spool's folder the new site.
-pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>) -> Result<Vec<String>> {
+/// `live` is the output's manifest when the build has read it already.
+pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, live: Option<&Manifest>) -> Result<Vec<String>> {
     let parent = out.parent().context("the output folder has no parent folder")?;
     let unchanged = || format!("{} is unchanged", out.display());
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
     let mut warnings = remove_leftovers(parent);
     hooks::step("writing");
-    let manifest = read_manifest(out);
-    let previous = manifest.as_ref().map(|m| super::Previous { live: out, files: &m.files });
+    let read;
+    let manifest = match live {
+        Some(live) => Some(live),
+        None => {
+            read = read_manifest(out);
+            read.as_ref()
+        }
+    };
+    let previous = manifest.map(|m| super::Previous { live: out, files: &m.files });
     // The spare generation first; when it cannot be brought up to date, a new tree.
     let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref()) {
         Ok(written) => Some((spare, written)),
@@ -61,7 +70,7 @@ pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>) -> Resul
         }
     };
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
-    let kept = keep_foreign_files(output, out, manifest.as_ref(), &staging)
+    let kept = keep_foreign_files(output, out, manifest, &staging)
         .and_then(|(foreign, kept)| write_manifest(output, &written, &foreign, &staging).map(|()| kept));
     match kept {
         Ok(kept) => warnings.extend(kept),
@@ -107,14 +116,15 @@ pub fn spare_path(out: &Path) -> PathBuf {
 /// the site loads and renders, on a thread of their own (not rayon's, which the build uses);
 /// join the handle before [`write`].
 /// Killed midway, it is a staging folder of this process, which the next build removes.
-pub fn start_spare(out: &Path) -> Option<std::thread::JoinHandle<()>> {
+/// `live` is the output's manifest when the build has read it already.
+pub fn start_spare(out: &Path, live: Option<Arc<Manifest>>) -> Option<std::thread::JoinHandle<()>> {
     if spare_path(out).join(MARKER).is_file() || !out.join(MARKER).is_file() {
         return None;
     }
     let out = out.to_path_buf();
     Some(std::thread::spawn(move || {
         let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
-        if link_live(&out, &dir).and_then(|()| Ok(std::fs::rename(&dir, spare_path(&out))?)).is_err() {
+        if link_live(&out, live, &dir).and_then(|()| Ok(std::fs::rename(&dir, spare_path(&out))?)).is_err() {
             let _ = remove_tree(&dir);
         }
     }))
@@ -122,8 +132,11 @@ pub fn start_spare(out: &Path) -> Option<std::thread::JoinHandle<()>> {
 
 /// Fills the new folder `dir` with hard links to the generated files of the live tree `out`,
 /// and a manifest of those.
-fn link_live(out: &Path, dir: &Path) -> Result<()> {
-    let manifest = read_manifest(out).context("the output folder has no manifest")?;
+fn link_live(out: &Path, live: Option<Arc<Manifest>>, dir: &Path) -> Result<()> {
+    let manifest = match live {
+        Some(live) => live,
+        None => Arc::new(read_manifest(out).context("the output folder has no manifest")?),
+    };
     std::fs::create_dir(dir)?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
     let mut files: Vec<(&String, &Written)> = manifest.files.iter().collect();
@@ -290,7 +303,7 @@ fn files_below(dir: &Path, relative: &str) -> Vec<String> {
 }
 
 /// When the inode behind `m` last changed, in nanoseconds.
-fn inode_changed_ns(m: &std::fs::Metadata) -> Option<i128> {
+pub(super) fn inode_changed_ns(m: &std::fs::Metadata) -> Option<i128> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -333,35 +346,53 @@ fn write_manifest(output: &Output, written: &[(String, Written)], foreign: &[Str
 /// Marks a file on the manifest that someone else put in the output folder and a build kept.
 const FOREIGN: &str = "+";
 
-/// A tree's manifest, as a build reads it.
-pub(super) struct Manifest {
+/// A tree's manifest, as a build reads it. A build reads the live output's once (see
+/// [`super::LastBuild`]) and shares it with each stage that needs it.
+pub struct Manifest {
     /// How the generated files were written.
-    pub files: HashMap<String, Written>,
+    pub(super) files: HashMap<String, Written>,
     /// Every file tessera wrote (generated or copied).
-    pub paths: HashSet<String>,
+    pub(super) paths: HashSet<String>,
     /// The files of someone else the build kept.
-    pub foreign: Vec<String>,
+    pub(super) foreign: Vec<String>,
     /// When the manifest was written (its inode's change time).
-    pub changed_ns: Option<i128>,
+    pub(super) changed_ns: Option<i128>,
+}
+
+impl Manifest {
+    /// The fingerprint it records for the generated file at `path`.
+    pub fn print(&self, path: &str) -> Option<u128> {
+        self.files.get(path).map(|w| w.print)
+    }
+
+    /// The manifest of these lines, written at `changed_ns`.
+    pub(super) fn from_lines<'a>(lines: impl IntoIterator<Item = ManifestLine<'a>>, changed_ns: Option<i128>) -> Manifest {
+        let mut manifest = Manifest { files: HashMap::new(), paths: HashSet::new(), foreign: Vec::new(), changed_ns };
+        for line in lines {
+            if line.foreign {
+                manifest.foreign.push(line.path.to_string());
+                continue;
+            }
+            if let Some(print) = line.print {
+                manifest.files.insert(line.path.to_string(), Written { print, stamp: line.stamp });
+            }
+            manifest.paths.insert(line.path.to_string());
+        }
+        manifest
+    }
+}
+
+/// The manifest of the tree `out`: its text, and when it was written.
+pub(super) fn manifest_text(out: &Path) -> Option<(String, Option<i128>)> {
+    let file = std::fs::File::open(out.join(MANIFEST)).ok()?;
+    let changed_ns = file.metadata().ok().as_ref().and_then(inode_changed_ns);
+    Some((std::io::read_to_string(file).ok()?, changed_ns))
 }
 
 /// The manifest of the tree `out`.
 pub(super) fn read_manifest(out: &Path) -> Option<Manifest> {
-    let file = std::fs::File::open(out.join(MANIFEST)).ok()?;
-    let changed_ns = file.metadata().ok().as_ref().and_then(inode_changed_ns);
-    let text = std::io::read_to_string(file).ok()?;
-    let mut manifest = Manifest { files: HashMap::new(), paths: HashSet::new(), foreign: Vec::new(), changed_ns };
-    for line in manifest_lines(&text) {
-        if line.foreign {
-            manifest.foreign.push(line.path.to_string());
-            continue;
-        }
-        if let Some(print) = line.print {
-            manifest.files.insert(line.path.to_string(), Written { print, stamp: line.stamp });
-        }
-        manifest.paths.insert(line.path.to_string());
-    }
-    Some(manifest)
+    let (text, changed_ns) = manifest_text(out)?;
+    Some(Manifest::from_lines(manifest_lines(&text), changed_ns))
 }
 
 /// One file on a manifest: `print stamp path` for a generated file, `- stamp path` for a
