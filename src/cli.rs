@@ -45,7 +45,11 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
     let edited = last.as_ref().and_then(|last| sources.edited(&options.root, last));
     // The live output's manifest, read once for every stage that needs it.
-    let live = last.as_ref().map(|last| std::sync::Arc::new(last.manifest()));
+    let live = match &last {
+        Some(last) => Some(last.manifest()),
+        None => tessera::output::Manifest::of(&out),
+    }
+    .map(std::sync::Arc::new);
     let reuse =
         edited.zip(live.clone()).and_then(|((edited, renders), live)| tessera::build::Reuse::new(edited, &renders, &out, live));
     // After page edits, most files stay: the first rebuild into a new site makes its spare

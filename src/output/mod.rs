@@ -415,7 +415,7 @@ mod tests {
         let mut o2 = Output::default();
         o2.files.insert("b/index.html".into(), Bytes::new(b"two".to_vec()));
         check_output_dir(root.path(), &out).unwrap();
-        write(&o2, &out, None, None).unwrap();
+        write(&o2, &out, None, swap::Manifest::of(&out).as_ref()).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
         let mut beside: Vec<_> = std::fs::read_dir(root.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
@@ -424,7 +424,7 @@ mod tests {
         // The third build brings the kept generation up to date: the first file goes.
         let mut o3 = Output::default();
         o3.files.insert("c/index.html".into(), Bytes::new(b"three".to_vec()));
-        write(&o3, &out, None, None).unwrap();
+        write(&o3, &out, None, swap::Manifest::of(&out).as_ref()).unwrap();
         assert!(!out.join("a/index.html").exists() && !out.join("a").exists());
         assert_eq!(std::fs::read(out.join("c/index.html")).unwrap(), b"three");
     }

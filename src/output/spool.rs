@@ -22,7 +22,7 @@ pub struct Spool {
 
 impl Spool {
     /// A new, empty spool beside the output folder `out` (already checked with
-    /// [`super::check_output_dir`]); `live` is its manifest when the build has read it already.
+    /// [`super::check_output_dir`]); `live` is its manifest ([`Manifest::of`]), when it has one.
     pub fn beside(out: &Path, live: Option<Arc<Manifest>>) -> Result<Spool> {
         let parent = out.parent().unwrap_or(Path::new("."));
         let unchanged = || format!("{} is unchanged", out.display());
@@ -30,7 +30,7 @@ impl Spool {
         Ok(Spool {
             dir: swap::create_staging(parent).with_context(unchanged)?,
             out: out.to_path_buf(),
-            live: live.or_else(|| swap::read_manifest(out).map(Arc::new)),
+            live,
             adopted: AtomicBool::new(false),
         })
     }

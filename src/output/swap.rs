@@ -23,21 +23,13 @@ const MARKER_TEXT: &str = "This folder was written by tessera build and is repla
 /// [`super::check_output_dir`]). Returns warnings: leftovers or the previous output that could
 /// not be removed once the new site was in place (the build still succeeded).
 /// With a `spool` holding rendered pages, a first build makes the spool's folder the new site.
-/// `live` is the output's manifest when the build has read it already.
-pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, live: Option<&Manifest>) -> Result<Vec<String>> {
+/// `manifest` is the output's ([`Manifest::of`]), when it has one.
+pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, manifest: Option<&Manifest>) -> Result<Vec<String>> {
     let parent = out.parent().context("the output folder has no parent folder")?;
     let unchanged = || format!("{} is unchanged", out.display());
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
     let mut warnings = remove_leftovers(parent);
     hooks::step("writing");
-    let read;
-    let manifest = match live {
-        Some(live) => Some(live),
-        None => {
-            read = read_manifest(out);
-            read.as_ref()
-        }
-    };
     let previous = manifest.map(|m| super::Previous { live: out, files: &m.files });
     // The spare generation first; when it cannot be brought up to date, a new tree.
     let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref()) {
@@ -116,7 +108,7 @@ pub fn spare_path(out: &Path) -> PathBuf {
 /// the site loads and renders, on a thread of their own (not rayon's, which the build uses);
 /// join the handle before [`write`].
 /// Killed midway, it is a staging folder of this process, which the next build removes.
-/// `live` is the output's manifest when the build has read it already.
+/// `live` is the output's manifest ([`Manifest::of`]).
 pub fn start_spare(out: &Path, live: Option<Arc<Manifest>>) -> Option<std::thread::JoinHandle<()>> {
     if spare_path(out).join(MARKER).is_file() || !out.join(MARKER).is_file() {
         return None;
@@ -133,10 +125,7 @@ pub fn start_spare(out: &Path, live: Option<Arc<Manifest>>) -> Option<std::threa
 /// Fills the new folder `dir` with hard links to the generated files of the live tree `out`,
 /// and a manifest of those.
 fn link_live(out: &Path, live: Option<Arc<Manifest>>, dir: &Path) -> Result<()> {
-    let manifest = match live {
-        Some(live) => live,
-        None => Arc::new(read_manifest(out).context("the output folder has no manifest")?),
-    };
+    let manifest = live.context("the output folder has no manifest")?;
     std::fs::create_dir(dir)?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
     let mut files: Vec<(&String, &Written)> = manifest.files.iter().collect();
@@ -193,7 +182,7 @@ fn take_spare(out: &Path) -> Option<PathBuf> {
 /// have goes, and each file is written again only when its bytes differ from the new ones or
 /// someone touched it since (its stamp is not the one its manifest recorded).
 fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Result<Vec<(String, Written)>> {
-    let manifest = read_manifest(dir).context("it has no manifest")?;
+    let manifest = Manifest::of(dir).context("it has no manifest")?;
     prune(output, dir, &manifest)?;
     super::write_reusing(output, dir, previous, Some(&manifest.files))
 }
@@ -346,8 +335,9 @@ fn write_manifest(output: &Output, written: &[(String, Written)], foreign: &[Str
 /// Marks a file on the manifest that someone else put in the output folder and a build kept.
 const FOREIGN: &str = "+";
 
-/// A tree's manifest, as a build reads it. A build reads the live output's once (see
-/// [`super::LastBuild`]) and shares it with each stage that needs it.
+/// A tree's manifest, as a build reads it. A build reads the live output's once
+/// ([`Manifest::of`], or [`super::LastBuild::manifest`]) and shares it with each stage that
+/// needs it.
 pub struct Manifest {
     /// How the generated files were written.
     pub(super) files: HashMap<String, Written>,
@@ -360,6 +350,12 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The manifest of the tree `out` (an output folder, or a generation of it), when it has one.
+    pub fn of(out: &Path) -> Option<Manifest> {
+        let (text, changed_ns) = manifest_text(out)?;
+        Some(Manifest::from_lines(manifest_lines(&text), changed_ns))
+    }
+
     /// The fingerprint it records for the generated file at `path`.
     pub fn print(&self, path: &str) -> Option<u128> {
         self.files.get(path).map(|w| w.print)
@@ -387,12 +383,6 @@ pub(super) fn manifest_text(out: &Path) -> Option<(String, Option<i128>)> {
     let file = std::fs::File::open(out.join(MANIFEST)).ok()?;
     let changed_ns = file.metadata().ok().as_ref().and_then(inode_changed_ns);
     Some((std::io::read_to_string(file).ok()?, changed_ns))
-}
-
-/// The manifest of the tree `out`.
-pub(super) fn read_manifest(out: &Path) -> Option<Manifest> {
-    let (text, changed_ns) = manifest_text(out)?;
-    Some(Manifest::from_lines(manifest_lines(&text), changed_ns))
 }
 
 /// One file on a manifest: `print stamp path` for a generated file, `- stamp path` for a
