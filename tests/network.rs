@@ -258,6 +258,13 @@ fn partners_without_partner_pages_leave_no_broken_link() {
     assert_reads_well(&out);
     let article = std::fs::read_to_string(out.join("news/network-report-0/index.html")).unwrap();
     assert!(article.contains("terms--partners") && !article.contains("/partners/"), "{article}");
+    // Each article names its own partners (terms without pages all have an empty URL).
+    for (i, own, other) in [(0, "WASME", "UNESCO"), (12, "UNESCO", "WASME")] {
+        let article = std::fs::read_to_string(out.join(format!("news/network-report-{i}/index.html"))).unwrap();
+        let at = article.find("terms--partners").unwrap();
+        let terms = &article[at..at + article[at..].find("</ul>").unwrap()];
+        assert!(terms.contains(own) && !terms.contains(other), "article {i}: {terms}");
+    }
     let check = tessera(&["check", "--root", root.to_str().unwrap()]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }

@@ -213,14 +213,17 @@ impl Shared {
         links.entry(link).or_insert_with_key(Value::from_serializable).clone()
     }
 
-    fn term(&self, term: &crate::content::taxonomies::Term) -> Value {
+    /// The value of a term of `taxonomy` in `lang`. Looked up by language, taxonomy and key:
+    /// not by URL, which is empty for every term of a taxonomy without term pages.
+    fn term(&self, lang: &str, taxonomy: &str, term: &crate::content::taxonomies::Term) -> Value {
+        let id = format!("{lang}\0{taxonomy}\0{}", term.key);
         let mut terms = self.terms.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(value) = terms.get(&term.url) {
-            return value.clone();
-        }
-        let value = Value::from_serializable(&TermRef { key: &term.key, name: &term.name, slug: &term.slug, url: &term.url });
-        terms.insert(term.url.clone(), value.clone());
-        value
+        terms
+            .entry(id)
+            .or_insert_with(|| {
+                Value::from_serializable(&TermRef { key: &term.key, name: &term.name, slug: &term.slug, url: &term.url })
+            })
+            .clone()
     }
 }
 
@@ -397,7 +400,7 @@ pub fn page_value(site: &Site, index: usize, rendered: &Rendered, shared: &Share
     let mut fields = value.into_map().unwrap_or_default();
     let mut taxonomies = tera::Map::default();
     for (tax, terms) in &page.shared.taxonomies {
-        let refs: Vec<Value> = term_refs(site, &page.lang, tax, terms).map(|t| shared.term(t)).collect();
+        let refs: Vec<Value> = term_refs(site, &page.lang, tax, terms).map(|t| shared.term(&page.lang, tax, t)).collect();
         taxonomies.insert(tax.clone().into(), Value::from(refs));
     }
     fields.insert("taxonomies".into(), Value::from(taxonomies));
