@@ -65,11 +65,18 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     match built {
         Ok(built) => {
             print_warnings(&built.warnings);
-            print_warnings(&tessera::output::write(&built.output, &out, Some(&spool), live.as_deref())?);
+            let (written, searched) = write_site(&options.root, &built, &out, &spool, live.as_deref());
+            if let Some(Err(errors)) = &searched {
+                eprintln!("{errors}");
+                eprintln!("nothing was written; {} is unchanged", out.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            print_warnings(&written?);
+            let (search_files, search) = searched.and_then(Result::ok).unwrap_or_default();
             let report = tessera::output::Report {
                 pages: built.site.pages.len(),
                 languages: built.site.config.languages.len(),
-                files: built.output.len(),
+                files: built.output.len() + search_files,
                 warnings: built.warnings.clone(),
             };
             let total = built.renders.as_ref().map_or(0, |r| r.outputs());
@@ -92,7 +99,6 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             if images.processed + images.cached > 0 {
                 println!("images: {} processed, {} from the cache", images.processed, images.cached);
             }
-            let search = &built.search;
             if search.indexed.is_empty() && !search.reused.is_empty() {
                 println!("search index: reused, no indexed page changed");
             } else if !search.reused.is_empty() {
@@ -108,6 +114,42 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// What indexing for search did (how many files it made), or the problems it found.
+type Searched = Result<(usize, tessera::search::Stats), tessera::diagnostics::Diagnostics>;
+
+/// Writes the built site into `out` and, when the site has a search index, makes the index on a
+/// thread of its own while the pages are written, then writes it too. Returns what the write
+/// returned, and what indexing did.
+fn write_site(
+    root: &Path,
+    built: &tessera::build::Built,
+    out: &Path,
+    spool: &tessera::output::Spool,
+    live: Option<&tessera::output::Manifest>,
+) -> (anyhow::Result<Vec<String>>, Option<Searched>) {
+    if !built.site.config.search {
+        return (tessera::output::write(&built.output, out, Some(spool), live, None), None);
+    }
+    let mut searched = None;
+    let folder = format!("{}/", tessera::search::BUNDLE_DIR);
+    let written = std::thread::scope(|scope| {
+        let index = scope.spawn(|| tessera::search::index(root, &built.site.config, &built.output));
+        let make = || match index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
+            Ok((files, stats)) => {
+                searched = Some(Ok((files.len(), stats)));
+                Ok(files)
+            }
+            Err(errors) => {
+                searched = Some(Err(errors));
+                Err(anyhow::anyhow!("the search index could not be made"))
+            }
+        };
+        let later = tessera::output::Later { folder: &folder, make: Box::new(make) };
+        tessera::output::write(&built.output, out, Some(spool), live, Some(later))
+    });
+    (written, searched)
 }
 
 /// How `check` reports.

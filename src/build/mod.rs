@@ -57,7 +57,8 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
 
 /// Builds the site in `root`, rendering again only what page edits since the last build into
 /// the same folder can have changed, when `reuse` allows (see [`reuse`]). Rendered pages go to
-/// `spool` as they are made.
+/// `spool` as they are made. The search index is left to the caller, which makes it while it
+/// writes the rest ([`crate::search::index`], [`crate::output::Later`]).
 pub fn build_site_reusing(
     root: &Path,
     base_url: Option<&str>,
@@ -65,7 +66,7 @@ pub fn build_site_reusing(
     reuse: Option<&Reuse>,
     spool: &Spool,
 ) -> Result<Built, Diagnostics> {
-    let how = How { live: false, spool: Some(spool) };
+    let how = How { live: false, spool: Some(spool), search: false };
     let Pipeline { built, pages_md, sections_md, renderer, assets, links, images } = run(root, base_url, drafts, how, reuse)?;
     // What only an incremental session needs is freed while the caller writes the site.
     std::thread::spawn(move || drop((pages_md, sections_md, renderer, assets, links, images)));
@@ -73,11 +74,13 @@ pub fn build_site_reusing(
 }
 
 /// How a build runs: for the dev server (`live`: asset names stay, search indexing is left
-/// for later), and whether rendered pages go to a spool on disk instead of memory.
+/// for later), whether rendered pages go to a spool on disk instead of memory, and whether it
+/// makes the search index (when the site has one) or leaves it to the caller.
 #[derive(Clone, Copy)]
 struct How<'a> {
     live: bool,
     spool: Option<&'a Spool>,
+    search: bool,
 }
 
 /// config → i18n → templates and assets → content → markdown → render → static → search.
@@ -166,7 +169,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
         return run(root, base_url, drafts, how, None);
     }
     let mut search = crate::search::Stats::default();
-    if !live && site.config.search {
+    if how.search && !live && site.config.search {
         let (files, stats) = crate::search::index(root, &site.config, &output)?;
         output.add(files);
         search = stats;
@@ -178,7 +181,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
             Some(reuse) => crate::linkcheck::Scope::Only { pages: &checked, fragments: reuse.renders.fragments() },
             None => crate::linkcheck::Scope::All,
         };
-        let report = check_links(&input, &renderer, &output, &planned, scope);
+        let report = check_links(&input, &renderer, &output, &planned, scope, how.search);
         if report.stale {
             return run(root, base_url, drafts, how, None);
         }
@@ -208,13 +211,15 @@ fn plan(site: &Site, statics: &Output, assets: &Assets) -> Result<BTreeMap<Strin
     plan.finish()
 }
 
-/// The link check over the rendered site, each output named by its source and template.
+/// The link check over the rendered site, each output named by its source and template; with
+/// `search` false, the search index is made after it.
 fn check_links(
     input: &RenderInput,
     renderer: &render::Renderer,
     output: &Output,
     planned: &BTreeMap<String, Origin>,
     scope: crate::linkcheck::Scope,
+    search: bool,
 ) -> crate::linkcheck::Report {
     let mut sources: HashMap<&str, crate::linkcheck::Source> = planned
         .iter()
@@ -232,7 +237,10 @@ fn check_links(
             });
         }
     }
-    crate::linkcheck::check(&input.site.root, &input.site.config, output, &sources, &input.templates.files, scope)
+    // A build that leaves the search index to its caller writes the index's scripts all the same.
+    let config = &input.site.config;
+    let later = |path: &str| !search && config.search && crate::search::fixed_files().contains(path);
+    crate::linkcheck::check(&input.site.root, config, output, &later, &sources, &input.templates.files, scope)
 }
 
 /// Every page's and section's Markdown, rendered in parallel; of the pages, only those in

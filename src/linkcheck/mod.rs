@@ -67,12 +67,14 @@ struct Link {
     target: Option<(String, Option<String>)>,
 }
 
-/// Checks the HTML files of `output` that `scope` names; `sources` says where each came from and
-/// `templates` maps template names to their files.
+/// Checks the HTML files of `output` that `scope` names; `sources` says where each came from,
+/// `templates` maps template names to their files, and `later` says which files not yet in
+/// `output` the build writes too (the search index's scripts, made while the pages are written).
 pub fn check(
     root: &Path,
     config: &SiteConfig,
     output: &Output,
+    later: &(dyn Fn(&str) -> bool + Sync),
     sources: &HashMap<&str, Source>,
     templates: &BTreeMap<String, (PathBuf, String)>,
     scope: Scope,
@@ -82,7 +84,7 @@ pub fn check(
         Scope::All => true,
         Scope::Only { pages, .. } => pages.contains(path),
     };
-    let exists = |path: &str| output.contains(path);
+    let exists = |path: &str| output.contains(path) || later(path);
     let pages: Vec<&String> = output.generated().filter(|p| is_html(p) && checked(p)).collect();
     // Pages on disk are read one at a time, each dropped once scanned; of its links, a page
     // keeps those that are broken or point into a page (the others are fine as they are).

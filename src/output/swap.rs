@@ -23,17 +23,25 @@ const MARKER_TEXT: &str = "This folder was written by tessera build and is repla
 /// [`super::check_output_dir`]). Returns warnings: leftovers or the previous output that could
 /// not be removed once the new site was in place (the build still succeeded).
 /// With a `spool` holding rendered pages, a first build makes the spool's folder the new site.
-/// `manifest` is the output's ([`Manifest::of`]), when it has one.
-pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, manifest: Option<&Manifest>) -> Result<Vec<String>> {
+/// `manifest` is the output's ([`Manifest::of`]), when it has one. With `later`, the files it
+/// makes (the search index) are made while the others are written, and written after them.
+pub fn write(
+    output: &Output,
+    out: &Path,
+    spool: Option<&super::Spool>,
+    manifest: Option<&Manifest>,
+    later: Option<Later>,
+) -> Result<Vec<String>> {
     let parent = out.parent().context("the output folder has no parent folder")?;
     let unchanged = || format!("{} is unchanged", out.display());
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
     let mut warnings = remove_leftovers(parent);
     hooks::step("writing");
     let previous = manifest.map(|m| super::Previous { live: out, files: &m.files });
+    let later_folder = later.as_ref().map(|l| l.folder);
     // The spare generation first; when it cannot be brought up to date, a new tree.
-    let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref()) {
-        Ok(written) => Some((spare, written)),
+    let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref(), later_folder) {
+        Ok(filled) => Some((spare, filled)),
         Err(e) => {
             if let Err(removal) = remove_tree(&spare) {
                 warnings.push(format!(
@@ -45,7 +53,7 @@ pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, manifest
             None
         }
     });
-    let (staging, written) = match spare {
+    let (staging, filled) = match spare {
         Some(filled) => filled,
         None => {
             let staging = match spool {
@@ -53,7 +61,7 @@ pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, manifest
                 None => create_staging(parent).with_context(unchanged)?,
             };
             match super::write_reusing(output, &staging, previous.as_ref(), None) {
-                Ok(written) => (staging, written),
+                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![] }),
                 Err(e) => {
                     let _ = remove_tree(&staging);
                     return Err(e.context(format!("the new site could not be written; {}", unchanged())));
@@ -61,8 +69,23 @@ pub fn write(output: &Output, out: &Path, spool: Option<&super::Spool>, manifest
             }
         }
     };
+    let (written, late) = match later.map(|later| write_later(later, &staging, previous.as_ref(), &filled)).transpose() {
+        Ok(late) => {
+            let Filled { mut written, .. } = filled;
+            let late = late.map(|(late, late_written)| {
+                written.extend(late_written);
+                late
+            });
+            (written, late.unwrap_or_default())
+        }
+        Err(e) => {
+            let _ = remove_tree(&staging);
+            return Err(e.context(format!("the new site could not be written; {}", unchanged())));
+        }
+    };
+    let contains = |path: &str| output.contains(path) || late.contains(path);
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
-    let kept = keep_foreign_files(output, out, manifest, &staging)
+    let kept = keep_foreign_files(&contains, out, manifest, &staging)
         .and_then(|(foreign, kept)| write_manifest(output, &written, &foreign, &staging).map(|()| kept));
     match kept {
         Ok(kept) => warnings.extend(kept),
@@ -178,29 +201,63 @@ fn take_spare(out: &Path) -> Option<PathBuf> {
     std::fs::rename(&spare, &taken).ok().map(|()| taken)
 }
 
-/// Brings the spare generation in `dir` up to date with `output`: what the new site does not
-/// have goes, and each file is written again only when its bytes differ from the new ones or
-/// someone touched it since (its stamp is not the one its manifest recorded).
-fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>) -> Result<Vec<(String, Written)>> {
-    let manifest = Manifest::of(dir).context("it has no manifest")?;
-    prune(output, dir, &manifest)?;
-    super::write_reusing(output, dir, previous, Some(&manifest.files))
+/// Files of the output made while the others are written: the search index, made from the
+/// pages, which the pages' writing need not wait for.
+pub struct Later<'a> {
+    /// The folder (`pagefind/`) that holds every file `make` makes, and no other file.
+    pub folder: &'a str,
+    pub make: Box<dyn FnOnce() -> Result<super::Files> + 'a>,
 }
 
-/// Removes from `dir` (which holds `manifest`) every file that is not part of `output` (the
-/// marker stays), then the folders that left empty.
-fn prune(output: &Output, dir: &Path, manifest: &Manifest) -> Result<()> {
-    let stale: Vec<(String, PathBuf)> = files_in(dir, manifest)
+/// A tree brought up to date with the output but for the files that come later.
+struct Filled {
+    /// How each file was written.
+    written: Vec<(String, Written)>,
+    /// A spare generation's manifest (it may hold the later files as they were).
+    kept: Option<Manifest>,
+    /// Its files in the later files' folder, which stay until those are known.
+    deferred: Vec<String>,
+}
+
+/// Makes the later files and writes them into `dir`, brought up to date by `filled`, removing
+/// the files of their folder the new site no longer has. Returns them, and how each was written.
+fn write_later(
+    later: Later,
+    dir: &Path,
+    previous: Option<&super::Previous>,
+    filled: &Filled,
+) -> Result<(Output, Vec<(String, Written)>)> {
+    let mut late = Output::default();
+    late.add((later.make)()?);
+    if let Some(path) = late.generated().find(|p| !p.starts_with(later.folder)) {
+        anyhow::bail!("{path} is not in {} (a bug in tessera: please report it)", later.folder);
+    }
+    let written = super::write_reusing(&late, dir, previous, filled.kept.as_ref().map(|m| &m.files))?;
+    remove_files(dir, filled.deferred.iter().filter(|path| !late.contains(path)))?;
+    Ok((late, written))
+}
+
+/// Brings the spare generation in `dir` up to date with `output`: what the new site does not
+/// have goes, and each file is written again only when its bytes differ from the new ones or
+/// someone touched it since (its stamp is not the one its manifest recorded). Files in the
+/// folder `later` (when given) are left as they are, for [`write_later`].
+fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>, later: Option<&str>) -> Result<Filled> {
+    let manifest = Manifest::of(dir).context("it has no manifest")?;
+    let (deferred, stale): (Vec<String>, Vec<String>) = files_in(dir, &manifest)
         .into_iter()
-        .map(|path| {
-            let file = dir.join(&path);
-            (path, file)
-        })
-        .filter(|(path, _)| path != MARKER && !output.contains(path))
-        .collect();
+        .filter(|path| path != MARKER && !output.contains(path))
+        .partition(|path| later.is_some_and(|folder| path.starts_with(folder)));
+    remove_files(dir, stale.iter())?;
+    let written = super::write_reusing(output, dir, previous, Some(&manifest.files))?;
+    Ok(Filled { written, kept: Some(manifest), deferred })
+}
+
+/// Removes the files at `paths` below `dir`, then the folders that left empty.
+fn remove_files<'p>(dir: &Path, paths: impl Iterator<Item = &'p String>) -> Result<()> {
     let mut emptied = std::collections::BTreeSet::new();
-    for (path, file) in &stale {
-        std::fs::remove_file(file).with_context(|| format!("cannot remove {}", file.display()))?;
+    for path in paths {
+        let file = dir.join(path);
+        std::fs::remove_file(&file).with_context(|| format!("cannot remove {}", file.display()))?;
         let mut folder = path.as_str();
         while let Some((up, _)) = folder.rsplit_once('/') {
             emptied.insert(up.to_string());
@@ -422,7 +479,7 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
 /// new site now writes itself is replaced, with a warning. Without a manifest (an output of an
 /// older tessera) every file counts as tessera's. Returns the files kept, and the warnings.
 fn keep_foreign_files(
-    output: &Output,
+    written: &dyn Fn(&str) -> bool,
     out: &Path,
     manifest: Option<&Manifest>,
     staging: &Path,
@@ -435,7 +492,7 @@ fn keep_foreign_files(
         if relative == MARKER || relative == MANIFEST || manifest.paths.contains(&relative) {
             continue;
         }
-        if output.contains(&relative) {
+        if written(&relative) {
             warnings.push(format!(
                 "warning: {} was not written by tessera, but the site now writes that file: it is replaced",
                 path.display()
@@ -616,5 +673,46 @@ mod tests {
         assert!(!dead.exists() && !empty.exists());
         assert!(unmarked.join("mine.txt").exists() && alive.exists());
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut output = Output::default();
+        output.add(files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect());
+        output
+    }
+
+    fn later<'a>(files: &'a [(&'a str, &'a str)]) -> Later<'a> {
+        Later {
+            folder: "pagefind/",
+            make: Box::new(move || Ok(files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect())),
+        }
+    }
+
+    /// Files made while the others are written land beside them; in the spare generation, later
+    /// files the new site no longer has go, and a failure to make them leaves the output as it was.
+    #[test]
+    fn later_files_are_written_after_the_others() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let build =
+            |pages: &[(&str, &str)], late: Option<Later>| write(&output(pages), &out, None, Manifest::of(&out).as_ref(), late);
+        build(&[("index.html", "one")], Some(later(&[("pagefind/a.pf_fragment", "a"), ("pagefind/x/b.pf_index", "b")]))).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("pagefind/x/b.pf_index")).unwrap(), "b");
+        build(&[("index.html", "two")], Some(later(&[("pagefind/a.pf_fragment", "a")]))).unwrap();
+        // The third build writes into the second's spare, which holds the first's files.
+        build(&[("index.html", "three")], Some(later(&[("pagefind/c.pf_fragment", "c")]))).unwrap();
+        let mut files = files_below(&out, "");
+        files.sort();
+        assert_eq!(files, [MANIFEST, MARKER, "index.html", "pagefind/c.pf_fragment"]);
+        assert!(!out.join("pagefind/x").exists());
+
+        let failing = Later { folder: "pagefind/", make: Box::new(|| anyhow::bail!("no index")) };
+        let error = build(&[("index.html", "four")], Some(failing)).unwrap_err();
+        assert!(format!("{error:#}").contains("no index"), "{error:#}");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "three");
+        assert!(out.join("pagefind/c.pf_fragment").exists());
+        let outside = later(&[("elsewhere.html", "x")]);
+        assert!(build(&[("index.html", "five")], Some(outside)).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "three");
     }
 }

@@ -85,6 +85,13 @@ pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files
     plan(Some(root), config, output).run()
 }
 
+/// The files of every bundle whatever its pages (Pagefind's scripts, styles and WebAssembly, and
+/// its entry file): the ones templates link to. Known by making a bundle of no page, once.
+pub fn fixed_files() -> &'static BTreeSet<String> {
+    static FILES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| index_part(vec![]).map(|files| files.into_iter().map(|(path, _)| path).collect()).unwrap_or_default())
+}
+
 /// Splits the pages to index into parts and looks up each part's kept bundle under `root`
 /// (`None`: keep nothing). Only the pages of parts to index again are read for indexing.
 pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) -> Plan<'a> {
