@@ -104,8 +104,9 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             } else if !search.reused.is_empty() {
                 println!("search index: made again for {}; reused for {}", search.indexed.join(", "), search.reused.join(", "));
             }
-            // The process ends here: freeing the site's memory piece by piece would only delay it.
-            std::mem::forget(built);
+            // The process ends here: freeing the site's memory, and the last build's, piece by
+            // piece would only delay it (the spool's folder goes: dropping it removes that).
+            std::mem::forget((built, reuse, live, last, sources));
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {
