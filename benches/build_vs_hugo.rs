@@ -2,7 +2,7 @@
 //! taxonomy templates) built by tessera and by Hugo, runs alternating between the two. Scenarios:
 //! a cold build (new output folder, no caches), a rebuild with nothing edited, a rebuild after a
 //! one-word edit to one article, a second such rebuild (tessera then has a previous generation
-//! to bring up to date), and tessera with its search index (cold, then one edit), which
+//! to bring up to date), and tessera with its search index (cold, then two edits), which
 //! Hugo does not build. Each build's wall time, CPU time (user + sys) and peak RSS come from the
 //! kernel's accounting of that child process (`wait4`). A last table shows tessera alone at
 //! growing sizes, so cost per article is visible.
@@ -36,17 +36,18 @@ enum Tool {
 
 /// The second one-edit rebuild is the steady state of an editor building again and again: the
 /// first rebuild after a cold build has no previous generation to bring up to date yet.
-const SCENARIOS: [&str; 6] = [
+const SCENARIOS: [&str; 7] = [
     "cold",
     "no-change rebuild",
     "one-edit rebuild",
     "second one-edit rebuild",
     "search on, cold",
     "search on, one-edit rebuild",
+    "search on, second one-edit rebuild",
 ];
 /// The Hugo scenario each tessera scenario is compared with: Hugo has no search index, so the
 /// search rows compare with Hugo's builds without one.
-const HUGO_COUNTERPART: [usize; 6] = [0, 1, 2, 3, 0, 2];
+const HUGO_COUNTERPART: [usize; 7] = [0, 1, 2, 3, 0, 2, 3];
 
 /// One size's sites, all under the benchmark's temporary folder.
 struct Sites {
