@@ -53,7 +53,7 @@ pub fn write(
             None
         }
     });
-    let (staging, filled) = match spare {
+    let (staging, mut filled) = match spare {
         Some(filled) => filled,
         None => {
             let staging = match spool {
@@ -69,15 +69,8 @@ pub fn write(
             }
         }
     };
-    let (written, late) = match later.map(|later| write_later(later, &staging, previous.as_ref(), &filled)).transpose() {
-        Ok(late) => {
-            let Filled { mut written, .. } = filled;
-            let late = late.map(|(late, late_written)| {
-                written.extend(late_written);
-                late
-            });
-            (written, late.unwrap_or_default())
-        }
+    let late = match later.map(|later| write_later(later, &staging, previous.as_ref(), &mut filled)).transpose() {
+        Ok(late) => late.unwrap_or_default(),
         Err(e) => {
             let _ = remove_tree(&staging);
             return Err(e.context(format!("the new site could not be written; {}", unchanged())));
@@ -86,7 +79,7 @@ pub fn write(
     let contains = |path: &str| output.contains(path) || late.contains(path);
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
     let kept = keep_foreign_files(&contains, out, manifest, &staging)
-        .and_then(|(foreign, kept)| write_manifest(output, &written, &foreign, &staging).map(|()| kept));
+        .and_then(|(foreign, kept)| write_manifest(output, &filled.written, &foreign, &staging).map(|()| kept));
     match kept {
         Ok(kept) => warnings.extend(kept),
         Err(e) => {
@@ -219,22 +212,18 @@ struct Filled {
     deferred: Vec<String>,
 }
 
-/// Makes the later files and writes them into `dir`, brought up to date by `filled`, removing
-/// the files of their folder the new site no longer has. Returns them, and how each was written.
-fn write_later(
-    later: Later,
-    dir: &Path,
-    previous: Option<&super::Previous>,
-    filled: &Filled,
-) -> Result<(Output, Vec<(String, Written)>)> {
+/// Makes the later files and writes them into `dir`, brought up to date by `filled` (which then
+/// says how they were written too), removing the files of their folder the new site no longer
+/// has. Returns them.
+fn write_later(later: Later, dir: &Path, previous: Option<&super::Previous>, filled: &mut Filled) -> Result<Output> {
     let mut late = Output::default();
     late.add((later.make)()?);
     if let Some(path) = late.generated().find(|p| !p.starts_with(later.folder)) {
         anyhow::bail!("{path} is not in {} (a bug in tessera: please report it)", later.folder);
     }
-    let written = super::write_reusing(&late, dir, previous, filled.kept.as_ref().map(|m| &m.files))?;
+    filled.written.extend(super::write_reusing(&late, dir, previous, filled.kept.as_ref().map(|m| &m.files))?);
     remove_files(dir, filled.deferred.iter().filter(|path| !late.contains(path)))?;
-    Ok((late, written))
+    Ok(late)
 }
 
 /// Brings the spare generation in `dir` up to date with `output`: what the new site does not
