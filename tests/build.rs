@@ -367,3 +367,26 @@ fn a_rebuild_from_unchanged_sources_writes_nothing() {
     assert!(!skipped(&[]));
     assert!(skipped(&[]));
 }
+
+/// The build command makes the search index while it writes the pages: the index it writes is
+/// the one a build that indexes before writing makes (as `check` and `serve` do), from nothing.
+#[test]
+fn the_search_index_written_beside_the_pages_is_the_one_the_build_makes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    assert!(tessera(&["new", root.to_str().unwrap(), "--languages", "en,ar,hi"]).status.success());
+    build(&root, &[]);
+    let written = snapshot(&root.join("public/pagefind"));
+    std::fs::remove_dir_all(root.join(".tessera-cache")).unwrap();
+    let built = tessera::build::build_site(&root, None, false).unwrap();
+    let made: Vec<(String, Vec<u8>)> = built
+        .output
+        .files
+        .iter()
+        .filter_map(|(path, bytes)| Some((path.strip_prefix("pagefind/")?.to_string(), bytes.to_vec())))
+        .collect();
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert!(written.iter().any(|(p, _)| p.ends_with(".pf_fragment")), "{:?}", names(&written));
+    assert_eq!(names(&written), names(&made));
+    assert!(written == made, "the files differ");
+}
