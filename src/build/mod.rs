@@ -238,8 +238,10 @@ fn check_links(
         }
     }
     // A build that leaves the search index to its caller writes the index's scripts all the same.
+    // Known here, not in the check's rayon workers: making them runs Pagefind, which uses that pool.
     let config = &input.site.config;
-    let later = |path: &str| !search && config.search && crate::search::fixed_files().contains(path);
+    let fixed = (!search && config.search).then(crate::search::fixed_files);
+    let later = |path: &str| fixed.is_some_and(|files| files.contains(path));
     crate::linkcheck::check(&input.site.root, config, output, &later, &sources, &input.templates.files, scope)
 }
 
