@@ -61,7 +61,7 @@ pub fn write(
                 None => create_staging(parent).with_context(unchanged)?,
             };
             match super::write_reusing(output, &staging, previous.as_ref(), None) {
-                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![] }),
+                Ok(written) => (staging, Filled { early: written.len(), written, kept: None, deferred: vec![] }),
                 Err(e) => {
                     let _ = remove_tree(&staging);
                     return Err(e.context(format!("the new site could not be written; {}", unchanged())));
@@ -69,6 +69,10 @@ pub fn write(
             }
         }
     };
+    // What needs no later file is done while they are made: listing the files someone else put
+    // in the output, and the manifest's lines for the files written so far.
+    let foreign = manifest.map(|m| foreign_files(out, m)).unwrap_or_default();
+    let mut list = manifest_lines_of(&filled.written);
     let late = match later.map(|later| write_later(later, &staging, previous.as_ref(), &mut filled)).transpose() {
         Ok(late) => late.unwrap_or_default(),
         Err(e) => {
@@ -76,10 +80,11 @@ pub fn write(
             return Err(e.context(format!("the new site could not be written; {}", unchanged())));
         }
     };
+    list.push_str(&manifest_lines_of(&filled.written[filled.early..]));
     let contains = |path: &str| output.contains(path) || late.contains(path);
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
-    let kept = keep_foreign_files(&contains, out, manifest, &staging)
-        .and_then(|(foreign, kept)| write_manifest(output, &filled.written, &foreign, &staging).map(|()| kept));
+    let kept = keep_foreign_files(&contains, out, foreign, &staging)
+        .and_then(|(foreign, kept)| write_manifest(list, output, &foreign, &staging).map(|()| kept));
     match kept {
         Ok(kept) => warnings.extend(kept),
         Err(e) => {
@@ -206,6 +211,8 @@ pub struct Later<'a> {
 struct Filled {
     /// How each file was written.
     written: Vec<(String, Written)>,
+    /// How many of them were written before the later files.
+    early: usize,
     /// A spare generation's manifest (it may hold the later files as they were).
     kept: Option<Manifest>,
     /// Its files in the later files' folder, which stay until those are known.
@@ -238,7 +245,7 @@ fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>, later: 
         .partition(|path| later.is_some_and(|folder| path.starts_with(folder)));
     remove_files(dir, stale.iter())?;
     let written = super::write_reusing(output, dir, previous, Some(&manifest.files))?;
-    Ok(Filled { written, kept: Some(manifest), deferred })
+    Ok(Filled { early: written.len(), written, kept: Some(manifest), deferred })
 }
 
 /// Removes the files at `paths` below `dir`, then the folders that left empty.
@@ -355,17 +362,25 @@ pub(super) fn inode_changed_ns(m: &std::fs::Metadata) -> Option<i128> {
 /// not on the previous list was put there by someone else (`CNAME`, `.git`) and is kept.
 pub const MANIFEST: &str = ".tessera-manifest";
 
-/// Writes the manifest into `staging`: each generated file with the fingerprint of its bytes
-/// and its stamp `size.mtime_ns.inode` (a rebuild links the unchanged ones instead of writing
-/// them), each copied file with `-` and its stamp, each file kept from someone else with `+`.
-fn write_manifest(output: &Output, written: &[(String, Written)], foreign: &[String], staging: &Path) -> Result<()> {
-    let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
+/// The manifest's lines for generated files: each with the fingerprint of its bytes and its
+/// stamp `size.mtime_ns.inode` (a rebuild links the unchanged ones instead of writing them).
+fn manifest_lines_of(written: &[(String, Written)]) -> String {
+    use std::fmt::Write;
+    let mut list = String::with_capacity(written.len() * 100);
     for (path, file) in written {
-        match file.stamp {
-            Some(stamp) => list.push_str(&format!("{:032x} {stamp} {path}\n", file.print)),
-            None => list.push_str(&format!("{:032x} {path}\n", file.print)),
-        }
+        let _ = match file.stamp {
+            Some(stamp) => writeln!(list, "{:032x} {stamp} {path}", file.print),
+            None => writeln!(list, "{:032x} {path}", file.print),
+        };
     }
+    list
+}
+
+/// Writes the manifest into `staging`: the `generated` files' lines ([`manifest_lines_of`]),
+/// each copied file with `-` and its stamp, each file kept from someone else with `+`.
+fn write_manifest(generated: String, output: &Output, foreign: &[String], staging: &Path) -> Result<()> {
+    let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
+    list.push_str(&generated);
     for path in output.copies.keys() {
         match Stamp::of(&staging.join(path)) {
             Some(stamp) => list.push_str(&format!("- {stamp} {path}\n")),
@@ -463,24 +478,26 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
     parts.next().is_none().then_some(stamp)
 }
 
-/// Carries into `staging` every file of the live output `out` that tessera did not write (not
-/// on its `manifest`): hard links, so nothing is copied and the file is the same. A file the
-/// new site now writes itself is replaced, with a warning. Without a manifest (an output of an
-/// older tessera) every file counts as tessera's. Returns the files kept, and the warnings.
+/// The files of the live output `out` that tessera did not write: not on its `manifest`.
+/// Without a manifest (an output of an older tessera) every file counts as tessera's.
+fn foreign_files(out: &Path, manifest: &Manifest) -> Vec<String> {
+    let ours = |relative: &String| relative == MARKER || relative == MANIFEST || manifest.paths.contains(relative);
+    files_in(out, manifest).into_iter().filter(|relative| !ours(relative)).collect()
+}
+
+/// Carries into `staging` the `foreign` files of the live output `out` ([`foreign_files`]):
+/// hard links, so nothing is copied and the file is the same. A file the new site now writes
+/// itself is replaced, with a warning. Returns the files kept, and the warnings.
 fn keep_foreign_files(
     written: &dyn Fn(&str) -> bool,
     out: &Path,
-    manifest: Option<&Manifest>,
+    foreign: Vec<String>,
     staging: &Path,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let Some(manifest) = manifest else { return Ok((vec![], vec![])) };
     let mut warnings = Vec::new();
     let mut kept = Vec::new();
-    for relative in files_in(out, manifest) {
+    for relative in foreign {
         let path = out.join(&relative);
-        if relative == MARKER || relative == MANIFEST || manifest.paths.contains(&relative) {
-            continue;
-        }
         if written(&relative) {
             warnings.push(format!(
                 "warning: {} was not written by tessera, but the site now writes that file: it is replaced",
