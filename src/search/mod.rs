@@ -76,8 +76,12 @@ enum Html<'a> {
 /// The search work of one build: parts whose bundle is kept, and parts to index.
 pub struct Plan<'a> {
     cache: Option<PathBuf>,
-    kept: Vec<(Part<'a>, Files)>,
+    /// Each with its kept file, open and read up to its bundle, which is read when the plan runs.
+    kept: Vec<(Part<'a>, std::fs::File)>,
     pending: Vec<Part<'a>>,
+    /// What every page said of itself, kept for the next build when the plan runs, and what
+    /// the last build's pages said (dropped then too).
+    facts: (facts::Known, facts::Known),
 }
 
 /// Indexes the generated HTML pages of `output` (see [`plan`] and [`Plan::run`]).
@@ -98,13 +102,10 @@ pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) ->
     let cache = root.map(|r| r.join(CACHE_DIR));
     let known = cache.as_deref().map(facts::read).unwrap_or_default();
     let (parts, facts) = parts(config, output, part_pages(), &known);
-    if let Some(dir) = &cache {
-        facts::write(dir, &facts);
-    }
     let (mut kept, mut pending) = (Vec::new(), Vec::new());
     for (mut part, urls) in parts {
-        match cache.as_deref().and_then(|c| read_kept(c, &part)) {
-            Some(files) => kept.push((part, files)),
+        match cache.as_deref().and_then(|c| open_kept(c, &part)) {
+            Some(file) => kept.push((part, file)),
             None => {
                 let html = |path: &String| match (output.files.get(path), output.kept.get(path)) {
                     (Some(bytes), _) => Some(Html::Bytes(Cow::Borrowed(bytes.as_slice()))),
@@ -116,7 +117,7 @@ pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) ->
             }
         }
     }
-    Plan { cache, kept, pending }
+    Plan { cache, kept, pending, facts: (facts, known) }
 }
 
 /// Pages per part: [`PART_PAGES`], or `TESSERA_TEST_SEARCH_PART_PAGES` when set (for tests,
@@ -167,14 +168,16 @@ impl<'a> Plan<'a> {
         };
         Plan {
             cache: self.cache,
-            kept: self.kept.into_iter().map(|(part, files)| (owned(part), files)).collect(),
+            kept: self.kept.into_iter().map(|(part, file)| (owned(part), file)).collect(),
             pending: self.pending.into_iter().map(owned).collect(),
+            facts: self.facts,
         }
     }
 
     /// Indexes the pending parts in parallel, keeps their bundles, forgets kept bundles of
     /// parts the site no longer has, and returns the whole bundle as (path in the output,
-    /// bytes).
+    /// bytes). The kept bundles are read, and what the pages said of themselves kept, while
+    /// the pending parts are indexed.
     pub fn run(self) -> Result<(Files, Stats), Diagnostics> {
         let cache = self.cache;
         // Threads of their own, not rayon's: Pagefind uses rayon's pool inside, which a rayon
@@ -182,7 +185,15 @@ impl<'a> Plan<'a> {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(self.pending.len().max(1));
         let queue = std::sync::Mutex::new(self.pending.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-        let results: Vec<Result<(Part, Files), Diagnostics>> = std::thread::scope(|scope| {
+        let (facts, known) = self.facts;
+        let (kept, results) = std::thread::scope(|scope| {
+            let kept = scope.spawn(|| {
+                if let Some(dir) = &cache {
+                    facts::write(dir, &facts);
+                }
+                drop((facts, known));
+                self.kept.into_iter().map(|(part, file)| read_kept(cache.as_deref(), part, file)).collect::<Result<Vec<_>, _>>()
+            });
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     scope.spawn(|| {
@@ -198,12 +209,15 @@ impl<'a> Plan<'a> {
                     })
                 })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            let results: Vec<Result<(Part, Files), Diagnostics>> =
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+            (kept.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), results)
         });
+        let kept = kept?;
         let mut fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
         fresh.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         let mut reused: BTreeMap<&str, usize> = BTreeMap::new();
-        for (part, _) in &self.kept {
+        for (part, _) in &kept {
             *reused.entry(&part.lang).or_default() += 1;
         }
         let partly = |lang: &str| fresh.iter().any(|(part, _)| part.lang == lang);
@@ -215,7 +229,7 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), reused };
-        let mut all: Vec<(Part, Files)> = self.kept.into_iter().chain(fresh).collect();
+        let mut all: Vec<(Part, Files)> = kept.into_iter().chain(fresh).collect();
         all.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         if let Some(dir) = &cache {
             forget_others(dir, &all);
@@ -410,10 +424,31 @@ fn merge(parts: impl Iterator<Item = Files>) -> Files {
     files.into_iter().collect()
 }
 
-/// The kept bundle of `part`, when it was kept for its current pages.
-fn read_kept(dir: &Path, part: &Part) -> Option<Files> {
-    let bytes = std::fs::read(dir.join(part.cache_file())).ok()?;
-    kept::read(&bytes, &part.key)
+/// The file that keeps the bundle of `part`, when it was kept for its current pages: open, and
+/// read up to the bundle (which [`read_kept`] reads).
+fn open_kept(dir: &Path, part: &Part) -> Option<std::fs::File> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(dir.join(part.cache_file())).ok()?;
+    let mut key = vec![0; part.key.len() + 1];
+    file.read_exact(&mut key).ok()?;
+    (key == format!("{}\n", part.key).as_bytes()).then_some(file)
+}
+
+/// The bundle kept for `part` in `file` ([`open_kept`]). A file whose key matched is not
+/// replaced while it is open (kept files are renamed into place), so failing to read the rest
+/// is a fault of the disk: the file is removed and the build fails.
+fn read_kept<'a>(dir: Option<&Path>, part: Part<'a>, mut file: std::fs::File) -> Result<(Part<'a>, Files), Diagnostics> {
+    let mut bytes = Vec::new();
+    match std::io::Read::read_to_end(&mut file, &mut bytes).ok().and_then(|_| kept::files(&bytes)) {
+        Some(files) => Ok((part, files)),
+        None => {
+            let path = dir.map(|d| d.join(part.cache_file())).unwrap_or_default();
+            let _ = std::fs::remove_file(&path);
+            let message =
+                format!("cannot read the search index kept in {}; it is removed: build again to make it anew", path.display());
+            Err(Diagnostic::whole_file(crate::config::CONFIG_FILE, message).into())
+        }
+    }
 }
 
 /// Keeps a part's bundle for the next build. Best effort: failing to keep it only costs the
@@ -516,8 +551,13 @@ mod kept {
     }
 
     /// The files, when `bytes` is a whole part kept for `key`.
+    #[cfg(test)]
     pub fn read(bytes: &[u8], key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-        let mut rest = bytes.strip_prefix(format!("{key}\n").as_bytes())?;
+        files(bytes.strip_prefix(format!("{key}\n").as_bytes())?)
+    }
+
+    /// The files of a kept part from what follows its key's line.
+    pub fn files(mut rest: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
         let mut files = Vec::new();
         while !rest.is_empty() {
             let name_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
@@ -542,6 +582,27 @@ mod tests {
         assert_eq!(kept::read(&bytes, "k1"), Some(files));
         assert_eq!(kept::read(&bytes, "k2"), None);
         assert_eq!(kept::read(&bytes[..bytes.len() - 1], "k1"), None);
+    }
+
+    /// A kept file is chosen by its key's line alone; its bundle is read when the plan runs, and
+    /// one that cannot be read then fails the build and goes, so the next build makes it anew.
+    #[test]
+    fn a_kept_part_is_chosen_by_its_key_and_a_damaged_one_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = |key: &str| Part { lang: "en".into(), number: 0, count: 2, key: key.into(), pages: Vec::new() };
+        let files = vec![("pagefind/a.js".to_string(), b"abc".to_vec())];
+        let bytes = kept::write("k1", &files);
+        let path = dir.path().join(part("k1").cache_file());
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(open_kept(dir.path(), &part("k2")).is_none(), "another key");
+        let file = open_kept(dir.path(), &part("k1")).expect("its key");
+        assert_eq!(read_kept(Some(dir.path()), part("k1"), file).ok().map(|(_, f)| f), Some(files));
+
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        let file = open_kept(dir.path(), &part("k1")).expect("its key still");
+        let error = read_kept(Some(dir.path()), part("k1"), file).err().expect("a damaged bundle").to_string();
+        assert!(error.contains("cannot read the search index kept in") && error.contains("build again"), "{error}");
+        assert!(!path.exists(), "the damaged file is removed");
     }
 
     #[test]
