@@ -371,7 +371,7 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
         } else if stem == "index" && !raw.content_path.is_empty() {
             raw.assets = bundle_assets.get(dir).cloned().unwrap_or_default();
             raw_pages.push(raw);
-        } else if bundle_dirs.contains(dir) {
+        } else if !bundle_dirs.is_empty() && bundle_dirs.contains(dir) {
             // A Markdown file next to a bundle's index is part of the bundle, not a page.
             continue;
         } else {
@@ -788,9 +788,10 @@ fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<(Page, Opt
         lang: r.lang,
         translation_key: r.front.translation_key.clone().unwrap_or_else(|| r.content_path.clone()),
         content_path: r.content_path,
-        date: r.front.date.as_deref().and_then(parse_date),
-        updated: r.front.updated.as_deref().and_then(parse_date),
-        shared: Shared::of(&r.front),
+        // Inherited from its translations: see `network::inherit`.
+        date: None,
+        updated: None,
+        shared: Shared::default(),
         is_article: false,
         title: r.front.title.clone().unwrap_or(name),
         url: crate::urls::page(section_url, &slug),
@@ -808,14 +809,21 @@ fn make_page(section_url: &str, section: usize, r: RawFile) -> Result<(Page, Opt
 /// Newest first, then by weight and title: the order of the site's pages, and of every listing
 /// (which sorts titles as its language does).
 pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
-    b.date.cmp(&a.date).then(a.front.weight.cmp(&b.front.weight)).then(a.title.cmp(&b.title)).then(a.file.cmp(&b.file))
+    order_key(a).cmp(&order_key(b))
 }
 
-/// Sorts pages into [`page_order`]. The order is found on indices and each page moved once
-/// into place: a page is large, and sorting the pages themselves moved each many times.
+/// What [`page_order`] compares.
+fn order_key(page: &Page) -> (std::cmp::Reverse<Option<NaiveDate>>, Option<i64>, &str, &Path) {
+    (std::cmp::Reverse(page.date), page.front.weight, &page.title, &page.file)
+}
+
+/// Sorts pages into [`page_order`]. The order is found on their keys side by side, and each
+/// page moved once into place: a page is large, and sorting the pages themselves moved each
+/// many times.
 fn sort_pages(pages: &mut Vec<Page>) {
-    let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.par_sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
+    let mut keys: Vec<_> = pages.par_iter().enumerate().map(|(i, page)| (order_key(page), i)).collect();
+    keys.par_sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
     let mut slots: Vec<Option<Page>> = std::mem::take(pages).into_iter().map(Some).collect();
     *pages = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
@@ -906,10 +914,12 @@ pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, 
     let (mut page, _) = make_page(&site.sections[old.section].url, old.section, raw)?;
     // What the group shares and where the page sits stay as loading made them; a caller that
     // sees the page's own shared values change loads the site again.
-    if Shared::of(&page.front) == Shared::of(&old.front) {
-        page.shared = old.shared.clone();
-        page.date = old.date;
-        page.updated = old.updated;
+    let own = Shared::of(&page.front);
+    if own == Shared::of(&old.front) {
+        (page.shared, page.date, page.updated) = (old.shared.clone(), old.date, old.updated);
+    } else {
+        (page.date, page.updated) = (own.date.as_deref().and_then(parse_date), own.updated.as_deref().and_then(parse_date));
+        page.shared = own;
     }
     page.is_article = old.is_article;
     Ok(Some(page))

@@ -4,6 +4,7 @@
 
 use super::{Entry, Page, Shared, Site};
 use crate::config::MissingTranslation;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The fingerprint of a page's title and text that a translation's `translated_from` records:
@@ -49,29 +50,41 @@ pub(super) fn stale(site: &Site, errors: &mut crate::diagnostics::Diagnostics) -
     stale
 }
 
-/// Fills each page's `shared` front matter: its own value, else that of the first page of its
-/// translation group, in site language order, that sets it. Translations setting different
+/// Fills each page's `shared` front matter (and its dates, from it): its own value, else that
+/// of the first page of its translation group, in site language order, that sets it. Translations setting different
 /// values are a warning naming both files (each page keeps its own).
 pub(super) fn inherit(site: &mut Site) {
     let order = |lang: &str| site.config.languages.iter().position(|l| l.code == lang).unwrap_or(usize::MAX);
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         groups.entry(p.translation_key.as_str()).or_default().push(i);
     }
-    let mut updates: Vec<(usize, Shared)> = Vec::new();
-    let mut warnings = Vec::new();
-    for members in groups.values_mut().filter(|m| m.len() > 1) {
-        members.sort_by_key(|&i| order(&site.pages[i].lang));
-        let pages: Vec<&Page> = members.iter().map(|&i| &site.pages[i]).collect();
-        for (&i, page) in members.iter().zip(&pages) {
-            updates.push((i, inherited(page, &pages)));
-        }
-        warnings.extend(conflicts(&pages));
-    }
-    for (i, shared) in updates {
-        site.pages[i].date = shared.date.as_deref().and_then(super::parse_date);
-        site.pages[i].updated = shared.updated.as_deref().and_then(super::parse_date);
-        site.pages[i].shared = shared;
+    let mut groups: Vec<(&str, Vec<usize>)> = groups.into_iter().collect();
+    groups.par_sort_unstable_by_key(|(key, _)| *key);
+    // Each group is independent: in parallel, results in key order.
+    type Update = (usize, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, Shared);
+    let (updates, warnings): (Vec<Vec<Update>>, Vec<Vec<String>>) = groups
+        .into_par_iter()
+        .map(|(_, members)| members)
+        .map(|mut members| {
+            members.sort_by_key(|&i| order(&site.pages[i].lang));
+            let pages: Vec<&Page> = members.iter().map(|&i| &site.pages[i]).collect();
+            let updates = members
+                .iter()
+                .zip(&pages)
+                .map(|(&i, page)| {
+                    let shared = inherited(page, &pages);
+                    let (date, updated) = (shared.date.as_deref(), shared.updated.as_deref());
+                    (i, date.and_then(super::parse_date), updated.and_then(super::parse_date), shared)
+                })
+                .collect();
+            (updates, conflicts(&pages))
+        })
+        .unzip();
+    let warnings: Vec<String> = warnings.into_iter().flatten().collect();
+    for (i, date, updated, shared) in updates.into_iter().flatten() {
+        let page = &mut site.pages[i];
+        (page.date, page.updated, page.shared) = (date, updated, shared);
     }
     site.warnings.extend(warnings);
 }
