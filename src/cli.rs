@@ -63,9 +63,9 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
         let _ = spare.join();
     }
     match built {
-        Ok(built) => {
+        Ok((built, indexing)) => {
             print_warnings(&built.warnings);
-            let (written, searched) = write_site(&options.root, &built, &out, &spool, live.as_deref());
+            let (written, searched) = write_site(&built, indexing, &out, &spool, live.as_deref());
             if let Some(Err(errors)) = &searched {
                 eprintln!("{errors}");
                 eprintln!("nothing was written; {} is unchanged", out.display());
@@ -120,36 +120,33 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
 /// What indexing for search did (how many files it made), or the problems it found.
 type Searched = Result<(usize, tessera::search::Stats), tessera::diagnostics::Diagnostics>;
 
-/// Writes the built site into `out` and, when the site has a search index, makes the index on a
-/// thread of its own while the pages are written, then writes it too. Returns what the write
-/// returned, and what indexing did.
+/// Writes the built site into `out` and, when the site has a search index (`indexing`: being
+/// made since the pages were rendered), writes the index after the pages once it is made.
+/// Returns what the write returned, and what indexing did.
 fn write_site(
-    root: &Path,
     built: &tessera::build::Built,
+    indexing: Option<tessera::search::Indexing>,
     out: &Path,
     spool: &tessera::output::Spool,
     live: Option<&tessera::output::Manifest>,
 ) -> (anyhow::Result<Vec<String>>, Option<Searched>) {
-    if !built.site.config.search {
+    let Some(indexing) = indexing else {
         return (tessera::output::write(&built.output, out, Some(spool), live, None), None);
-    }
+    };
     let mut searched = None;
     let folder = format!("{}/", tessera::search::BUNDLE_DIR);
-    let written = std::thread::scope(|scope| {
-        let index = scope.spawn(|| tessera::search::index(root, &built.site.config, &built.output));
-        let make = || match index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
-            Ok((files, stats)) => {
-                searched = Some(Ok((files.len(), stats)));
-                Ok(files)
-            }
-            Err(errors) => {
-                searched = Some(Err(errors));
-                Err(anyhow::anyhow!("the search index could not be made"))
-            }
-        };
-        let later = tessera::output::Later { folder: &folder, make: Box::new(make) };
-        tessera::output::write(&built.output, out, Some(spool), live, Some(later))
-    });
+    let make = || match indexing.finish() {
+        Ok((files, stats)) => {
+            searched = Some(Ok((files.len(), stats)));
+            Ok(files)
+        }
+        Err(errors) => {
+            searched = Some(Err(errors));
+            Err(anyhow::anyhow!("the search index could not be made"))
+        }
+    };
+    let later = tessera::output::Later { folder: &folder, make: Box::new(make) };
+    let written = tessera::output::write(&built.output, out, Some(spool), live, Some(later));
     (written, searched)
 }
 

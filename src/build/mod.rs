@@ -42,6 +42,8 @@ pub struct Built {
 /// A finished build and the intermediate results an incremental update reuses.
 struct Pipeline {
     built: Built,
+    /// The search index being made, when the build leaves it to its caller.
+    indexing: Option<crate::search::Indexing>,
     pages_md: Vec<Rendered>,
     sections_md: Vec<Rendered>,
     renderer: render::Renderer,
@@ -57,25 +59,27 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
 
 /// Builds the site in `root`, rendering again only what page edits since the last build into
 /// the same folder can have changed, when `reuse` allows (see [`reuse`]). Rendered pages go to
-/// `spool` as they are made. The search index is left to the caller, which makes it while it
-/// writes the rest ([`crate::search::index`], [`crate::output::Later`]).
+/// `spool` as they are made. The search index, when the site has one, is left to the caller,
+/// which writes it after the rest ([`crate::output::Later`]); it is being made on a thread of
+/// its own from the moment the pages are rendered.
 pub fn build_site_reusing(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
     reuse: Option<&Reuse>,
     spool: &Spool,
-) -> Result<Built, Diagnostics> {
+) -> Result<(Built, Option<crate::search::Indexing>), Diagnostics> {
     let how = How { live: false, spool: Some(spool), search: false };
-    let Pipeline { built, pages_md, sections_md, renderer, assets, links, images } = run(root, base_url, drafts, how, reuse)?;
+    let Pipeline { built, indexing, pages_md, sections_md, renderer, assets, links, images } =
+        run(root, base_url, drafts, how, reuse)?;
     // What only an incremental session needs is freed while the caller writes the site.
     std::thread::spawn(move || drop((pages_md, sections_md, renderer, assets, links, images)));
-    Ok(built)
+    Ok((built, indexing))
 }
 
 /// How a build runs: for the dev server (`live`: asset names stay, search indexing is left
 /// for later), whether rendered pages go to a spool on disk instead of memory, and whether it
-/// makes the search index (when the site has one) or leaves it to the caller.
+/// makes the search index (when the site has one) or starts it and leaves it to the caller.
 #[derive(Clone, Copy)]
 struct How<'a> {
     live: bool,
@@ -175,17 +179,26 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
         search = stats;
     }
     let mut renders = None;
+    let mut indexing = None;
     if !live {
         let checked: HashSet<&str> = output.files.keys().map(String::as_str).collect();
-        let scope = match reuse.filter(|_| selection.is_some()) {
+        let checked_scope = match reuse.filter(|_| selection.is_some()) {
             Some(reuse) => crate::linkcheck::Scope::Only { pages: &checked, fragments: reuse.renders.fragments() },
             None => crate::linkcheck::Scope::All,
         };
-        let report = check_links(&input, &renderer, &output, &planned, scope, how.search);
+        // A search index left to the caller is planned while the links are checked, and made
+        // from then on.
+        let index_later = !how.search && site.config.search;
+        let (report, plan) = std::thread::scope(|scope| {
+            let plan = index_later.then(|| scope.spawn(|| crate::search::plan(Some(root), &site.config, &output).into_owned()));
+            let report = check_links(&input, &renderer, &output, &planned, checked_scope, how.search);
+            (report, plan.map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+        });
         if report.stale {
             return run(root, base_url, drafts, how, None);
         }
         report.errors.into_result(())?;
+        indexing = plan.map(crate::search::Indexing::start);
         let images_in_templates = images.used_by_templates();
         let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();
         renders =
@@ -193,7 +206,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };
-    Ok(Pipeline { built, pages_md, sections_md, renderer, assets, links, images })
+    Ok(Pipeline { built, indexing, pages_md, sections_md, renderer, assets, links, images })
 }
 
 /// Every file the build will write with the input behind it: a collision or a name no file
@@ -212,7 +225,7 @@ fn plan(site: &Site, statics: &Output, assets: &Assets) -> Result<BTreeMap<Strin
 }
 
 /// The link check over the rendered site, each output named by its source and template; with
-/// `search` false, the search index is made after it.
+/// `search` false, the search index is made beside it and after it.
 fn check_links(
     input: &RenderInput,
     renderer: &render::Renderer,

@@ -84,6 +84,31 @@ pub struct Plan<'a> {
     facts: (facts::Known, facts::Known),
 }
 
+/// A search index being made on a thread of its own ([`Plan::run`]). Dropped unfinished, it
+/// waits for the thread, which may be writing the cache.
+pub struct Indexing(Option<std::thread::JoinHandle<Result<(Files, Stats), Diagnostics>>>);
+
+impl Indexing {
+    /// Starts running `plan`.
+    pub fn start(plan: Plan<'static>) -> Indexing {
+        Indexing(Some(std::thread::spawn(move || plan.run())))
+    }
+
+    /// The bundle, once made.
+    pub fn finish(mut self) -> Result<(Files, Stats), Diagnostics> {
+        let thread = self.0.take().expect("an index is finished once");
+        thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+impl Drop for Indexing {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Indexes the generated HTML pages of `output` (see [`plan`] and [`Plan::run`]).
 pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files, Stats), Diagnostics> {
     plan(Some(root), config, output).run()
