@@ -44,14 +44,18 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let edited = last.as_ref().and_then(|last| sources.edited(&options.root, last));
-    // The live output's manifest, read once for every stage that needs it.
-    let live = match &last {
-        Some(last) => Some(last.manifest()),
-        None => tessera::output::Manifest::of(&out),
-    }
-    .map(std::sync::Arc::new);
+    // The live output's manifest, read once for every stage that needs it, and what the last
+    // build left for this one: side by side.
+    let (live, renders) = rayon::join(
+        || match &last {
+            Some(last) => Some(last.manifest()),
+            None => tessera::output::Manifest::of(&out),
+        },
+        || edited.and_then(|(edited, renders)| Some((edited, tessera::build::Renders::from_json(&renders)?))),
+    );
+    let live = live.map(std::sync::Arc::new);
     let reuse =
-        edited.zip(live.clone()).and_then(|((edited, renders), live)| tessera::build::Reuse::new(edited, &renders, &out, live));
+        renders.zip(live.clone()).and_then(|((edited, renders), live)| tessera::build::Reuse::new(edited, renders, &out, live));
     // After page edits, most files stay: the first rebuild into a new site makes its spare
     // generation while the site renders.
     let spare = reuse.as_ref().and_then(|_| tessera::output::start_spare(&out, live.clone()));

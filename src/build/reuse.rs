@@ -62,6 +62,11 @@ impl Renders {
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
     }
+
+    /// What [`Renders::to_json`] wrote, unless it is unreadable.
+    pub fn from_json(bytes: &[u8]) -> Option<Renders> {
+        serde_json::from_slice(bytes).ok()
+    }
 }
 
 /// A build that may take the last build's outputs: the files edited since, what the last build
@@ -78,11 +83,12 @@ pub struct Reuse {
 
 impl Reuse {
     /// `None` when an edit other than a page's Markdown asks for a whole build (templates,
-    /// settings, UI strings, static files, sections), templates asked for resized images, or the
-    /// last build's record is unreadable. `written` is the manifest of the output folder `live`.
+    /// settings, UI strings, static files, sections) or templates asked for resized images.
+    /// `renders` is what the last build left ([`Renders::from_json`]); `written` is the
+    /// manifest of the output folder `live`.
     pub fn new(
         edited: Vec<PathBuf>,
-        renders: &[u8],
+        mut renders: Renders,
         live: &Path,
         written: std::sync::Arc<crate::output::Manifest>,
     ) -> Option<Reuse> {
@@ -91,7 +97,9 @@ impl Reuse {
                 && p.extension().is_some_and(|e| e == "md")
                 && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("_index"))
         });
-        let mut renders = serde_json::from_slice::<Renders>(renders).ok().filter(|r| pages_only && !r.images_in_templates)?;
+        if !pages_only || renders.images_in_templates {
+            return None;
+        }
         let edited_files: HashSet<&PathBuf> = edited.iter().collect();
         let known = std::mem::take(&mut renders.known).into_iter().filter(|(file, ..)| !edited_files.contains(file));
         let known = std::sync::Arc::new(known.map(|(file, front, line)| (file, (front, line))).collect());
