@@ -51,8 +51,9 @@ pub(super) fn stale(site: &Site, errors: &mut crate::diagnostics::Diagnostics) -
 }
 
 /// Fills each page's `shared` front matter (and its dates, from it): its own value, else that
-/// of the first page of its translation group, in site language order, that sets it. Translations setting different
-/// values are a warning naming both files (each page keeps its own).
+/// of the first page of its translation group, in site language order, that sets it.
+/// Translations setting different values are a warning naming both files (each page keeps its
+/// own).
 pub(super) fn inherit(site: &mut Site) {
     let order = |lang: &str| site.config.languages.iter().position(|l| l.code == lang).unwrap_or(usize::MAX);
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -65,8 +66,7 @@ pub(super) fn inherit(site: &mut Site) {
     type Update = (usize, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, Shared);
     let (updates, warnings): (Vec<Vec<Update>>, Vec<Vec<String>>) = groups
         .into_par_iter()
-        .map(|(_, members)| members)
-        .map(|mut members| {
+        .map(|(_, mut members)| {
             members.sort_by_key(|&i| order(&site.pages[i].lang));
             let pages: Vec<&Page> = members.iter().map(|&i| &site.pages[i]).collect();
             let updates = members

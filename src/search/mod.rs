@@ -76,8 +76,8 @@ enum Html<'a> {
 /// The search work of one build: parts whose bundle is kept, and parts to index.
 pub struct Plan<'a> {
     cache: Option<PathBuf>,
-    /// Each with its kept file, open and read up to its bundle, which is read when the plan runs.
-    kept: Vec<(Part<'a>, std::fs::File)>,
+    /// Parts whose file keeps their bundle: the bundle is read when the plan runs.
+    kept: Vec<Part<'a>>,
     pending: Vec<Part<'a>>,
     /// What every page said of itself, kept for the next build when the plan runs, and what
     /// the last build's pages said (dropped then too).
@@ -129,9 +129,9 @@ pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) ->
     let (parts, facts) = parts(config, output, part_pages(), &known);
     let (mut kept, mut pending) = (Vec::new(), Vec::new());
     for (mut part, urls) in parts {
-        match cache.as_deref().and_then(|c| open_kept(c, &part)) {
-            Some(file) => kept.push((part, file)),
-            None => {
+        match cache.as_deref().is_some_and(|c| kept_for(c, &part)) {
+            true => kept.push(part),
+            false => {
                 let html = |path: &String| match (output.files.get(path), output.kept.get(path)) {
                     (Some(bytes), _) => Some(Html::Bytes(Cow::Borrowed(bytes.as_slice()))),
                     (None, Some(kept)) => Some(Html::File(kept.file.clone())),
@@ -193,7 +193,7 @@ impl<'a> Plan<'a> {
         };
         Plan {
             cache: self.cache,
-            kept: self.kept.into_iter().map(|(part, file)| (owned(part), file)).collect(),
+            kept: self.kept.into_iter().map(owned).collect(),
             pending: self.pending.into_iter().map(owned).collect(),
             facts: self.facts,
         }
@@ -217,7 +217,7 @@ impl<'a> Plan<'a> {
                     facts::write(dir, &facts);
                 }
                 drop((facts, known));
-                self.kept.into_iter().map(|(part, file)| read_kept(cache.as_deref(), part, file)).collect::<Result<Vec<_>, _>>()
+                self.kept.into_iter().map(|part| read_kept(cache.as_deref(), part)).collect::<Result<Vec<_>, _>>()
             });
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
@@ -449,25 +449,22 @@ fn merge(parts: impl Iterator<Item = Files>) -> Files {
     files.into_iter().collect()
 }
 
-/// The file that keeps the bundle of `part`, when it was kept for its current pages: open, and
-/// read up to the bundle (which [`read_kept`] reads).
-fn open_kept(dir: &Path, part: &Part) -> Option<std::fs::File> {
+/// Whether the file of `part` in the cache folder `dir` keeps its bundle for its current pages:
+/// its first line is the part's key (its bundle is read by [`read_kept`]).
+fn kept_for(dir: &Path, part: &Part) -> bool {
     use std::io::Read;
-    let mut file = std::fs::File::open(dir.join(part.cache_file())).ok()?;
     let mut key = vec![0; part.key.len() + 1];
-    file.read_exact(&mut key).ok()?;
-    (key == format!("{}\n", part.key).as_bytes()).then_some(file)
+    let read = std::fs::File::open(dir.join(part.cache_file())).and_then(|mut file| file.read_exact(&mut key));
+    read.is_ok() && key == format!("{}\n", part.key).as_bytes()
 }
 
-/// The bundle kept for `part` in `file` ([`open_kept`]). A file whose key matched is not
-/// replaced while it is open (kept files are renamed into place), so failing to read the rest
-/// is a fault of the disk: the file is removed and the build fails.
-fn read_kept<'a>(dir: Option<&Path>, part: Part<'a>, mut file: std::fs::File) -> Result<(Part<'a>, Files), Diagnostics> {
-    let mut bytes = Vec::new();
-    match std::io::Read::read_to_end(&mut file, &mut bytes).ok().and_then(|_| kept::files(&bytes)) {
+/// The bundle kept for `part` ([`kept_for`]). Failing to read it now is a fault of the disk, or
+/// another build of the site replaced it meanwhile: the file is removed and the build fails.
+fn read_kept<'a>(dir: Option<&Path>, part: Part<'a>) -> Result<(Part<'a>, Files), Diagnostics> {
+    let path = dir.map(|d| d.join(part.cache_file())).unwrap_or_default();
+    match std::fs::read(&path).ok().and_then(|bytes| kept::read(&bytes, &part.key)) {
         Some(files) => Ok((part, files)),
         None => {
-            let path = dir.map(|d| d.join(part.cache_file())).unwrap_or_default();
             let _ = std::fs::remove_file(&path);
             let message =
                 format!("cannot read the search index kept in {}; it is removed: build again to make it anew", path.display());
@@ -576,13 +573,8 @@ mod kept {
     }
 
     /// The files, when `bytes` is a whole part kept for `key`.
-    #[cfg(test)]
     pub fn read(bytes: &[u8], key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-        files(bytes.strip_prefix(format!("{key}\n").as_bytes())?)
-    }
-
-    /// The files of a kept part from what follows its key's line.
-    pub fn files(mut rest: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+        let mut rest = bytes.strip_prefix(format!("{key}\n").as_bytes())?;
         let mut files = Vec::new();
         while !rest.is_empty() {
             let name_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
@@ -619,13 +611,13 @@ mod tests {
         let bytes = kept::write("k1", &files);
         let path = dir.path().join(part("k1").cache_file());
         std::fs::write(&path, &bytes).unwrap();
-        assert!(open_kept(dir.path(), &part("k2")).is_none(), "another key");
-        let file = open_kept(dir.path(), &part("k1")).expect("its key");
-        assert_eq!(read_kept(Some(dir.path()), part("k1"), file).ok().map(|(_, f)| f), Some(files));
+        assert!(!kept_for(dir.path(), &part("k2")), "another key");
+        assert!(kept_for(dir.path(), &part("k1")), "its key");
+        assert_eq!(read_kept(Some(dir.path()), part("k1")).ok().map(|(_, f)| f), Some(files));
 
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
-        let file = open_kept(dir.path(), &part("k1")).expect("its key still");
-        let error = read_kept(Some(dir.path()), part("k1"), file).err().expect("a damaged bundle").to_string();
+        assert!(kept_for(dir.path(), &part("k1")), "its key still");
+        let error = read_kept(Some(dir.path()), part("k1")).err().expect("a damaged bundle").to_string();
         assert!(error.contains("cannot read the search index kept in") && error.contains("build again"), "{error}");
         assert!(!path.exists(), "the damaged file is removed");
     }
