@@ -113,6 +113,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The page's `date` and `updated`, parsed.
+    fn dates(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        (self.date.as_deref().and_then(parse_date), self.updated.as_deref().and_then(parse_date))
+    }
+
     fn of(front: &FrontMatter) -> Shared {
         Shared {
             date: front.date.clone(),
@@ -918,7 +923,7 @@ pub fn reload_page(site: &Site, i: usize, drafts: bool) -> Result<Option<Page>, 
     if own == Shared::of(&old.front) {
         (page.shared, page.date, page.updated) = (old.shared.clone(), old.date, old.updated);
     } else {
-        (page.date, page.updated) = (own.date.as_deref().and_then(parse_date), own.updated.as_deref().and_then(parse_date));
+        (page.date, page.updated) = own.dates();
         page.shared = own;
     }
     page.is_article = old.is_article;

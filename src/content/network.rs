@@ -74,8 +74,8 @@ pub(super) fn inherit(site: &mut Site) {
                 .zip(&pages)
                 .map(|(&i, page)| {
                     let shared = inherited(page, &pages);
-                    let (date, updated) = (shared.date.as_deref(), shared.updated.as_deref());
-                    (i, date.and_then(super::parse_date), updated.and_then(super::parse_date), shared)
+                    let (date, updated) = shared.dates();
+                    (i, date, updated, shared)
                 })
                 .collect();
             (updates, conflicts(&pages))

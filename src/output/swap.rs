@@ -61,7 +61,7 @@ pub fn write(
                 None => create_staging(parent).with_context(unchanged)?,
             };
             match super::write_reusing(output, &staging, previous.as_ref(), None) {
-                Ok(written) => (staging, Filled { early: written.len(), written, kept: None, deferred: vec![] }),
+                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![] }),
                 Err(e) => {
                     let _ = remove_tree(&staging);
                     return Err(e.context(format!("the new site could not be written; {}", unchanged())));
@@ -73,6 +73,7 @@ pub fn write(
     // in the output, and the manifest's lines for the files written so far.
     let foreign = manifest.map(|m| foreign_files(out, m)).unwrap_or_default();
     let mut list = manifest_lines_of(&filled.written);
+    let early = filled.written.len();
     let late = match later.map(|later| write_later(later, &staging, previous.as_ref(), &mut filled)).transpose() {
         Ok(late) => late.unwrap_or_default(),
         Err(e) => {
@@ -80,7 +81,7 @@ pub fn write(
             return Err(e.context(format!("the new site could not be written; {}", unchanged())));
         }
     };
-    list.push_str(&manifest_lines_of(&filled.written[filled.early..]));
+    list.push_str(&manifest_lines_of(&filled.written[early..]));
     let contains = |path: &str| output.contains(path) || late.contains(path);
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
     let kept = keep_foreign_files(&contains, out, foreign, &staging)
@@ -211,8 +212,6 @@ pub struct Later<'a> {
 struct Filled {
     /// How each file was written.
     written: Vec<(String, Written)>,
-    /// How many of them were written before the later files.
-    early: usize,
     /// A spare generation's manifest (it may hold the later files as they were).
     kept: Option<Manifest>,
     /// Its files in the later files' folder, which stay until those are known.
@@ -245,7 +244,7 @@ fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>, later: 
         .partition(|path| later.is_some_and(|folder| path.starts_with(folder)));
     remove_files(dir, stale.iter())?;
     let written = super::write_reusing(output, dir, previous, Some(&manifest.files))?;
-    Ok(Filled { early: written.len(), written, kept: Some(manifest), deferred })
+    Ok(Filled { written, kept: Some(manifest), deferred })
 }
 
 /// Removes the files at `paths` below `dir`, then the folders that left empty.
@@ -478,8 +477,8 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
     parts.next().is_none().then_some(stamp)
 }
 
-/// The files of the live output `out` that tessera did not write: not on its `manifest`.
-/// Without a manifest (an output of an older tessera) every file counts as tessera's.
+/// The files of the live output `out` that tessera did not write: not on its `manifest`. (An
+/// output without one, of an older tessera, has none: every file counts as tessera's.)
 fn foreign_files(out: &Path, manifest: &Manifest) -> Vec<String> {
     let ours = |relative: &String| relative == MARKER || relative == MANIFEST || manifest.paths.contains(relative);
     files_in(out, manifest).into_iter().filter(|relative| !ours(relative)).collect()

@@ -453,9 +453,10 @@ fn merge(parts: impl Iterator<Item = Files>) -> Files {
 /// its first line is the part's key (its bundle is read by [`read_kept`]).
 fn kept_for(dir: &Path, part: &Part) -> bool {
     use std::io::Read;
-    let mut key = vec![0; part.key.len() + 1];
-    let read = std::fs::File::open(dir.join(part.cache_file())).and_then(|mut file| file.read_exact(&mut key));
-    read.is_ok() && key == format!("{}\n", part.key).as_bytes()
+    let line = kept::key_line(&part.key);
+    let mut start = vec![0; line.len()];
+    let read = std::fs::File::open(dir.join(part.cache_file())).and_then(|mut file| file.read_exact(&mut start));
+    read.is_ok() && start == line
 }
 
 /// The bundle kept for `part` ([`kept_for`]). Failing to read it now is a fault of the disk, or
@@ -561,8 +562,13 @@ mod facts {
 /// A kept part's file: the key's line, then each file as its name's length (u32), its name,
 /// its length (u64) and its bytes, little-endian.
 mod kept {
+    /// The line a kept part's file starts with.
+    pub fn key_line(key: &str) -> Vec<u8> {
+        format!("{key}\n").into_bytes()
+    }
+
     pub fn write(key: &str, files: &[(String, Vec<u8>)]) -> Vec<u8> {
-        let mut out = format!("{key}\n").into_bytes();
+        let mut out = key_line(key);
         for (name, bytes) in files {
             out.extend((name.len() as u32).to_le_bytes());
             out.extend(name.as_bytes());
@@ -574,7 +580,7 @@ mod kept {
 
     /// The files, when `bytes` is a whole part kept for `key`.
     pub fn read(bytes: &[u8], key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-        let mut rest = bytes.strip_prefix(format!("{key}\n").as_bytes())?;
+        let mut rest = bytes.strip_prefix(key_line(key).as_slice())?;
         let mut files = Vec::new();
         while !rest.is_empty() {
             let name_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
