@@ -189,6 +189,44 @@ pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
 pub struct Previous<'a> {
     pub live: &'a Path,
     pub files: &'a std::collections::HashMap<String, Written>,
+    /// Whether every one of those files was found as recorded when this build started
+    /// ([`LastBuild::read`]): its stamp is then trusted without a second look.
+    pub checked: bool,
+}
+
+impl Previous<'_> {
+    /// The stamp of the live file at `path` when it holds the bytes `print`, untouched since
+    /// the last build wrote them.
+    fn untouched(&self, path: &str, print: u128) -> Option<Stamp> {
+        match self.checked {
+            true => self.files.get(path).filter(|w| w.print == print)?.stamp,
+            false => untouched(self.live, self.files, path, print),
+        }
+    }
+}
+
+/// An earlier generation of the output in the folder a build writes into: its files as its
+/// manifest records them, and its folders that no entry was added to, removed from or renamed
+/// in since the manifest was written ([`swap`]'s `files_in`), which still hold the very files
+/// it lists.
+pub(super) struct Generation<'a> {
+    pub files: &'a std::collections::HashMap<String, Written>,
+    pub settled: &'a std::collections::HashSet<String>,
+}
+
+impl Generation<'_> {
+    /// The stamp of the file at `path` below `dir` when the generation holds it with the bytes
+    /// `print` untouched. A file that is the live output's file too (same inode, size and time)
+    /// in a settled folder needs no look when the live one was checked: both are one file.
+    fn untouched(&self, dir: &Path, path: &str, print: u128, live: Option<&Previous>) -> Option<Stamp> {
+        let was = self.files.get(path).filter(|w| w.print == print)?.stamp?;
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let shared = live.is_some_and(|p| p.checked && p.files.get(path).and_then(|w| w.stamp) == Some(was));
+        match shared && self.settled.contains(folder) {
+            true => Some(was),
+            false => Stamp::of(&dir.join(path)).filter(|stamp| *stamp == was),
+        }
+    }
 }
 
 /// A generated file as the manifest records it: the fingerprint of its bytes and, where the
@@ -254,15 +292,14 @@ pub(super) fn untouched(
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
 /// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
 /// of written again, so a rebuild allocates and later frees only what changed. When `dir`
-/// holds an earlier generation (`kept`: its files as its manifest records them), a file that
-/// still holds the same bytes stays; any other file in the way is unlinked first, never
+/// holds an earlier generation (`kept`), a file that still holds the same bytes stays; any other file in the way is unlinked first, never
 /// written through (it may be a link to the live site's file). Returns how each generated
 /// file was written, for the next build's manifest.
-pub fn write_reusing(
+pub(super) fn write_reusing(
     output: &Output,
     dir: &Path,
     previous: Option<&Previous>,
-    kept: Option<&std::collections::HashMap<String, Written>>,
+    kept: Option<&Generation>,
 ) -> Result<Vec<(String, Written)>> {
     if let Some(path) = output.generated().chain(output.copies.keys()).find(|p| !stays_inside(p)) {
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
@@ -285,7 +322,7 @@ pub fn write_reusing(
             return Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }));
         }
         if let Some(kept) = kept {
-            if let Some(stamp) = untouched(dir, kept, path, print) {
+            if let Some(stamp) = kept.untouched(dir, path, print, previous) {
                 return Ok((path.clone(), Written { print, stamp: Some(stamp) }));
             }
             unlink(&target)?;
@@ -294,7 +331,7 @@ pub fn write_reusing(
         // file untouched since the last build is linked without being read (a link is that very
         // file: same size, time and inode).
         if let Some(p) = previous
-            && let Some(stamp) = untouched(p.live, p.files, path, print)
+            && let Some(stamp) = p.untouched(path, print)
         {
             prepare(path, stamp.len)?;
             if std::fs::hard_link(p.live.join(path), &target).is_ok() {

@@ -204,7 +204,8 @@ impl LastBuild {
     /// lists. A build parses it once and shares it with every stage that needs it.
     pub fn manifest(&self) -> Manifest {
         let (text, changed_ns) = &self.manifest;
-        Manifest::from_lines(swap::manifest_lines(text), *changed_ns)
+        // `read` found every generated file as the manifest lists it.
+        Manifest { checked: true, ..Manifest::from_lines(swap::manifest_lines(text), *changed_ns) }
     }
 }
 

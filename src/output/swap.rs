@@ -37,7 +37,7 @@ pub fn write(
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}; {}", parent.display(), unchanged()))?;
     let mut warnings = remove_leftovers(parent);
     hooks::step("writing");
-    let previous = manifest.map(|m| super::Previous { live: out, files: &m.files });
+    let previous = manifest.map(|m| super::Previous { live: out, files: &m.files, checked: m.checked });
     let later_folder = later.as_ref().map(|l| l.folder);
     // The spare generation first; when it cannot be brought up to date, a new tree.
     let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref(), later_folder) {
@@ -61,7 +61,7 @@ pub fn write(
                 None => create_staging(parent).with_context(unchanged)?,
             };
             match super::write_reusing(output, &staging, previous.as_ref(), None) {
-                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![] }),
+                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![], settled: HashSet::new() }),
                 Err(e) => {
                     let _ = remove_tree(&staging);
                     return Err(e.context(format!("the new site could not be written; {}", unchanged())));
@@ -216,6 +216,8 @@ struct Filled {
     kept: Option<Manifest>,
     /// Its files in the later files' folder, which stay until those are known.
     deferred: Vec<String>,
+    /// Its folders unchanged since its manifest was written ([`files_in`]).
+    settled: HashSet<String>,
 }
 
 /// Makes the later files and writes them into `dir`, brought up to date by `filled` (which then
@@ -227,7 +229,9 @@ fn write_later(later: Later, dir: &Path, previous: Option<&super::Previous>, fil
     if let Some(path) = late.generated().find(|p| !p.starts_with(later.folder)) {
         anyhow::bail!("{path} is not in {} (a bug in tessera: please report it)", later.folder);
     }
-    filled.written.extend(super::write_reusing(&late, dir, previous, filled.kept.as_ref().map(|m| &m.files))?);
+    let kept = filled.kept.as_ref().map(|m| super::Generation { files: &m.files, settled: &filled.settled });
+    let written = super::write_reusing(&late, dir, previous, kept.as_ref())?;
+    filled.written.extend(written);
     remove_files(dir, filled.deferred.iter().filter(|path| !late.contains(path)))?;
     Ok(late)
 }
@@ -238,13 +242,15 @@ fn write_later(later: Later, dir: &Path, previous: Option<&super::Previous>, fil
 /// folder `later` (when given) are left as they are, for [`write_later`].
 fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>, later: Option<&str>) -> Result<Filled> {
     let manifest = Manifest::of(dir).context("it has no manifest")?;
-    let (deferred, stale): (Vec<String>, Vec<String>) = files_in(dir, &manifest)
+    let (files, settled) = files_in(dir, &manifest);
+    let (deferred, stale): (Vec<String>, Vec<String>) = files
         .into_iter()
         .filter(|path| path != MARKER && !output.contains(path))
         .partition(|path| later.is_some_and(|folder| path.starts_with(folder)));
     remove_files(dir, stale.iter())?;
-    let written = super::write_reusing(output, dir, previous, Some(&manifest.files))?;
-    Ok(Filled { written, kept: Some(manifest), deferred })
+    let generation = super::Generation { files: &manifest.files, settled: &settled };
+    let written = super::write_reusing(output, dir, previous, Some(&generation))?;
+    Ok(Filled { written, kept: Some(manifest), deferred, settled })
 }
 
 /// Removes the files at `paths` below `dir`, then the folders that left empty.
@@ -274,8 +280,9 @@ fn remove_files<'p>(dir: &Path, paths: impl Iterator<Item = &'p String>) -> Resu
 /// no tool can set back), so a folder whose time is before the manifest's holds exactly the
 /// files the manifest lists in it, and a stat replaces reading it (an output has a folder per
 /// page). A time equal to the manifest's, within the clock's tick, counts as changed.
-fn files_in(dir: &Path, manifest: &Manifest) -> Vec<String> {
-    let Some(written) = manifest.changed_ns else { return files_below(dir, "") };
+/// Returns the files, and the folders found unchanged ("settled").
+fn files_in(dir: &Path, manifest: &Manifest) -> (Vec<String>, HashSet<String>) {
+    let Some(written) = manifest.changed_ns else { return (files_below(dir, ""), HashSet::new()) };
     // Every folder of the tree (the top one is "") with the files the manifest lists in it.
     let mut listed: HashMap<&str, Vec<&str>> = HashMap::from([("", vec![])]);
     for path in manifest.paths.iter().chain(&manifest.foreign) {
@@ -288,13 +295,17 @@ fn files_in(dir: &Path, manifest: &Manifest) -> Vec<String> {
             up = parent;
         }
     }
-    listed
+    let settled = std::sync::Mutex::new(HashSet::new());
+    let files = listed
         .par_iter()
         .flat_map_iter(|(&folder, files)| {
             let path = dir.join(folder);
             let changed = std::fs::symlink_metadata(&path).ok().filter(|m| m.is_dir()).map(|m| inode_changed_ns(&m));
             match changed {
-                Some(Some(changed)) if changed < written => files.iter().map(|f| f.to_string()).collect(),
+                Some(Some(changed)) if changed < written => {
+                    settled.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string());
+                    files.iter().map(|f| f.to_string()).collect()
+                }
                 // Read: its files, and everything below each folder in it the manifest does not know.
                 Some(_) => read_folder(&path, folder)
                     .into_iter()
@@ -307,7 +318,8 @@ fn files_in(dir: &Path, manifest: &Manifest) -> Vec<String> {
                 None => vec![],
             }
         })
-        .collect()
+        .collect();
+    (files, settled.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// The entries of the folder `dir` (at `relative` in its tree) with whether each is a folder.
@@ -407,6 +419,8 @@ pub struct Manifest {
     pub(super) foreign: Vec<String>,
     /// When the manifest was written (its inode's change time).
     pub(super) changed_ns: Option<i128>,
+    /// Whether every generated file it lists was found as listed when the build started.
+    pub(super) checked: bool,
 }
 
 impl Manifest {
@@ -423,7 +437,8 @@ impl Manifest {
 
     /// The manifest of these lines, written at `changed_ns`.
     pub(super) fn from_lines<'a>(lines: impl IntoIterator<Item = ManifestLine<'a>>, changed_ns: Option<i128>) -> Manifest {
-        let mut manifest = Manifest { files: HashMap::new(), paths: HashSet::new(), foreign: Vec::new(), changed_ns };
+        let mut manifest =
+            Manifest { files: HashMap::new(), paths: HashSet::new(), foreign: Vec::new(), changed_ns, checked: false };
         for line in lines {
             if line.foreign {
                 manifest.foreign.push(line.path.to_string());
@@ -481,7 +496,7 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
 /// output without one, of an older tessera, has none: every file counts as tessera's.)
 fn foreign_files(out: &Path, manifest: &Manifest) -> Vec<String> {
     let ours = |relative: &String| relative == MARKER || relative == MANIFEST || manifest.paths.contains(relative);
-    files_in(out, manifest).into_iter().filter(|relative| !ours(relative)).collect()
+    files_in(out, manifest).0.into_iter().filter(|relative| !ours(relative)).collect()
 }
 
 /// Carries into `staging` the `foreign` files of the live output `out` ([`foreign_files`]):
