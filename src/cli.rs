@@ -69,7 +69,12 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     match built {
         Ok((built, indexing)) => {
             print_warnings(&built.warnings);
-            let (written, searched) = write_site(&built, indexing, &out, &spool, live.as_deref());
+            // What the next build reads is serialised while the site is written.
+            let ((written, searched), renders) = std::thread::scope(|scope| {
+                let renders = scope.spawn(|| built.renders.as_ref().map(|r| r.to_json(&built.site)).unwrap_or_default());
+                let written = write_site(&built, indexing, &out, &spool, live.as_deref());
+                (written, renders.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
             if let Some(Err(errors)) = &searched {
                 eprintln!("{errors}");
                 eprintln!("nothing was written; {} is unchanged", out.display());
@@ -97,7 +102,6 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
                 report.files,
                 started.elapsed().as_millis()
             );
-            let renders = built.renders.as_ref().map(tessera::build::Renders::to_json).unwrap_or_default();
             sources.record(&options.root, &out, report, &renders);
             let images = built.images;
             if images.processed + images.cached > 0 {

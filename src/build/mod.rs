@@ -201,8 +201,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
         indexing = plan.map(crate::search::Indexing::start);
         let images_in_templates = images.used_by_templates();
         let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();
-        renders =
-            Some(Renders::new(&site, places, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
+        renders = Some(Renders::new(places, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));
     }
     let warnings = site.warnings.iter().cloned().chain(localizer.warnings()).collect();
     let built = Built { site, output, warnings, templates, localizer, images: images.stats(), search, renders, rendered };

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// What one build leaves for the next.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// What one build leaves for the next, as the next one reads it ([`Renders::to_json`] writes
+/// it from the site).
+#[derive(Debug, Default, Deserialize)]
 pub struct Renders {
     /// Every page's file and place ([`place`]), in the site's order.
     pages: Vec<(PathBuf, String)>,
@@ -31,14 +32,35 @@ pub struct Renders {
     /// theirs, so the next build renders everything.
     images_in_templates: bool,
     /// What every page's file held but its body ([`crate::content::known`]): the next build
-    /// reads and parses again only the files edited since.
+    /// reads and parses again only the files edited since. Empty in the build that made it:
+    /// [`Renders::to_json`] takes it from the site.
     known: Vec<(PathBuf, FrontMatter, usize)>,
+}
+
+/// [`Renders`] as a build writes it, borrowing what it holds from the build.
+#[derive(Serialize)]
+struct Written<'a> {
+    pages: &'a [(PathBuf, String)],
+    outputs: &'a [String],
+    reads: &'a [Vec<u32>],
+    fragments: &'a [Fragment],
+    media: &'a [u32],
+    images_in_templates: bool,
+    known: FrontMatters<'a>,
+}
+
+/// Every page's file but its body, written from the site without a copy.
+struct FrontMatters<'a>(&'a Site);
+
+impl Serialize for FrontMatters<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(crate::content::known(self.0))
+    }
 }
 
 impl Renders {
     /// `pages` is every page's file and place ([`places`]).
     pub fn new(
-        site: &Site,
         pages: Vec<(PathBuf, String)>,
         outputs: Vec<String>,
         reads: Vec<Vec<u32>>,
@@ -46,8 +68,7 @@ impl Renders {
         media: Vec<u32>,
         images_in_templates: bool,
     ) -> Renders {
-        let known = crate::content::known(site);
-        Renders { pages, outputs, reads, fragments, media, images_in_templates, known }
+        Renders { pages, outputs, reads, fragments, media, images_in_templates, known: vec![] }
     }
 
     /// How many outputs the jobs write.
@@ -59,8 +80,19 @@ impl Renders {
         &self.fragments
     }
 
-    pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+    /// What the next build reads, with every page's front matter from `site`: the site this
+    /// build made.
+    pub fn to_json(&self, site: &Site) -> Vec<u8> {
+        let written = Written {
+            pages: &self.pages,
+            outputs: &self.outputs,
+            reads: &self.reads,
+            fragments: &self.fragments,
+            media: &self.media,
+            images_in_templates: self.images_in_templates,
+            known: FrontMatters(site),
+        };
+        serde_json::to_vec(&written).unwrap_or_default()
     }
 
     /// What [`Renders::to_json`] wrote, unless it is unreadable.

@@ -287,8 +287,8 @@ pub struct LoadOptions {
 pub type Known = HashMap<PathBuf, (FrontMatter, usize)>;
 
 /// What every page's file holds but its body, for the next build's [`LoadOptions::known`].
-pub fn known(site: &Site) -> Vec<(PathBuf, FrontMatter, usize)> {
-    site.pages.iter().map(|p| (p.file.clone(), p.front.clone(), p.body_line)).collect()
+pub fn known(site: &Site) -> impl Iterator<Item = (&Path, &FrontMatter, usize)> {
+    site.pages.iter().map(|p| (p.file.as_path(), &p.front, p.body_line))
 }
 
 /// Reads the bodies of the `pages` loaded unread ([`Page::unread`]).
@@ -1022,7 +1022,7 @@ mod tests {
 
         let (read, errors) = load_with(None);
         assert!(errors.is_empty() && read.stale.is_empty(), "{errors:?}");
-        let known: Known = self::known(&read).into_iter().map(|(file, front, line)| (file, (front, line))).collect();
+        let known: Known = self::known(&read).map(|(file, front, line)| (file.to_path_buf(), (front.clone(), line))).collect();
         let (mut from_known, errors) = load_with(Some(std::sync::Arc::new(known)));
         assert!(errors.is_empty(), "{errors:?}");
         assert!(from_known.stale.is_empty(), "the original's text was read: {:?}", from_known.stale);
