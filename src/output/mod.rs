@@ -40,6 +40,11 @@ pub struct Kept {
     pub file: PathBuf,
 }
 
+/// Files by their path in the output. Hashed with Fx: the paths are the site's own, and a
+/// rebuild looks up each of its tens of thousands several times.
+pub(crate) type PathMap<V> = std::collections::HashMap<String, V, rustc_hash::FxBuildHasher>;
+pub(crate) type PathSet = std::collections::HashSet<String, rustc_hash::FxBuildHasher>;
+
 /// Generated files as (path in the output, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
@@ -188,7 +193,7 @@ pub fn write_into(output: &Output, dir: &Path) -> Result<()> {
 /// The files a previous build wrote in the folder `live`, as its manifest records them.
 pub struct Previous<'a> {
     pub live: &'a Path,
-    pub files: &'a std::collections::HashMap<String, Written>,
+    pub files: &'a PathMap<Written>,
     /// Whether every one of those files was found as recorded when this build started
     /// ([`LastBuild::read`]): its stamp is then trusted without a second look.
     pub checked: bool,
@@ -210,8 +215,8 @@ impl Previous<'_> {
 /// in since the manifest was written ([`swap`]'s `files_in`), which still hold the very files
 /// it lists.
 pub(super) struct Generation<'a> {
-    pub files: &'a std::collections::HashMap<String, Written>,
-    pub settled: &'a std::collections::HashSet<String>,
+    pub files: &'a PathMap<Written>,
+    pub settled: &'a PathSet,
 }
 
 impl Generation<'_> {
@@ -279,12 +284,7 @@ pub fn fingerprint(bytes: &[u8]) -> u128 {
 /// The stamp of the file at `path` in the folder `dir` when `files` (that folder's manifest)
 /// records it with the fingerprint `print` and it is as then written: same size, time and inode,
 /// so nobody wrote to it since and it holds those bytes without being read.
-pub(super) fn untouched(
-    dir: &Path,
-    files: &std::collections::HashMap<String, Written>,
-    path: &str,
-    print: u128,
-) -> Option<Stamp> {
+pub(super) fn untouched(dir: &Path, files: &PathMap<Written>, path: &str, print: u128) -> Option<Stamp> {
     let was = files.get(path).filter(|w| w.print == print)?.stamp?;
     Stamp::of(&dir.join(path)).filter(|stamp| *stamp == was)
 }
@@ -318,7 +318,7 @@ pub(super) fn write_reusing(
         let kept_file = output.kept.get(path).map(|k| k.file.as_path());
         let target = dir.join(path);
         // Spooled into this very folder (it is the spool).
-        if kept_file == Some(target.as_path()) {
+        if kept_file.is_some_and(|file| file.as_os_str() == target.as_os_str()) {
             return Ok((path.clone(), Written { print, stamp: Stamp::of(&target) }));
         }
         if let Some(kept) = kept {

@@ -7,10 +7,10 @@
 //! (`.tessera-spare-<name>`): the next build brings that tree up to date and exchanges it back,
 //! so a rebuild touches only the files that differ instead of making and removing a whole tree.
 
-use super::{MARKER, Output, Stamp, Written, hooks};
+use super::{MARKER, Output, PathMap, PathSet, Stamp, Written, hooks};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,7 +61,7 @@ pub fn write(
                 None => create_staging(parent).with_context(unchanged)?,
             };
             match super::write_reusing(output, &staging, previous.as_ref(), None) {
-                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![], settled: HashSet::new() }),
+                Ok(written) => (staging, Filled { written, kept: None, deferred: vec![], settled: PathSet::default() }),
                 Err(e) => {
                     let _ = remove_tree(&staging);
                     return Err(e.context(format!("the new site could not be written; {}", unchanged())));
@@ -217,7 +217,7 @@ struct Filled {
     /// Its files in the later files' folder, which stay until those are known.
     deferred: Vec<String>,
     /// Its folders unchanged since its manifest was written ([`files_in`]).
-    settled: HashSet<String>,
+    settled: PathSet,
 }
 
 /// Makes the later files and writes them into `dir`, brought up to date by `filled` (which then
@@ -281,10 +281,11 @@ fn remove_files<'p>(dir: &Path, paths: impl Iterator<Item = &'p String>) -> Resu
 /// files the manifest lists in it, and a stat replaces reading it (an output has a folder per
 /// page). A time equal to the manifest's, within the clock's tick, counts as changed.
 /// Returns the files, and the folders found unchanged ("settled").
-fn files_in(dir: &Path, manifest: &Manifest) -> (Vec<String>, HashSet<String>) {
-    let Some(written) = manifest.changed_ns else { return (files_below(dir, ""), HashSet::new()) };
+fn files_in(dir: &Path, manifest: &Manifest) -> (Vec<String>, PathSet) {
+    let Some(written) = manifest.changed_ns else { return (files_below(dir, ""), PathSet::default()) };
     // Every folder of the tree (the top one is "") with the files the manifest lists in it.
-    let mut listed: HashMap<&str, Vec<&str>> = HashMap::from([("", vec![])]);
+    let mut listed: HashMap<&str, Vec<&str>, rustc_hash::FxBuildHasher> = HashMap::default();
+    listed.insert("", vec![]);
     for path in manifest.paths.iter().chain(&manifest.foreign) {
         let (folder, _) = path.rsplit_once('/').unwrap_or(("", path));
         listed.entry(folder).or_default().push(path);
@@ -295,7 +296,7 @@ fn files_in(dir: &Path, manifest: &Manifest) -> (Vec<String>, HashSet<String>) {
             up = parent;
         }
     }
-    let settled = std::sync::Mutex::new(HashSet::new());
+    let settled = std::sync::Mutex::new(PathSet::default());
     let files = listed
         .par_iter()
         .flat_map_iter(|(&folder, files)| {
@@ -412,9 +413,9 @@ const FOREIGN: &str = "+";
 /// needs it.
 pub struct Manifest {
     /// How the generated files were written.
-    pub(super) files: HashMap<String, Written>,
+    pub(super) files: PathMap<Written>,
     /// Every file tessera wrote (generated or copied).
-    pub(super) paths: HashSet<String>,
+    pub(super) paths: PathSet,
     /// The files of someone else the build kept.
     pub(super) foreign: Vec<String>,
     /// When the manifest was written (its inode's change time).
@@ -438,7 +439,7 @@ impl Manifest {
     /// The manifest of these lines, written at `changed_ns`.
     pub(super) fn from_lines<'a>(lines: impl IntoIterator<Item = ManifestLine<'a>>, changed_ns: Option<i128>) -> Manifest {
         let mut manifest =
-            Manifest { files: HashMap::new(), paths: HashSet::new(), foreign: Vec::new(), changed_ns, checked: false };
+            Manifest { files: PathMap::default(), paths: PathSet::default(), foreign: Vec::new(), changed_ns, checked: false };
         for line in lines {
             if line.foreign {
                 manifest.foreign.push(line.path.to_string());
