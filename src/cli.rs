@@ -56,23 +56,22 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let live = live.map(std::sync::Arc::new);
     let reuse =
         renders.zip(live.clone()).and_then(|((edited, renders), live)| tessera::build::Reuse::new(edited, renders, &out, live));
-    // After page edits, most files stay: the first rebuild into a new site makes its spare
-    // generation while the site renders.
-    let spare = reuse.as_ref().and_then(|_| tessera::output::start_spare(&out, live.clone()));
+    // The output's folders are surveyed while the site renders. After page edits, most files
+    // stay: the first rebuild into a new site makes its spare generation then too.
+    let survey = tessera::output::survey(&out, live.clone(), reuse.is_some());
     // Rendered pages wait on disk beside the output, not in memory; the spool goes when this ends.
     let spool = tessera::output::Spool::beside(&out, live.clone())?;
     let built =
         tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref(), &spool);
-    if let Some(spare) = spare {
-        let _ = spare.join();
-    }
+    // A survey that failed knows nothing: the write looks for itself.
+    let survey = survey.join().unwrap_or_default();
     match built {
         Ok((built, indexing)) => {
             print_warnings(&built.warnings);
             // What the next build reads is serialised while the site is written.
             let ((written, searched), renders) = std::thread::scope(|scope| {
                 let renders = scope.spawn(|| built.renders.as_ref().map(|r| r.to_json(&built.site)).unwrap_or_default());
-                let written = write_site(&built, indexing, &out, &spool, live.as_deref());
+                let written = write_site(&built, indexing, &out, &spool, live.as_deref(), survey);
                 (written, renders.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             });
             if let Some(Err(errors)) = &searched {
@@ -137,9 +136,10 @@ fn write_site(
     out: &Path,
     spool: &tessera::output::Spool,
     live: Option<&tessera::output::Manifest>,
+    survey: tessera::output::Survey,
 ) -> (anyhow::Result<Vec<String>>, Option<Searched>) {
     let Some(indexing) = indexing else {
-        return (tessera::output::write(&built.output, out, Some(spool), live, None), None);
+        return (tessera::output::write(&built.output, out, Some(spool), live, None, survey), None);
     };
     let mut searched = None;
     let folder = format!("{}/", tessera::search::BUNDLE_DIR);
@@ -154,7 +154,7 @@ fn write_site(
         }
     };
     let later = tessera::output::Later { folder: &folder, make: Box::new(make) };
-    let written = tessera::output::write(&built.output, out, Some(spool), live, Some(later));
+    let written = tessera::output::write(&built.output, out, Some(spool), live, Some(later), survey);
     (written, searched)
 }
 

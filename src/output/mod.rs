@@ -11,7 +11,7 @@ mod swap;
 
 pub use record::{LastBuild, Report, Sources};
 pub use spool::Spool;
-pub use swap::{Later, Manifest, remove_leftovers, start_spare, write};
+pub use swap::{Later, Manifest, Survey, remove_leftovers, survey, write};
 
 use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};
@@ -448,11 +448,11 @@ mod tests {
         let out = root.path().join("public");
         let mut o = Output::default();
         o.files.insert("a/index.html".into(), Bytes::new(b"one".to_vec()));
-        write(&o, &out, None, None, None).unwrap();
+        write(&o, &out, None, None, None, Survey::default()).unwrap();
         let mut o2 = Output::default();
         o2.files.insert("b/index.html".into(), Bytes::new(b"two".to_vec()));
         check_output_dir(root.path(), &out).unwrap();
-        write(&o2, &out, None, swap::Manifest::of(&out).as_ref(), None).unwrap();
+        write(&o2, &out, None, swap::Manifest::of(&out).as_ref(), None, Survey::default()).unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
         let mut beside: Vec<_> = std::fs::read_dir(root.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
@@ -461,7 +461,7 @@ mod tests {
         // The third build brings the kept generation up to date: the first file goes.
         let mut o3 = Output::default();
         o3.files.insert("c/index.html".into(), Bytes::new(b"three".to_vec()));
-        write(&o3, &out, None, swap::Manifest::of(&out).as_ref(), None).unwrap();
+        write(&o3, &out, None, swap::Manifest::of(&out).as_ref(), None, Survey::default()).unwrap();
         assert!(!out.join("a/index.html").exists() && !out.join("a").exists());
         assert_eq!(std::fs::read(out.join("c/index.html")).unwrap(), b"three");
     }

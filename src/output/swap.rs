@@ -25,12 +25,14 @@ const MARKER_TEXT: &str = "This folder was written by tessera build and is repla
 /// With a `spool` holding rendered pages, a first build makes the spool's folder the new site.
 /// `manifest` is the output's ([`Manifest::of`]), when it has one. With `later`, the files it
 /// makes (the search index) are made while the others are written, and written after them.
+/// `survey` is what [`survey`] found of the folders, when it ran.
 pub fn write(
     output: &Output,
     out: &Path,
     spool: Option<&super::Spool>,
     manifest: Option<&Manifest>,
     later: Option<Later>,
+    survey: Survey,
 ) -> Result<Vec<String>> {
     let parent = out.parent().context("the output folder has no parent folder")?;
     let unchanged = || format!("{} is unchanged", out.display());
@@ -40,7 +42,7 @@ pub fn write(
     let previous = manifest.map(|m| super::Previous { live: out, files: &m.files, checked: m.checked });
     let later_folder = later.as_ref().map(|l| l.folder);
     // The spare generation first; when it cannot be brought up to date, a new tree.
-    let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref(), later_folder) {
+    let spare = take_spare(out).and_then(|spare| match fill(output, &spare, previous.as_ref(), later_folder, survey.spare) {
         Ok(filled) => Some((spare, filled)),
         Err(e) => {
             if let Err(removal) = remove_tree(&spare) {
@@ -71,7 +73,7 @@ pub fn write(
     };
     // What needs no later file is done while they are made: listing the files someone else put
     // in the output, and the manifest's lines for the files written so far.
-    let foreign = manifest.map(|m| foreign_files(out, m)).unwrap_or_default();
+    let foreign = manifest.map(|m| survey.foreign.unwrap_or_else(|| foreign_files(out, m))).unwrap_or_default();
     let mut list = manifest_lines_of(&filled.written);
     let early = filled.written.len();
     let late = match later.map(|later| write_later(later, &staging, previous.as_ref(), &mut filled)).transpose() {
@@ -123,25 +125,48 @@ pub fn spare_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{SPARE_PREFIX}{name}"))
 }
 
-/// Starts making the spare generation of `out` in the background when it has none (the first
-/// rebuild after a new site): a tree of hard links to the live site's files, with their
-/// manifest, which the build then brings up to date like any spare
-/// instead of making a whole new tree once it has rendered. Folders and links are made while
-/// the site loads and renders, on a thread of their own (not rayon's, which the build uses);
-/// join the handle before [`write`].
-/// Killed midway, it is a staging folder of this process, which the next build removes.
-/// `live` is the output's manifest ([`Manifest::of`]).
-pub fn start_spare(out: &Path, live: Option<Arc<Manifest>>) -> Option<std::thread::JoinHandle<()>> {
-    if spare_path(out).join(MARKER).is_file() || !out.join(MARKER).is_file() {
-        return None;
-    }
+/// What a build learns of the folders it writes while the site renders ([`survey`]), so the
+/// write need not: the default knows nothing, and the write looks for itself.
+#[derive(Default)]
+pub struct Survey {
+    /// The spare generation's manifest, its files and its settled folders ([`files_in`]).
+    spare: Option<(Manifest, Vec<String>, PathSet)>,
+    /// The files someone else put in the live output ([`foreign_files`]).
+    foreign: Option<Vec<String>>,
+}
+
+/// Starts surveying the folders of the output `out` (whose manifest is `live`) on a thread of
+/// its own while the site loads and renders: the spare generation's files and the live
+/// output's foreign files, which take tens of thousands of stats on a large site. Join the
+/// handle before [`write`].
+///
+/// With `make_spare`, when `out` has no spare generation yet (the first rebuild after a new
+/// site), the survey first makes one: a tree of hard links to the live site's files, with
+/// their manifest, which the build then brings up to date like any spare instead of making a
+/// whole new tree once it has rendered. Killed midway, it is a staging folder of this
+/// process, which the next build removes.
+pub fn survey(out: &Path, live: Option<Arc<Manifest>>, make_spare: bool) -> std::thread::JoinHandle<Survey> {
     let out = out.to_path_buf();
-    Some(std::thread::spawn(move || {
-        let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
-        if link_live(&out, live, &dir).and_then(|()| Ok(std::fs::rename(&dir, spare_path(&out))?)).is_err() {
-            let _ = remove_tree(&dir);
+    let survey = move || {
+        let spare = spare_path(&out);
+        if make_spare && !spare.join(MARKER).is_file() && out.join(MARKER).is_file() {
+            let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
+            if link_live(&out, live.clone(), &dir).and_then(|()| Ok(std::fs::rename(&dir, &spare)?)).is_err() {
+                let _ = remove_tree(&dir);
+            }
         }
-    }))
+        let listed = spare.join(MARKER).is_file().then(|| Manifest::of(&spare)).flatten().map(|manifest| {
+            let (files, settled) = files_in(&spare, &manifest);
+            (manifest, files, settled)
+        });
+        Survey { spare: listed, foreign: live.map(|live| foreign_files(&out, &live)) }
+    };
+    // One thread: the build's own stages keep rayon's pool, and the survey takes what they
+    // leave of the machine.
+    std::thread::spawn(move || match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool.install(survey),
+        Err(_) => survey(),
+    })
 }
 
 /// Fills the new folder `dir` with hard links to the generated files of the live tree `out`,
@@ -239,10 +264,25 @@ fn write_later(later: Later, dir: &Path, previous: Option<&super::Previous>, fil
 /// Brings the spare generation in `dir` up to date with `output`: what the new site does not
 /// have goes, and each file is written again only when its bytes differ from the new ones or
 /// someone touched it since (its stamp is not the one its manifest recorded). Files in the
-/// folder `later` (when given) are left as they are, for [`write_later`].
-fn fill(output: &Output, dir: &Path, previous: Option<&super::Previous>, later: Option<&str>) -> Result<Filled> {
-    let manifest = Manifest::of(dir).context("it has no manifest")?;
-    let (files, settled) = files_in(dir, &manifest);
+/// folder `later` (when given) are left as they are, for [`write_later`]. `surveyed` is what
+/// [`survey`] listed of the spare generation, used when that generation is still the one it
+/// listed (another build may have replaced it since).
+fn fill(
+    output: &Output,
+    dir: &Path,
+    previous: Option<&super::Previous>,
+    later: Option<&str>,
+    surveyed: Option<(Manifest, Vec<String>, PathSet)>,
+) -> Result<Filled> {
+    let written_ns = std::fs::symlink_metadata(dir.join(MANIFEST)).ok().as_ref().and_then(inode_changed_ns);
+    let (manifest, files, settled) = match surveyed.filter(|(m, ..)| m.changed_ns.is_some() && m.changed_ns == written_ns) {
+        Some(surveyed) => surveyed,
+        None => {
+            let manifest = Manifest::of(dir).context("it has no manifest")?;
+            let (files, settled) = files_in(dir, &manifest);
+            (manifest, files, settled)
+        }
+    };
     let (deferred, stale): (Vec<String>, Vec<String>) = files
         .into_iter()
         .filter(|path| path != MARKER && !output.contains(path))
@@ -715,8 +755,9 @@ mod tests {
     fn later_files_are_written_after_the_others() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("public");
-        let build =
-            |pages: &[(&str, &str)], late: Option<Later>| write(&output(pages), &out, None, Manifest::of(&out).as_ref(), late);
+        let build = |pages: &[(&str, &str)], late: Option<Later>| {
+            write(&output(pages), &out, None, Manifest::of(&out).as_ref(), late, Survey::default())
+        };
         build(&[("index.html", "one")], Some(later(&[("pagefind/a.pf_fragment", "a"), ("pagefind/x/b.pf_index", "b")]))).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("pagefind/x/b.pf_index")).unwrap(), "b");
         build(&[("index.html", "two")], Some(later(&[("pagefind/a.pf_fragment", "a")]))).unwrap();
