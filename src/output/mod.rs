@@ -292,9 +292,10 @@ pub(super) fn untouched(dir: &Path, files: &PathMap<Written>, path: &str, print:
 /// Writes every file of `output` below `dir` (which exists); a generated file whose bytes the
 /// previous build wrote too, and that still holds them, is hard-linked from `previous` instead
 /// of written again, so a rebuild allocates and later frees only what changed. When `dir`
-/// holds an earlier generation (`kept`), a file that still holds the same bytes stays; any other file in the way is unlinked first, never
-/// written through (it may be a link to the live site's file). Returns how each generated
-/// file was written, for the next build's manifest.
+/// holds an earlier generation (`kept`), a file that still holds the same bytes stays; any
+/// other file in the way is unlinked first, never written through (it may be a link to the
+/// live site's file). Returns how each generated file was written, for the next build's
+/// manifest.
 pub(super) fn write_reusing(
     output: &Output,
     dir: &Path,

@@ -129,11 +129,14 @@ pub fn spare_path(out: &Path) -> PathBuf {
 /// write need not: the default knows nothing, and the write looks for itself.
 #[derive(Default)]
 pub struct Survey {
-    /// The spare generation's manifest, its files and its settled folders ([`files_in`]).
-    spare: Option<(Manifest, Vec<String>, PathSet)>,
+    spare: Option<Listing>,
     /// The files someone else put in the live output ([`foreign_files`]).
     foreign: Option<Vec<String>>,
 }
+
+/// A generation of the output as listed: its manifest, its files and its settled folders
+/// ([`files_in`]).
+type Listing = (Manifest, Vec<String>, PathSet);
 
 /// Starts surveying the folders of the output `out` (whose manifest is `live`) on a thread of
 /// its own while the site loads and renders: the spare generation's files and the live
@@ -272,7 +275,7 @@ fn fill(
     dir: &Path,
     previous: Option<&super::Previous>,
     later: Option<&str>,
-    surveyed: Option<(Manifest, Vec<String>, PathSet)>,
+    surveyed: Option<Listing>,
 ) -> Result<Filled> {
     let written_ns = std::fs::symlink_metadata(dir.join(MANIFEST)).ok().as_ref().and_then(inode_changed_ns);
     let (manifest, files, settled) = match surveyed.filter(|(m, ..)| m.changed_ns.is_some() && m.changed_ns == written_ns) {
