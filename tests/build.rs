@@ -339,7 +339,6 @@ fn a_large_language_is_indexed_in_parts_and_an_edit_indexes_one_part() {
 /// trust its stamp leaves no record, so the build after it renders again.
 #[test]
 fn a_rebuild_from_unchanged_sources_writes_nothing() {
-    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
     let (_tmp, root) = copy_fixture("multilingual");
     let public = root.join("public");
     let skipped = |extra: &[&str]| stdout(&build(&root, extra)).contains("nothing changed since the last build");

@@ -77,3 +77,38 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The output folder of `tessera build` run again in `root` after edits equals that of a first
+/// build of a copy of the same files (the manifest aside: it records each file's inode).
+pub fn assert_output_same_as_fresh_build(root: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("site");
+    copy_dir(root, &copy);
+    for generated in ["public", ".tessera-spare-public", ".tessera-cache"] {
+        let _ = std::fs::remove_dir_all(copy.join(generated));
+    }
+    build(&copy, &[]);
+    let files = |dir: &Path| snapshot(dir).into_iter().filter(|(p, _)| p != ".tessera-manifest").collect::<Vec<_>>();
+    let (rebuilt, fresh) = (files(&root.join("public")), files(&copy.join("public")));
+    // Files both have first, so a failure names the page that differs, not only the search
+    // files named after its text.
+    let fresh_files: std::collections::BTreeMap<&String, &Vec<u8>> = fresh.iter().map(|(p, b)| (p, b)).collect();
+    for (path, left) in &rebuilt {
+        if let Some(right) = fresh_files.get(path) {
+            assert!(
+                left == *right,
+                "{path} differs:\n--- rebuilt\n{}\n--- fresh\n{}",
+                String::from_utf8_lossy(left),
+                String::from_utf8_lossy(right)
+            );
+        }
+    }
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&rebuilt), names(&fresh), "different sets of files");
+}
+
+/// Waits until files just written are old enough for a build to trust their stamps (a file
+/// changed within the clock's tick of a build is not trusted).
+pub fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+}
