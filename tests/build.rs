@@ -218,13 +218,15 @@ fn the_search_index_is_reused_until_an_indexed_page_changes() {
 
 /// A language larger than a part is indexed in parts: its first part in the main bundle, the
 /// others each in a folder of their own, listed in `tessera-parts.json`. Every indexed page is
-/// in exactly one part, and an edit indexes again only the part of the page edited.
+/// in exactly one part, and an edit indexes again only the part of the page edited. That part
+/// is begun while the pages render, from the page as the last build wrote it, and given the
+/// edited page again once rendered: its index is the one a first build makes.
 #[test]
 fn a_large_language_is_indexed_in_parts_and_an_edit_indexes_one_part() {
     let tmp = tempfile::tempdir().unwrap();
     let root = generate::network_site(tmp.path(), 24, &["en", "ar"]);
     std::fs::write(root.join("site.yaml"), read(root.join("site.yaml")).replace("search: false", "search: true")).unwrap();
-    let build = || {
+    let build_in = |root: &std::path::Path| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"))
             .env("TESSERA_TEST_SEARCH_PART_PAGES", "3")
             .args(["build", "--root", root.to_str().unwrap()])
@@ -233,6 +235,7 @@ fn a_large_language_is_indexed_in_parts_and_an_edit_indexes_one_part() {
         assert!(out.status.success(), "{}", stderr(&out));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
+    let build = || build_in(&root);
     let bundle = root.join("public/pagefind");
     // Each part of `lang`: its folder (`""` for the main bundle), the URLs of its pages and the
     // names of its index files (named after their bytes), from its fragments and index.
@@ -322,7 +325,7 @@ fn a_large_language_is_indexed_in_parts_and_an_edit_indexes_one_part() {
     let others = before.len() - 1;
     assert!(
         line.starts_with("search index: made again for en ")
-            && line.ends_with(&format!("; reused for ar, {others} other parts of en")),
+            && line.ends_with(&format!(" (1 begun while the pages rendered); reused for ar, {others} other parts of en")),
         "{line}"
     );
     let after = each_page_in_one_part("en");
@@ -331,6 +334,17 @@ fn a_large_language_is_indexed_in_parts_and_an_edit_indexes_one_part() {
     let url = format!("/news/{}/", article.file_name().unwrap().to_string_lossy().trim_end_matches(".en.md"));
     let holder = after.iter().find(|(_, urls, _)| urls.contains(&url)).unwrap_or_else(|| panic!("{url} in no part: {after:?}"));
     assert!(changed.iter().all(|folder| **folder == holder.0), "{changed:?} changed, the edit was in {:?}", holder.0);
+
+    let fresh = tmp.path().join("fresh");
+    copy_dir(&root, &fresh);
+    for generated in ["public", ".tessera-spare-public", ".tessera-cache"] {
+        std::fs::remove_dir_all(fresh.join(generated)).unwrap();
+    }
+    build_in(&fresh);
+    let (rebuilt, made) = (snapshot(&bundle), snapshot(&fresh.join("public/pagefind")));
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&rebuilt), names(&made));
+    assert!(rebuilt == made, "the rebuilt index differs from a first build's");
 }
 
 /// A rebuild from the same sources, into an output folder still as the last build left it, has

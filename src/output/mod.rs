@@ -13,6 +13,16 @@ pub use record::{LastBuild, Report, Sources};
 pub use spool::Spool;
 pub use swap::{Later, Manifest, Survey, remove_leftovers, survey, write};
 
+/// Lowers the calling thread's priority, for work that prepares for a later stage while the
+/// build's own stages run: on two cores, that work would otherwise take half the machine from
+/// them. Only on Linux, where each thread has a nice value of its own.
+pub fn in_background() {
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
+    }
+}
+
 use crate::config::SiteConfig;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;

@@ -151,6 +151,7 @@ type Listing = (Manifest, Vec<String>, PathSet);
 pub fn survey(out: &Path, live: Option<Arc<Manifest>>, make_spare: bool) -> std::thread::JoinHandle<Survey> {
     let out = out.to_path_buf();
     let survey = move || {
+        super::in_background();
         let spare = spare_path(&out);
         if make_spare && !spare.join(MARKER).is_file() && out.join(MARKER).is_file() {
             let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));

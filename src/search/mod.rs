@@ -11,6 +11,9 @@
 //! the main bundle (`/pagefind/`), so any Pagefind UI finds it; its other parts go into folders
 //! of their own (`/pagefind/en-3/`), listed in `/pagefind/tessera-parts.json`, which the
 //! theme's search script passes to Pagefind's `mergeIndex`.
+//!
+//! After page edits, `tessera build` begins the parts holding the edited pages while the site
+//! renders ([`ahead`]).
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -22,6 +25,8 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+pub mod ahead;
 
 /// Folder of the search bundle in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -44,6 +49,8 @@ pub const PART_PAGES: usize = 1000;
 pub struct Stats {
     /// Parts indexed again, because one of their indexed pages changed.
     pub indexed: Vec<String>,
+    /// How many of those were begun ahead of the render ([`ahead`]).
+    pub ahead: usize,
     /// What was reused: languages whose every part was (`ar`), and how many of the other
     /// parts of a language partly indexed again (`15 other parts of en`).
     pub reused: Vec<String>,
@@ -60,11 +67,11 @@ pub struct Part<'a> {
     pages: Vec<Page<'a>>,
 }
 
-/// Where a page is: (path in the output, URL).
-type PagePlace = (String, String);
+/// Where a page is and what it holds: (path in the output, URL, fingerprint of its HTML).
+type PagePlace = (String, String, u128);
 
-/// A page to index: (URL, HTML).
-type Page<'a> = (String, Html<'a>);
+/// A page to index: (URL, fingerprint of its HTML, HTML).
+type Page<'a> = (String, u128, Html<'a>);
 
 /// A page's HTML: its bytes (owned when the site may change while indexing: the live server),
 /// or the file holding them, read only when the page is indexed.
@@ -82,6 +89,8 @@ pub struct Plan<'a> {
     /// What every page said of itself, kept for the next build when the plan runs, and what
     /// the last build's pages said (dropped then too).
     facts: (facts::Known, facts::Known),
+    /// Parts begun ahead of the render, taken by the parts they fit.
+    ahead: Option<ahead::Ahead>,
 }
 
 /// A search index being made on a thread of its own ([`Plan::run`]). Dropped unfinished, it
@@ -118,7 +127,9 @@ pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files
 /// its entry file): the ones templates link to. Known by making a bundle of no page, once.
 pub fn fixed_files() -> &'static BTreeSet<String> {
     static FILES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
-    FILES.get_or_init(|| index_part(vec![]).map(|files| files.into_iter().map(|(path, _)| path).collect()).unwrap_or_default())
+    FILES.get_or_init(|| {
+        index_part(vec![], None).map(|files| files.into_iter().map(|(path, _)| path).collect()).unwrap_or_default()
+    })
 }
 
 /// Splits the pages to index into parts and looks up each part's kept bundle under `root`
@@ -137,12 +148,12 @@ pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) ->
                     (None, Some(kept)) => Some(Html::File(kept.file.clone())),
                     (None, None) => None,
                 };
-                part.pages = urls.into_iter().filter_map(|(path, url)| Some((url, html(&path)?))).collect();
+                part.pages = urls.into_iter().filter_map(|(path, url, print)| Some((url, print, html(&path)?))).collect();
                 pending.push(part);
             }
         }
     }
-    Plan { cache, kept, pending, facts: (facts, known) }
+    Plan { cache, kept, pending, facts: (facts, known), ahead: None }
 }
 
 /// Pages per part: [`PART_PAGES`], or `TESSERA_TEST_SEARCH_PART_PAGES` when set (for tests,
@@ -181,9 +192,9 @@ impl<'a> Plan<'a> {
             pages: part
                 .pages
                 .into_iter()
-                .map(|(url, html)| match html {
-                    Html::Bytes(bytes) => (url, Html::Bytes(Cow::Owned(bytes.into_owned()))),
-                    Html::File(file) => (url, Html::File(file)),
+                .map(|(url, print, html)| match html {
+                    Html::Bytes(bytes) => (url, print, Html::Bytes(Cow::Owned(bytes.into_owned()))),
+                    Html::File(file) => (url, print, Html::File(file)),
                 })
                 .collect(),
             lang: part.lang,
@@ -196,7 +207,13 @@ impl<'a> Plan<'a> {
             kept: self.kept.into_iter().map(owned).collect(),
             pending: self.pending.into_iter().map(owned).collect(),
             facts: self.facts,
+            ahead: self.ahead,
         }
+    }
+
+    /// The plan, finishing the parts `ahead` began instead of indexing them anew.
+    pub fn with_ahead(self, ahead: Option<ahead::Ahead>) -> Plan<'a> {
+        Plan { ahead, ..self }
     }
 
     /// Indexes the pending parts in parallel, keeps their bundles, forgets kept bundles of
@@ -208,6 +225,10 @@ impl<'a> Plan<'a> {
         // Threads of their own, not rayon's: Pagefind uses rayon's pool inside, which a rayon
         // worker blocked on it would starve.
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(self.pending.len().max(1));
+        let ahead = self.ahead;
+        if let Some(ahead) = &ahead {
+            ahead.want(&self.pending);
+        }
         let queue = std::sync::Mutex::new(self.pending.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
         let (facts, known) = self.facts;
@@ -224,22 +245,26 @@ impl<'a> Plan<'a> {
                     scope.spawn(|| {
                         let mut done = Vec::new();
                         while let Some(mut part) = next() {
-                            let files = index_part(std::mem::take(&mut part.pages));
+                            let begun = ahead.as_ref().and_then(|ahead| ahead.take(&part));
+                            let was_begun = begun.is_some();
+                            let files = index_part(std::mem::take(&mut part.pages), begun);
                             if let (Some(dir), Ok(files)) = (&cache, &files) {
                                 keep(dir, &part, files);
                             }
-                            done.push(files.map(|files| (part, files)));
+                            done.push(files.map(|files| (part, files, was_begun)));
                         }
                         done
                     })
                 })
                 .collect();
-            let results: Vec<Result<(Part, Files), Diagnostics>> =
+            let results: Vec<Result<(Part, Files, bool), Diagnostics>> =
                 handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
             (kept.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), results)
         });
         let kept = kept?;
-        let mut fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
+        let fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
+        let begun = fresh.iter().filter(|(.., was_begun)| *was_begun).count();
+        let mut fresh: Vec<(Part, Files)> = fresh.into_iter().map(|(part, files, _)| (part, files)).collect();
         fresh.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         let mut reused: BTreeMap<&str, usize> = BTreeMap::new();
         for (part, _) in &kept {
@@ -253,7 +278,7 @@ impl<'a> Plan<'a> {
                 false => lang.to_string(),
             })
             .collect();
-        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), reused };
+        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), ahead: begun, reused };
         let mut all: Vec<(Part, Files)> = kept.into_iter().chain(fresh).collect();
         all.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         if let Some(dir) = &cache {
@@ -263,25 +288,21 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The parts of the pages to index, each with the (output path, URL) of its pages, in path
-/// order. Pages are grouped by `<html lang>` as Pagefind groups them; a language of `n` pages
-/// is split into the power of two of parts nearest above `n / per_part`, so a page changes part
-/// only when its language doubles or halves; empty parts are left out. Each part's key hashes
-/// its pages' URLs and HTML and the indexer's version. When any page marks an element
-/// `data-pagefind-body`, pages without one are left out, as Pagefind would leave them out.
-/// Also returns what every page said of itself, for the next build (`known`: the last build's).
+/// The parts of the pages to index, each with the (output path, URL, fingerprint) of its pages,
+/// in path order ([`split`]). When any page marks an element `data-pagefind-body`, pages without
+/// one are left out, as Pagefind would leave them out. Also returns what every page said of
+/// itself, for the next build (`known`: the last build's).
 fn parts<'a>(
     config: &SiteConfig,
     output: &Output,
     per_part: usize,
     known: &facts::Known,
 ) -> (Vec<(Part<'a>, Vec<PagePlace>)>, facts::Known) {
-    let base_path = config.base_path();
     let paths: Vec<&String> = output.generated().filter(|path| path.ends_with(".html") && !path.ends_with("404.html")).collect();
     let marks_body = |bytes: &[u8]| memchr::memmem::find(bytes, b"data-pagefind-body").is_some();
     // What each page says of itself: known from the last build for a page kept as it was,
     // else read (its bytes dropped at once).
-    let mut pages: Vec<(&String, facts::Facts)> = paths
+    let pages: Vec<(&String, facts::Facts)> = paths
         .into_par_iter()
         .filter_map(|path| {
             if let (Some(print), Some(facts)) = (output.kept.get(path).map(|k| k.print), known.get(path))
@@ -294,20 +315,35 @@ fn parts<'a>(
             Some((path, facts::Facts { print, lang: html_lang(&bytes), marks_body: marks_body(&bytes) }))
         })
         .collect();
-    pages.sort_by(|a, b| a.0.cmp(b.0));
+    let parts = split(&config.base_path(), per_part, pages.iter().map(|(path, facts)| (*path, facts)));
+    (parts, pages.into_iter().map(|(path, facts)| (path.clone(), facts)).collect())
+}
+
+/// Splits pages (output path, what the page said) into parts, each with the (output path, URL,
+/// fingerprint) of its pages in path order. Pages are grouped by `<html lang>` as Pagefind
+/// groups them; a language of `n` pages is split into the power of two of parts nearest above
+/// `n / per_part`, so a page changes part only when its language doubles or halves; empty parts
+/// are left out. Each part's key hashes its pages' URLs and HTML and the indexer's version.
+fn split<'a, 'f>(
+    base_path: &str,
+    per_part: usize,
+    pages: impl Iterator<Item = (&'f String, &'f facts::Facts)>,
+) -> Vec<(Part<'a>, Vec<PagePlace>)> {
+    let mut pages: Vec<_> = pages.collect();
+    pages.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let some_mark_body = pages.iter().any(|(_, facts)| facts.marks_body);
-    let mut languages: BTreeMap<String, Vec<(String, String, u128)>> = BTreeMap::new();
-    for (path, facts) in &pages {
+    let mut languages: BTreeMap<&str, Vec<PagePlace>> = BTreeMap::new();
+    for (path, facts) in pages {
         if some_mark_body && !facts.marks_body {
             continue;
         }
         let url = format!("{base_path}{}", path.strip_suffix("index.html").unwrap_or(path));
-        languages.entry(facts.lang.clone()).or_default().push(((*path).clone(), url, facts.print));
+        languages.entry(&facts.lang).or_default().push((path.clone(), url, facts.print));
     }
     let mut parts = Vec::new();
     for (lang, pages) in languages {
         let count = pages.len().div_ceil(per_part).max(1).next_power_of_two();
-        let mut split: Vec<Vec<(String, String, u128)>> = vec![Vec::new(); count];
+        let mut split: Vec<Vec<PagePlace>> = vec![Vec::new(); count];
         for page in pages {
             split[(xxhash_rust::xxh3::xxh3_64(page.1.as_bytes()) % count as u64) as usize].push(page);
         }
@@ -320,11 +356,10 @@ fn parts<'a>(
                 hasher.update(&print.to_le_bytes());
             }
             let key = format!("{:032x}", hasher.digest128());
-            let part = Part { lang: lang.clone(), number, count, key, pages: Vec::new() };
-            parts.push((part, pages.into_iter().map(|(path, url, _)| (path, url)).collect()));
+            parts.push((Part { lang: lang.to_string(), number, count, key, pages: Vec::new() }, pages));
         }
     }
-    (parts, pages.into_iter().map(|(path, facts)| (path.clone(), facts)).collect())
+    parts
 }
 
 /// The `lang` of a page's `<html>` element, lowercased as Pagefind reads it; `unknown` without one.
@@ -356,33 +391,55 @@ fn html_lang(html: &[u8]) -> String {
     lang.filter(|l| !l.is_empty()).unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Indexes one part's pages into a bundle of its own. Pagefind is async: each part runs on a
-/// thread of its own with its own runtime, apart from any runtime the caller runs in.
-fn index_part(pages: Vec<Page>) -> Result<Files, Diagnostics> {
+/// Indexes one part's pages into a bundle of its own, or finishes the index of them `begun`
+/// ahead of the render ([`ahead`]). Pagefind is async: each part runs on a thread of its own
+/// with its own runtime, apart from any runtime the caller runs in.
+fn index_part(pages: Vec<Page>, begun: Option<ahead::Begun>) -> Result<Files, Diagnostics> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> anyhow::Result<Files> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(build_bundle(pages))
+        runtime.block_on(build_bundle(pages, begun))
     }))
     .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer panicked")));
     result.map_err(|e| Diagnostic::whole_file(crate::config::CONFIG_FILE, format!("cannot build the search index: {e:#}")).into())
 }
 
-async fn build_bundle(pages: Vec<Page<'_>>) -> anyhow::Result<Files> {
-    let options = PagefindServiceConfig::builder().keep_index_url(false).build();
-    let mut index = PagefindIndex::new(Some(options))?;
-    for (url, html) in pages {
-        // One page's HTML is copied or read at a time: Pagefind takes it as a String.
+/// A new index, with the options every part is indexed with.
+fn new_index() -> anyhow::Result<PagefindIndex> {
+    PagefindIndex::new(Some(PagefindServiceConfig::builder().keep_index_url(false).build()))
+}
+
+/// Gives `index` a page. Pagefind takes the HTML as a String.
+async fn add(index: &mut PagefindIndex, url: &str, html: String) -> anyhow::Result<()> {
+    index.add_html_file(None, Some(url.to_string()), html).await.map(|_| ()).map_err(|e| e.context(format!("indexing {url}")))
+}
+
+/// The pages in order, each given to the index once: an index begun ahead on these pages was
+/// given them all already, and is given again only those whose HTML differs from what it had.
+/// Pagefind puts a page given again in the place of the one of the same URL, so the pages keep
+/// their order and the bundle is the one a new index makes.
+async fn build_bundle(pages: Vec<Page<'_>>, begun: Option<ahead::Begun>) -> anyhow::Result<Files> {
+    let (mut index, given) = match begun {
+        Some(begun) => (begun.index, begun.prints),
+        None => (new_index()?, Vec::new()),
+    };
+    for (i, (url, print, html)) in pages.into_iter().enumerate() {
+        if given.get(i) == Some(&print) {
+            continue;
+        }
+        // One page's HTML is copied or read at a time.
         let html = match html {
             Html::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Html::File(file) => {
-                let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-                String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-            }
+            Html::File(file) => text(std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?),
         };
-        index.add_html_file(None, Some(url.clone()), html).await.map_err(|e| e.context(format!("indexing {url}")))?;
+        add(&mut index, &url, html).await?;
     }
     let files = index.get_files().await?;
     Ok(files.into_iter().map(|f| (format!("{BUNDLE_DIR}/{}", crate::urls::slash_path(&f.filename)), f.contents)).collect())
+}
+
+/// A page's bytes as text, without a copy when they are UTF-8.
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The whole bundle from the parts, in (language, number) order: each language's first part
