@@ -354,7 +354,7 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
     let parsed: Vec<Result<Option<(String, RawFile)>, Diagnostics>> =
         files.par_iter().map(|file| read_file(root, &content_root, &config, options, file)).collect();
     let mut raw_sections = Vec::new();
-    let mut raw_pages = Vec::new();
+    let mut raw_pages = Vec::with_capacity(files.len());
     let mut drafts = Vec::new();
     for (file, result) in files.iter().zip(parsed) {
         let (stem, mut raw) = match result {
@@ -942,6 +942,7 @@ fn build_pages(site: &mut Site, raw: Vec<RawFile>, errors: &mut Diagnostics) {
             make_page(&sections[section].url, section, r).map(|(page, shortened)| (shortened, page))
         })
         .collect();
+    site.pages.reserve_exact(made.len());
     for result in made {
         match result {
             Ok((shortened, page)) => {
