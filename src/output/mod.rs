@@ -13,6 +13,11 @@ pub use record::{LastBuild, Report, Sources};
 pub use spool::Spool;
 pub use swap::{Later, Manifest, Survey, remove_leftovers, survey, write};
 
+use crate::config::SiteConfig;
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
 /// Lowers the calling thread's priority, for work that prepares for a later stage while the
 /// build's own stages run: on two cores, that work would otherwise take half the machine from
 /// them. Only on Linux, where each thread has a nice value of its own.
@@ -22,11 +27,6 @@ pub fn in_background() {
         libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
     }
 }
-
-use crate::config::SiteConfig;
-use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
-use std::path::{Path, PathBuf};
 
 /// Everything a build writes: generated files and files copied as they are. The render stage
 /// fills it; this module writes it.

@@ -152,16 +152,14 @@ pub fn survey(out: &Path, live: Option<Arc<Manifest>>, make_spare: bool) -> std:
     let out = out.to_path_buf();
     let survey = move || {
         let spare = spare_path(&out);
-        let first_spare = make_spare && !spare.join(MARKER).is_file() && out.join(MARKER).is_file();
-        // Listing can wait for the build's stages; a first spare is waited for by the write.
-        if !first_spare {
-            super::in_background();
-        }
-        if first_spare {
+        // A first spare is waited for by the write; listing can wait for the build's stages.
+        if make_spare && !spare.join(MARKER).is_file() && out.join(MARKER).is_file() {
             let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
             if link_live(&out, live.clone(), &dir).and_then(|()| Ok(std::fs::rename(&dir, &spare)?)).is_err() {
                 let _ = remove_tree(&dir);
             }
+        } else {
+            super::in_background();
         }
         let listed = spare.join(MARKER).is_file().then(|| Manifest::of(&spare)).flatten().map(|manifest| {
             let (files, settled) = files_in(&spare, &manifest);

@@ -229,6 +229,7 @@ impl<'a> Plan<'a> {
         if let Some(ahead) = &ahead {
             ahead.want(&self.pending);
         }
+        let begun = std::sync::atomic::AtomicUsize::new(0);
         let queue = std::sync::Mutex::new(self.pending.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
         let (facts, known) = self.facts;
@@ -245,26 +246,26 @@ impl<'a> Plan<'a> {
                     scope.spawn(|| {
                         let mut done = Vec::new();
                         while let Some(mut part) = next() {
-                            let begun = ahead.as_ref().and_then(|ahead| ahead.take(&part));
-                            let was_begun = begun.is_some();
-                            let files = index_part(std::mem::take(&mut part.pages), begun);
+                            let taken = ahead.as_ref().and_then(|ahead| ahead.take(&part));
+                            if taken.is_some() {
+                                begun.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            let files = index_part(std::mem::take(&mut part.pages), taken);
                             if let (Some(dir), Ok(files)) = (&cache, &files) {
                                 keep(dir, &part, files);
                             }
-                            done.push(files.map(|files| (part, files, was_begun)));
+                            done.push(files.map(|files| (part, files)));
                         }
                         done
                     })
                 })
                 .collect();
-            let results: Vec<Result<(Part, Files, bool), Diagnostics>> =
+            let results: Vec<Result<(Part, Files), Diagnostics>> =
                 handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
             (kept.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), results)
         });
         let kept = kept?;
-        let fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
-        let begun = fresh.iter().filter(|(.., was_begun)| *was_begun).count();
-        let mut fresh: Vec<(Part, Files)> = fresh.into_iter().map(|(part, files, _)| (part, files)).collect();
+        let mut fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
         fresh.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         let mut reused: BTreeMap<&str, usize> = BTreeMap::new();
         for (part, _) in &kept {
@@ -278,7 +279,7 @@ impl<'a> Plan<'a> {
                 false => lang.to_string(),
             })
             .collect();
-        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), ahead: begun, reused };
+        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), ahead: begun.into_inner(), reused };
         let mut all: Vec<(Part, Files)> = kept.into_iter().chain(fresh).collect();
         all.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         if let Some(dir) = &cache {
