@@ -152,18 +152,27 @@ pub fn survey(out: &Path, live: Option<Arc<Manifest>>, make_spare: bool) -> std:
     let out = out.to_path_buf();
     let survey = move || {
         let spare = spare_path(&out);
-        // A first spare is waited for by the write; listing can wait for the build's stages.
-        if make_spare && !spare.join(MARKER).is_file() && out.join(MARKER).is_file() {
-            let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
-            if link_live(&out, live.clone(), &dir).and_then(|()| Ok(std::fs::rename(&dir, &spare)?)).is_err() {
-                let _ = remove_tree(&dir);
+        // A first spare is waited for by the write, and is known as made; listing one can
+        // wait for the build's stages.
+        let made = match make_spare && !spare.join(MARKER).is_file() && out.join(MARKER).is_file() {
+            true => {
+                let dir = out.with_file_name(format!("{STAGING_PREFIX}{}-clone", std::process::id()));
+                let made =
+                    link_live(&out, live.clone(), &dir).and_then(|listing| Ok(std::fs::rename(&dir, &spare).map(|()| listing)?));
+                if made.is_err() {
+                    let _ = remove_tree(&dir);
+                }
+                made.ok()
             }
-        } else {
-            super::in_background();
-        }
-        let listed = spare.join(MARKER).is_file().then(|| Manifest::of(&spare)).flatten().map(|manifest| {
+            false => {
+                super::in_background();
+                None
+            }
+        };
+        let listed = made.or_else(|| {
+            let manifest = spare.join(MARKER).is_file().then(|| Manifest::of(&spare)).flatten()?;
             let (files, settled) = files_in(&spare, &manifest);
-            (manifest, files, settled)
+            Some((manifest, files, settled))
         });
         Survey { spare: listed, foreign: live.map(|live| foreign_files(&out, &live)) }
     };
@@ -176,30 +185,40 @@ pub fn survey(out: &Path, live: Option<Arc<Manifest>>, make_spare: bool) -> std:
 }
 
 /// Fills the new folder `dir` with hard links to the generated files of the live tree `out`,
-/// and a manifest of those.
-fn link_live(out: &Path, live: Option<Arc<Manifest>>, dir: &Path) -> Result<()> {
+/// and a manifest of those. Returns the folder as [`files_in`] would list it, without looking:
+/// its folders hold what was linked into them, so each is settled.
+fn link_live(out: &Path, live: Option<Arc<Manifest>>, dir: &Path) -> Result<Listing> {
     let manifest = live.context("the output folder has no manifest")?;
     std::fs::create_dir(dir)?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
     let mut files: Vec<(&String, &Written)> = manifest.files.iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
-    let link = |(path, written): &(&String, &Written)| -> Result<bool> {
-        // A live file someone touched since is linked all the same: its stamp differs from the
-        // manifest's, so the build writes it again.
-        if !super::stays_inside(path) || written.stamp.is_none() {
-            return Ok(false);
+    // Paths in order, so a folder's files follow each other: each folder is made once, by the
+    // first of its files (the others would each try to make it and look at it).
+    let link_run = |run: &[(&String, &Written)]| -> Result<Vec<bool>> {
+        let mut made = None;
+        let mut linked = Vec::with_capacity(run.len());
+        for (path, written) in run {
+            // A live file someone touched since is linked all the same: its stamp differs from
+            // the manifest's, so the build writes it again.
+            if !super::stays_inside(path) || written.stamp.is_none() {
+                linked.push(false);
+                continue;
+            }
+            let folder = path.rsplit_once('/').map(|(folder, _)| folder);
+            if let Some(folder) = folder.filter(|&f| made != Some(f)) {
+                std::fs::create_dir_all(dir.join(folder))?;
+                made = Some(folder);
+            }
+            std::fs::hard_link(out.join(path), dir.join(path))?;
+            linked.push(true);
         }
-        let target = dir.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
-        std::fs::hard_link(out.join(path), &target)?;
-        Ok(true)
+        Ok(linked)
     };
     // Two threads, each on its own run of folders: the work is the file system's.
     let half = files.len().div_ceil(2).max(1);
     let done: Vec<Result<Vec<bool>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files.chunks(half).map(|run| scope.spawn(move || run.iter().map(link).collect())).collect();
+        let handles: Vec<_> = files.chunks(half).map(|run| scope.spawn(move || link_run(run))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a linking thread panicked")))).collect()
     });
     let mut linked = Vec::new();
@@ -207,14 +226,19 @@ fn link_live(out: &Path, live: Option<Arc<Manifest>>, dir: &Path) -> Result<()> 
         linked.extend(run.iter().zip(done?).filter(|(_, linked)| *linked).map(|(file, _)| *file));
     }
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
-    for (path, written) in linked {
+    for (path, written) in &linked {
         if let Some(stamp) = written.stamp {
             list.push_str(&format!("{:032x} {stamp} {path}\n", written.print));
         }
     }
     // Written last, so the folders above are older than it (see `files_in`).
-    std::fs::write(dir.join(MANIFEST), list)?;
-    Ok(())
+    std::fs::write(dir.join(MANIFEST), &list)?;
+    let written_ns = std::fs::symlink_metadata(dir.join(MANIFEST))?;
+    let manifest = Manifest::from_lines(manifest_lines(&list), inode_changed_ns(&written_ns));
+    // The top folder holds the manifest, made after it; the others are settled.
+    let settled = linked.iter().filter_map(|(path, _)| Some(path.rsplit_once('/')?.0.to_string())).collect();
+    let files = linked.into_iter().map(|(path, _)| path.clone()).chain([MANIFEST.to_string()]).collect();
+    Ok((manifest, files, settled))
 }
 
 /// Takes the spare generation of `out` for this build: renamed to a staging name of this
