@@ -265,7 +265,7 @@ impl SiteConfig {
                 err(format!("language code `{}` is not a BCP 47 language tag", l.code));
             }
         }
-        if url::parse_base(&config.base_url).is_none() {
+        if url::split_base(&config.base_url).is_none() {
             err(format!("`base_url: {}` must start with http:// or https://", config.base_url));
         }
         if config.paginate_by == 0 {
@@ -298,7 +298,11 @@ impl SiteConfig {
 
     /// The path part of `base_url` with a trailing slash, e.g. `/network/` or `/`.
     pub fn base_path(&self) -> String {
-        url::parse_base(&self.base_url).map(|(_, p)| p).unwrap_or_else(|| "/".into())
+        match url::split_base(&self.base_url) {
+            Some((_, path)) if path.ends_with('/') => path.to_string(),
+            Some((_, path)) => format!("{path}/"),
+            None => "/".into(),
+        }
     }
 
     /// URL path of a language's root, e.g. `/network/ar/`, or the base path for the default
@@ -313,7 +317,7 @@ impl SiteConfig {
 
     /// Absolute URL for a site path that already carries the base path.
     pub fn absolute(&self, path: &str) -> String {
-        let origin = url::parse_base(&self.base_url).map(|(o, _)| o).unwrap_or_default();
+        let origin = url::split_base(&self.base_url).map_or("", |(origin, _)| origin);
         format!("{origin}{path}")
     }
 
@@ -363,22 +367,16 @@ impl SiteConfig {
 }
 
 mod url {
-    /// Splits `https://host[:port]/path/` into origin and path (always ending with `/`).
-    pub fn parse_base(base: &str) -> Option<(String, String)> {
+    /// Splits `https://host[:port]/path` into its origin and its path (empty, or from the `/`
+    /// after the host, with or without a final `/`), borrowed: it is asked for on every page.
+    pub fn split_base(base: &str) -> Option<(&str, &str)> {
         let rest = base.strip_prefix("https://").or_else(|| base.strip_prefix("http://"))?;
-        let scheme_len = base.len() - rest.len();
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if host.is_empty() {
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        if host_end == 0 {
             return None;
         }
-        let mut path = path.to_string();
-        if !path.ends_with('/') {
-            path.push('/');
-        }
-        Some((format!("{}{}", &base[..scheme_len], host), path))
+        let origin_end = base.len() - rest.len() + host_end;
+        Some((&base[..origin_end], &base[origin_end..]))
     }
 }
 

@@ -79,7 +79,7 @@ pub fn check(
     templates: &BTreeMap<String, (PathBuf, String)>,
     scope: Scope,
 ) -> Report {
-    let origin = site_origin(&config.base_url);
+    let (origin, base) = (site_origin(&config.base_url), config.base_path());
     let checked = |path: &str| match &scope {
         Scope::All => true,
         Scope::Only { pages, .. } => pages.contains(path),
@@ -91,8 +91,8 @@ pub fn check(
     let scanned: Vec<(&String, scan::Scan)> = pages
         .par_iter()
         .filter_map(|path| {
-            let mut scan = scan::scan(&output.read(path)?, &page_url(config, path), &origin);
-            scan.links.retain(|link| !matches!(resolve(config, link, &exists), Ok(None)));
+            let mut scan = scan::scan(&output.read(path)?, &page_url(&base, path), &origin);
+            scan.links.retain(|link| !matches!(resolve(&base, link, &exists), Ok(None)));
             Some((*path, scan))
         })
         .collect();
@@ -109,7 +109,7 @@ pub fn check(
     let mut has_id = |path: &str, id: &str| -> bool {
         if !ids.contains_key(path) {
             let Some(bytes) = output.read(path).filter(|_| is_html(path)) else { return true };
-            ids.insert(path.to_string(), scan::scan(&bytes, &page_url(config, path), &origin).ids);
+            ids.insert(path.to_string(), scan::scan(&bytes, &page_url(&base, path), &origin).ids);
         }
         ids[path].contains(id)
     };
@@ -125,7 +125,7 @@ pub fn check(
     let mut from_templates: BTreeMap<&str, BTreeMap<&str, (String, Vec<&str>)>> = BTreeMap::new();
     for (path, links) in &scanned {
         for link in links {
-            let problem = match resolve(config, link, &exists) {
+            let problem = match resolve(&base, link, &exists) {
                 Err(problem) => problem,
                 Ok(None) => continue,
                 Ok(Some((file, fragment))) => {
@@ -188,10 +188,10 @@ fn tail(written: &str) -> Option<String> {
 
 /// Every link to another site on the HTML pages of `output`: URL -> output paths of the pages.
 pub fn external_links(config: &SiteConfig, output: &Output) -> BTreeMap<String, Vec<String>> {
-    let origin = site_origin(&config.base_url);
+    let (origin, base) = (site_origin(&config.base_url), config.base_path());
     let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (path, bytes) in output.files.iter().filter(|(p, _)| is_html(p)) {
-        for link in scan::scan(bytes, &page_url(config, path), &origin).links.into_iter().filter(|l| l.target.is_none()) {
+        for link in scan::scan(bytes, &page_url(&base, path), &origin).links.into_iter().filter(|l| l.target.is_none()) {
             if link.written.starts_with("http://") || link.written.starts_with("https://") {
                 links.entry(link.written).or_default().push(path.clone());
             }
@@ -219,10 +219,11 @@ fn template_error(template: &str, links: &BTreeMap<&str, (String, Vec<&str>)>) -
 
 /// The output file `link` points to and the fragment it names (`None`: outside the site, or
 /// no fragment to check), or why it is broken (links to other sites are for [`external`]).
-fn resolve<'l>(config: &SiteConfig, link: &'l Link, exists: &dyn Fn(&str) -> bool) -> Result<Option<(String, &'l str)>, String> {
+/// `base` is the site's base path.
+fn resolve<'l>(base: &str, link: &'l Link, exists: &dyn Fn(&str) -> bool) -> Result<Option<(String, &'l str)>, String> {
     let Some((target, fragment)) = link.target.as_ref() else { return Ok(None) };
-    let Some(path) = target.strip_prefix(&config.base_path()) else {
-        return Err(format!("points outside the site's base path {}", config.base_path()));
+    let Some(path) = target.strip_prefix(base) else {
+        return Err(format!("points outside the site's base path {base}"));
     };
     let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
     let file = if exists(&file) {
@@ -257,7 +258,8 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// The URL path a file is served at: `ar/news/x/index.html` -> `/base/ar/news/x/`.
-fn page_url(config: &SiteConfig, path: &str) -> String {
-    format!("{}{}", config.base_path(), path.strip_suffix("index.html").unwrap_or(path))
+/// The URL path a file is served at below the site's base path `base`: `ar/news/x/index.html`
+/// -> `/base/ar/news/x/`.
+fn page_url(base: &str, path: &str) -> String {
+    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
 }

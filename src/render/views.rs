@@ -471,9 +471,11 @@ pub fn plain_text(html: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text;
     }
-    let mut cut = 0;
+    // Words are counted as they come: the text up to each is the words before it.
+    let (mut cut, mut chars) = (0, 0);
     for (at, word) in text.split_word_bound_indices() {
-        if text[..at + word.len()].chars().count() > max - 1 {
+        chars += word.chars().count();
+        if chars > max - 1 {
             break;
         }
         cut = at + word.len();
@@ -509,4 +511,17 @@ pub fn map(pairs: Vec<(&'static str, Value)>) -> Value {
         m.insert(k.into(), v);
     }
     Value::from(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_text;
+
+    #[test]
+    fn plain_text_is_cut_at_a_word_within_its_length() {
+        assert_eq!(plain_text("<p>one <em>two</em> three</p>", 100), "one two three");
+        assert_eq!(plain_text("<p>one <em>two</em> three</p>", 9), "one two…");
+        assert_eq!(plain_text("<p>one two, three</p>", 12), "one two…");
+        assert_eq!(plain_text("<p>नई दिल्ली में सम्मेलन</p>", 12), "नई दिल्ली…");
+    }
 }
