@@ -148,13 +148,15 @@ impl Renderer {
         }
         // Feeds print pages' text. Sitemaps, robots.txt and alias redirects read only the site's
         // layout, which is as the last build found it when there is a selection: its files stay.
-        output.add(feeds::render(input.site, &self.values));
+        // With a spool, they go there too (a large site's sitemaps are tens of megabytes).
+        let mut errors = Diagnostics::default();
+        put(&mut output, feeds::render(input.site, &self.values), spool, &mut errors);
         if selection.is_none() {
-            output.add(sitemap::render(input.site, &self.jobs));
+            put(&mut output, sitemap::render(input.site, &self.jobs), spool, &mut errors);
             output.add(aliases::render(input.site));
             output.add(aliases::redirects(input.site));
         }
-        Ok(output)
+        errors.into_result(output)
     }
 
     /// Every output the jobs wrote with its template and the Markdown body it shows.
@@ -259,9 +261,7 @@ impl Renderer {
                 let bytes = std::mem::take(&mut r.bytes);
                 let made = match spool {
                     None => Made::Bytes(bytes),
-                    Some(spool) => Made::Spooled(spool.put(&r.path, &bytes).map_err(|e| {
-                        Diagnostic::whole_file(&r.path, format!("cannot write this page to {}: {e}", spool.dir().display()))
-                    })?),
+                    Some(spool) => Made::Spooled(spool.put(&r.path, &bytes).map_err(|e| unspooled(spool, &r.path, e))?),
                 };
                 Ok((r, made))
             })
@@ -280,6 +280,26 @@ impl Renderer {
         }
         errors.into_result((files, templates))
     }
+}
+
+/// Adds `files` to `output`, each put in `spool` when there is one (the output then keeps its
+/// place, not its bytes).
+fn put(output: &mut Output, files: Files, spool: Option<&crate::output::Spool>, errors: &mut Diagnostics) {
+    let Some(spool) = spool else { return output.add(files) };
+    for (path, bytes) in files {
+        match spool.put(&path, &bytes) {
+            Ok(kept) => {
+                output.files.remove(&path);
+                output.kept.insert(path, kept);
+            }
+            Err(e) => errors.push(unspooled(spool, &path, e)),
+        }
+    }
+}
+
+/// The error of an output `path` the spool could not take.
+fn unspooled(spool: &crate::output::Spool, path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::whole_file(path, format!("cannot write this page to {}: {e}", spool.dir().display()))
 }
 
 /// A rendered output: its bytes, or where the spool put them.
