@@ -299,7 +299,7 @@ fn put(output: &mut Output, files: Files, spool: Option<&crate::output::Spool>, 
 
 /// The error of an output `path` the spool could not take.
 fn unspooled(spool: &crate::output::Spool, path: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::whole_file(path, format!("cannot write this page to {}: {e}", spool.dir().display()))
+    Diagnostic::whole_file(path, format!("cannot write this file to {}: {e}", spool.dir().display()))
 }
 
 /// A rendered output: its bytes, or where the spool put them.
