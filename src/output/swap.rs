@@ -74,7 +74,7 @@ pub fn write(
     // What needs no later file is done while they are made: listing the files someone else put
     // in the output, and the manifest's lines for the files written so far.
     let foreign = manifest.map(|m| survey.foreign.unwrap_or_else(|| foreign_files(out, m))).unwrap_or_default();
-    let mut list = manifest_lines_of(&filled.written);
+    let mut list = manifest_lines_of(filled.written.iter().map(|(p, w)| (p, w)));
     let early = filled.written.len();
     let late = match later.map(|later| write_later(later, &staging, previous.as_ref(), &mut filled)).transpose() {
         Ok(late) => late.unwrap_or_default(),
@@ -83,7 +83,7 @@ pub fn write(
             return Err(e.context(format!("the new site could not be written; {}", unchanged())));
         }
     };
-    list.push_str(&manifest_lines_of(&filled.written[early..]));
+    list.push_str(&manifest_lines_of(filled.written[early..].iter().map(|(p, w)| (p, w))));
     let contains = |path: &str| output.contains(path) || late.contains(path);
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
     let kept = keep_foreign_files(&contains, out, foreign, &staging)
@@ -188,53 +188,43 @@ pub fn survey(out: &Path, live: Option<Arc<Manifest>>, make_spare: bool) -> std:
 /// and a manifest of those. Returns the folder as [`files_in`] would list it, without looking:
 /// its folders hold what was linked into them, so each is settled.
 fn link_live(out: &Path, live: Option<Arc<Manifest>>, dir: &Path) -> Result<Listing> {
-    let manifest = live.context("the output folder has no manifest")?;
+    let live = live.context("the output folder has no manifest")?;
     std::fs::create_dir(dir)?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
-    let mut files: Vec<(&String, &Written)> = manifest.files.iter().collect();
+    let mut files: Vec<(&String, &Written)> = live.files.iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
     // Paths in order, so a folder's files follow each other: each folder is made once, by the
     // first of its files (the others would each try to make it and look at it).
-    let link_run = |run: &[(&String, &Written)]| -> Result<Vec<bool>> {
+    fn link_run<'m>(out: &Path, dir: &Path, run: &[(&'m String, &'m Written)]) -> Result<Vec<(&'m String, &'m Written)>> {
         let mut made = None;
         let mut linked = Vec::with_capacity(run.len());
-        for (path, written) in run {
-            // A live file someone touched since is linked all the same: its stamp differs from
-            // the manifest's, so the build writes it again.
-            if !super::stays_inside(path) || written.stamp.is_none() {
-                linked.push(false);
-                continue;
-            }
+        // A live file someone touched since is linked all the same: its stamp differs from the
+        // manifest's, so the build writes it again.
+        for &(path, written) in run.iter().filter(|(path, written)| super::stays_inside(path) && written.stamp.is_some()) {
             let folder = path.rsplit_once('/').map(|(folder, _)| folder);
             if let Some(folder) = folder.filter(|&f| made != Some(f)) {
                 std::fs::create_dir_all(dir.join(folder))?;
                 made = Some(folder);
             }
             std::fs::hard_link(out.join(path), dir.join(path))?;
-            linked.push(true);
+            linked.push((path, written));
         }
         Ok(linked)
-    };
+    }
     // Two threads, each on its own run of folders: the work is the file system's.
     let half = files.len().div_ceil(2).max(1);
-    let done: Vec<Result<Vec<bool>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files.chunks(half).map(|run| scope.spawn(move || link_run(run))).collect();
+    let done: Vec<Result<Vec<_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files.chunks(half).map(|run| scope.spawn(move || link_run(out, dir, run))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a linking thread panicked")))).collect()
     });
-    let mut linked = Vec::new();
-    for (run, done) in files.chunks(half).zip(done) {
-        linked.extend(run.iter().zip(done?).filter(|(_, linked)| *linked).map(|(file, _)| *file));
-    }
+    let linked = done.into_iter().collect::<Result<Vec<_>>>()?.concat();
     let mut list = String::from("# Every file tessera wrote here; the others are kept by the next build.\n");
-    for (path, written) in &linked {
-        if let Some(stamp) = written.stamp {
-            list.push_str(&format!("{:032x} {stamp} {path}\n", written.print));
-        }
-    }
+    list.push_str(&manifest_lines_of(linked.iter().copied()));
     // Written last, so the folders above are older than it (see `files_in`).
     std::fs::write(dir.join(MANIFEST), &list)?;
-    let written_ns = std::fs::symlink_metadata(dir.join(MANIFEST))?;
-    let manifest = Manifest::from_lines(manifest_lines(&list), inode_changed_ns(&written_ns));
+    let written_ns = inode_changed_ns(&std::fs::symlink_metadata(dir.join(MANIFEST))?);
+    let lines = linked.iter().map(|&(path, w)| ManifestLine { print: Some(w.print), stamp: w.stamp, path, foreign: false });
+    let manifest = Manifest::from_lines(lines, written_ns);
     // The top folder holds the manifest, made after it; the others are settled.
     let settled = linked.iter().filter_map(|(path, _)| Some(path.rsplit_once('/')?.0.to_string())).collect();
     let files = linked.into_iter().map(|(path, _)| path.clone()).chain([MANIFEST.to_string()]).collect();
@@ -446,9 +436,10 @@ pub const MANIFEST: &str = ".tessera-manifest";
 
 /// The manifest's lines for generated files: each with the fingerprint of its bytes and its
 /// stamp `size.mtime_ns.inode` (a rebuild links the unchanged ones instead of writing them).
-fn manifest_lines_of(written: &[(String, Written)]) -> String {
+fn manifest_lines_of<'w>(written: impl IntoIterator<Item = (&'w String, &'w Written)>) -> String {
     use std::fmt::Write;
-    let mut list = String::with_capacity(written.len() * 100);
+    let written = written.into_iter();
+    let mut list = String::with_capacity(written.size_hint().0 * 100);
     for (path, file) in written {
         let _ = match file.stamp {
             Some(stamp) => writeln!(list, "{:032x} {stamp} {path}", file.print),
