@@ -351,13 +351,12 @@ pub fn load(root: &Path, config: SiteConfig, options: &LoadOptions) -> (Site, Di
     }
 
     // Reading and parsing is independent per file: done in parallel, results kept in file order.
-    // Meanwhile the system is asked to bring from disk the files to be read.
-    let to_read = files.iter().filter(|f| {
-        file_stem_kind(f).is_some()
-            && options.known.as_ref().is_none_or(|known| !known.contains_key(f.strip_prefix(root).unwrap_or(f)))
-    });
+    // Meanwhile, when all are read (no last build's front matter is known), the system is asked
+    // to bring them from disk.
     let parsed: Vec<Result<Option<(String, RawFile)>, Diagnostics>> = std::thread::scope(|scope| {
-        scope.spawn(|| prefetch(to_read));
+        if options.known.is_none() {
+            scope.spawn(|| prefetch(files.iter().filter(|f| f.extension().is_some_and(|e| e == "md"))));
+        }
         files.par_iter().map(|file| read_file(root, &content_root, &config, options, file)).collect()
     });
     let mut raw_sections = Vec::new();
