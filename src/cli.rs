@@ -56,6 +56,9 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let live = live.map(std::sync::Arc::new);
     let reuse =
         renders.zip(live.clone()).and_then(|((edited, renders), live)| tessera::build::Reuse::new(edited, renders, &out, live));
+    if reuse.is_some() {
+        crate::small_pages();
+    }
     // The output's folders are surveyed while the site renders. After page edits, most files
     // stay: the first rebuild into a new site makes its spare generation then too.
     let survey = tessera::output::survey(&out, live.clone(), reuse.is_some());
