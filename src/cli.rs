@@ -62,20 +62,10 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     // The output's folders are surveyed while the site renders. After page edits, most files
     // stay: the first rebuild into a new site makes its spare generation then too.
     let survey = tessera::output::survey(&out, live.clone(), reuse.is_some());
-    // The search index's parts that hold the edited pages are begun while the site renders.
-    let ahead = reuse.as_ref().and_then(|reuse| {
-        tessera::search::ahead::begin(&options.root, options.base_url.as_deref(), &out, reuse.edited_outputs())
-    });
     // Rendered pages wait on disk beside the output, not in memory; the spool goes when this ends.
     let spool = tessera::output::Spool::beside(&out, live.clone())?;
-    let built = tessera::build::build_site_reusing(
-        &options.root,
-        options.base_url.as_deref(),
-        options.drafts,
-        reuse.as_ref(),
-        &spool,
-        ahead.as_ref(),
-    );
+    let built =
+        tessera::build::build_site_reusing(&options.root, options.base_url.as_deref(), options.drafts, reuse.as_ref(), &spool);
     // A survey that failed knows nothing: the write looks for itself.
     let survey = survey.join().unwrap_or_default();
     match built {
@@ -122,15 +112,7 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
             if search.indexed.is_empty() && !search.reused.is_empty() {
                 println!("search index: reused, no indexed page changed");
             } else if !search.reused.is_empty() {
-                let ahead = match search.ahead {
-                    0 => String::new(),
-                    n => format!(" ({n} begun while the pages rendered)"),
-                };
-                println!(
-                    "search index: made again for {}{ahead}; reused for {}",
-                    search.indexed.join(", "),
-                    search.reused.join(", ")
-                );
+                println!("search index: made again for {}; reused for {}", search.indexed.join(", "), search.reused.join(", "));
             }
             // The process ends here: freeing the site's memory, and the last build's, piece by
             // piece would only delay it (the spool's folder goes: dropping it removes that).

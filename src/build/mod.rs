@@ -61,16 +61,15 @@ pub fn build_site(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<B
 /// the same folder can have changed, when `reuse` allows (see [`reuse`]). Rendered pages go to
 /// `spool` as they are made. The search index, when the site has one, is left to the caller,
 /// which writes it after the rest ([`crate::output::Later`]); it is being made on a thread of
-/// its own from the moment the pages are rendered, finishing the parts `ahead` began.
+/// its own from the moment the pages are rendered.
 pub fn build_site_reusing(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
     reuse: Option<&Reuse>,
     spool: &Spool,
-    ahead: Option<&crate::search::ahead::Ahead>,
 ) -> Result<(Built, Option<crate::search::Indexing>), Diagnostics> {
-    let how = How { live: false, spool: Some(spool), search: false, ahead };
+    let how = How { live: false, spool: Some(spool), search: false };
     let Pipeline { built, indexing, pages_md, sections_md, renderer, assets, links, images } =
         run(root, base_url, drafts, how, reuse)?;
     // What only an incremental session needs is freed while the caller writes the site.
@@ -80,14 +79,12 @@ pub fn build_site_reusing(
 
 /// How a build runs: for the dev server (`live`: asset names stay, search indexing is left
 /// for later), whether rendered pages go to a spool on disk instead of memory, and whether it
-/// makes the search index (when the site has one) or starts it and leaves it to the caller,
-/// finishing the parts begun `ahead`.
+/// makes the search index (when the site has one) or starts it and leaves it to the caller.
 #[derive(Clone, Copy)]
 struct How<'a> {
     live: bool,
     spool: Option<&'a Spool>,
     search: bool,
-    ahead: Option<&'a crate::search::ahead::Ahead>,
 }
 
 /// config → i18n → templates and assets → content → markdown → render → static → search.
@@ -201,7 +198,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
             return run(root, base_url, drafts, how, None);
         }
         report.errors.into_result(())?;
-        indexing = plan.map(|plan| crate::search::Indexing::start(plan.with_ahead(how.ahead.cloned())));
+        indexing = plan.map(crate::search::Indexing::start);
         let images_in_templates = images.used_by_templates();
         let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();
         renders = Some(Renders::new(places, outputs, renderer.reads.clone(), report.fragments, media, images_in_templates));

@@ -138,14 +138,6 @@ impl Reuse {
         Some(Reuse { edited, known, renders, live: live.to_path_buf(), written })
     }
 
-    /// The output files of the edited pages themselves, as the last build made them (a page's
-    /// job is its place in the site's order): the ones this build most likely writes anew.
-    pub fn edited_outputs(&self) -> Vec<String> {
-        let pages = &self.renders.pages;
-        let index = |file: &PathBuf| pages.iter().position(|(f, _)| f == file);
-        self.edited.iter().filter_map(|file| self.renders.outputs.get(index(file)?).cloned()).collect()
-    }
-
     /// The jobs to render again: those that read an edited page. `None` when the site is not
     /// laid out as the last build found it (a page came, went or changed its place; the jobs
     /// differ) or an edited page's translations are tracked against it (their stale markers

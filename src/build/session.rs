@@ -115,7 +115,7 @@ impl Session {
 
     fn start_with(root: &Path, base_url: Option<&str>, drafts: bool, live: bool) -> Result<Session, Diagnostics> {
         let Pipeline { built, indexing: _, pages_md, sections_md, renderer, assets, links, images } =
-            super::run(root, base_url, drafts, super::How { live, spool: None, search: true, ahead: None }, None)?;
+            super::run(root, base_url, drafts, super::How { live, spool: None, search: true }, None)?;
         let search_stale = live && built.site.config.search;
         Ok(Session {
             root: root.to_path_buf(),

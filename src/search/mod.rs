@@ -11,9 +11,6 @@
 //! the main bundle (`/pagefind/`), so any Pagefind UI finds it; its other parts go into folders
 //! of their own (`/pagefind/en-3/`), listed in `/pagefind/tessera-parts.json`, which the
 //! theme's search script passes to Pagefind's `mergeIndex`.
-//!
-//! After page edits, `tessera build` begins the parts holding the edited pages while the site
-//! renders ([`ahead`]).
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -26,7 +23,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub mod ahead;
+mod bundle;
+mod page;
+mod words;
 
 /// Folder of the search bundle in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -49,8 +48,6 @@ pub const PART_PAGES: usize = 1000;
 pub struct Stats {
     /// Parts indexed again, because one of their indexed pages changed.
     pub indexed: Vec<String>,
-    /// How many of those were begun ahead of the render ([`ahead`]).
-    pub ahead: usize,
     /// What was reused: languages whose every part was (`ar`), and how many of the other
     /// parts of a language partly indexed again (`15 other parts of en`).
     pub reused: Vec<String>,
@@ -89,8 +86,6 @@ pub struct Plan<'a> {
     /// What every page said of itself, kept for the next build when the plan runs, and what
     /// the last build's pages said (dropped then too).
     facts: (facts::Known, facts::Known),
-    /// Parts begun ahead of the render, taken by the parts they fit.
-    ahead: Option<ahead::Ahead>,
 }
 
 /// A search index being made on a thread of its own ([`Plan::run`]). Dropped unfinished, it
@@ -127,9 +122,8 @@ pub fn index(root: &Path, config: &SiteConfig, output: &Output) -> Result<(Files
 /// its entry file): the ones templates link to. Known by making a bundle of no page, once.
 pub fn fixed_files() -> &'static BTreeSet<String> {
     static FILES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
-    FILES.get_or_init(|| {
-        index_part(vec![], None).map(|files| files.into_iter().map(|(path, _)| path).collect()).unwrap_or_default()
-    })
+    FILES
+        .get_or_init(|| index_part("", vec![]).map(|files| files.into_iter().map(|(path, _)| path).collect()).unwrap_or_default())
 }
 
 /// Splits the pages to index into parts and looks up each part's kept bundle under `root`
@@ -153,7 +147,7 @@ pub fn plan<'a>(root: Option<&Path>, config: &SiteConfig, output: &'a Output) ->
             }
         }
     }
-    Plan { cache, kept, pending, facts: (facts, known), ahead: None }
+    Plan { cache, kept, pending, facts: (facts, known) }
 }
 
 /// Pages per part: [`PART_PAGES`], or `TESSERA_TEST_SEARCH_PART_PAGES` when set (for tests,
@@ -207,13 +201,7 @@ impl<'a> Plan<'a> {
             kept: self.kept.into_iter().map(owned).collect(),
             pending: self.pending.into_iter().map(owned).collect(),
             facts: self.facts,
-            ahead: self.ahead,
         }
-    }
-
-    /// The plan, finishing the parts `ahead` began instead of indexing them anew.
-    pub fn with_ahead(self, ahead: Option<ahead::Ahead>) -> Plan<'a> {
-        Plan { ahead, ..self }
     }
 
     /// Indexes the pending parts in parallel, keeps their bundles, forgets kept bundles of
@@ -225,11 +213,6 @@ impl<'a> Plan<'a> {
         // Threads of their own, not rayon's: Pagefind uses rayon's pool inside, which a rayon
         // worker blocked on it would starve.
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(self.pending.len().max(1));
-        let ahead = self.ahead;
-        if let Some(ahead) = &ahead {
-            ahead.want(&self.pending);
-        }
-        let begun = std::sync::atomic::AtomicUsize::new(0);
         let queue = std::sync::Mutex::new(self.pending.into_iter());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
         let (facts, known) = self.facts;
@@ -246,11 +229,7 @@ impl<'a> Plan<'a> {
                     scope.spawn(|| {
                         let mut done = Vec::new();
                         while let Some(mut part) = next() {
-                            let taken = ahead.as_ref().and_then(|ahead| ahead.take(&part));
-                            if taken.is_some() {
-                                begun.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            }
-                            let files = index_part(std::mem::take(&mut part.pages), taken);
+                            let files = index_part(&part.lang, std::mem::take(&mut part.pages));
                             if let (Some(dir), Ok(files)) = (&cache, &files) {
                                 keep(dir, &part, files);
                             }
@@ -279,7 +258,7 @@ impl<'a> Plan<'a> {
                 false => lang.to_string(),
             })
             .collect();
-        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), ahead: begun.into_inner(), reused };
+        let stats = Stats { indexed: fresh.iter().map(|(part, _)| part.label()).collect(), reused };
         let mut all: Vec<(Part, Files)> = kept.into_iter().chain(fresh).collect();
         all.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         if let Some(dir) = &cache {
@@ -324,7 +303,8 @@ fn parts<'a>(
 /// fingerprint) of its pages in path order. Pages are grouped by `<html lang>` as Pagefind
 /// groups them; a language of `n` pages is split into the power of two of parts nearest above
 /// `n / per_part`, so a page changes part only when its language doubles or halves; empty parts
-/// are left out. Each part's key hashes its pages' URLs and HTML and the indexer's version.
+/// are left out. Each part's key hashes its pages' URLs and HTML and the indexer's version and
+/// [`bundle::FORMAT`].
 fn split<'a, 'f>(
     base_path: &str,
     per_part: usize,
@@ -351,6 +331,7 @@ fn split<'a, 'f>(
         for (number, pages) in split.into_iter().enumerate().filter(|(_, pages)| !pages.is_empty()) {
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             hasher.update(concat!("tessera ", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
+            hasher.update(bundle::FORMAT.as_bytes());
             for (_, url, print) in &pages {
                 hasher.update(url.as_bytes());
                 hasher.update(b"\0");
@@ -392,16 +373,32 @@ fn html_lang(html: &[u8]) -> String {
     lang.filter(|l| !l.is_empty()).unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Indexes one part's pages into a bundle of its own, or finishes the index of them `begun`
-/// ahead of the render ([`ahead`]). Pagefind is async: each part runs on a thread of its own
-/// with its own runtime, apart from any runtime the caller runs in.
-fn index_part(pages: Vec<Page>, begun: Option<ahead::Begun>) -> Result<Files, Diagnostics> {
+/// Indexes one part's pages into a bundle of its own: made here ([`bundle`]) when every page
+/// can be read here, else by Pagefind. Pagefind is async: a part it indexes runs on a runtime
+/// of its own, apart from any runtime the caller runs in.
+fn index_part(lang: &str, pages: Vec<Page>) -> Result<Files, Diagnostics> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> anyhow::Result<Files> {
+        if !pages.is_empty() {
+            let html = pages.iter().map(|(url, _, html)| Ok((url.clone(), html.bytes()?.into_owned())));
+            if let Some(made) = bundle::make(lang, html) {
+                return made;
+            }
+        }
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(build_bundle(pages, begun))
+        runtime.block_on(pagefind_bundle(pages))
     }))
     .unwrap_or_else(|_| Err(anyhow::anyhow!("the search indexer panicked")));
     result.map_err(|e| Diagnostic::whole_file(crate::config::CONFIG_FILE, format!("cannot build the search index: {e:#}")).into())
+}
+
+impl Html<'_> {
+    /// The page's bytes, read from its file if need be.
+    fn bytes(&self) -> anyhow::Result<Cow<'_, [u8]>> {
+        match self {
+            Html::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Html::File(file) => Ok(Cow::Owned(std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?)),
+        }
+    }
 }
 
 /// A new index, with the options every part is indexed with.
@@ -414,24 +411,11 @@ async fn add(index: &mut PagefindIndex, url: &str, html: String) -> anyhow::Resu
     index.add_html_file(None, Some(url.to_string()), html).await.map(|_| ()).map_err(|e| e.context(format!("indexing {url}")))
 }
 
-/// The pages in order, each given to the index once: an index begun ahead on these pages was
-/// given them all already, and is given again only those whose HTML differs from what it had.
-/// Pagefind puts a page given again in the place of the one of the same URL, so the pages keep
-/// their order and the bundle is the one a new index makes.
-async fn build_bundle(pages: Vec<Page<'_>>, begun: Option<ahead::Begun>) -> anyhow::Result<Files> {
-    let (mut index, given) = match begun {
-        Some(begun) => (begun.index, begun.prints),
-        None => (new_index()?, Vec::new()),
-    };
-    for (i, (url, print, html)) in pages.into_iter().enumerate() {
-        if given.get(i) == Some(&print) {
-            continue;
-        }
-        // One page's HTML is copied or read at a time.
-        let html = match html {
-            Html::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Html::File(file) => text(std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?),
-        };
+/// Pagefind's bundle of the pages, given in order, one page's HTML copied or read at a time.
+async fn pagefind_bundle(pages: Vec<Page<'_>>) -> anyhow::Result<Files> {
+    let mut index = new_index()?;
+    for (url, _, html) in pages {
+        let html = text(html.bytes()?.into_owned());
         add(&mut index, &url, html).await?;
     }
     let files = index.get_files().await?;
