@@ -1,8 +1,11 @@
 //! Search: a Pagefind index of the rendered HTML, built in process (no Node.js) and written
-//! under `/pagefind/` with Pagefind's own JS, CSS and WebAssembly. Pagefind keeps one index per
-//! `<html lang>` and stems the languages it knows (English, Hindi, Arabic; Azerbaijani is
-//! indexed unstemmed). When any page marks an element `data-pagefind-body`, only those elements
-//! are indexed, and pages without one are left out.
+//! under `/pagefind/` with Pagefind's own JS, CSS and WebAssembly. The index is written here
+//! ([`bundle`], from what [`page`] reads of each page and the [`words`] forms), in Pagefind's
+//! format and by its rules; a part with a page using Pagefind's other attributes is indexed by
+//! Pagefind itself. There is one index per `<html lang>`, stemmed in the languages Pagefind
+//! stems (English, Hindi, Arabic; Azerbaijani is indexed unstemmed). When any page marks an
+//! element `data-pagefind-body`, only those elements are indexed, and pages without one are
+//! left out.
 //!
 //! A language is indexed in parts of at most about [`PART_PAGES`] pages, each part a bundle of
 //! its own, parts in parallel. A page's part follows from its URL alone, so an edit changes one
