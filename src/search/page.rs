@@ -22,7 +22,7 @@ const INLINE_TAGS: &[&str] = &[
     "tt", "var",
 ];
 /// Elements whose text is not indexed.
-const LEFT_OUT: &str = "html head, html style, html script, html noscript, html label, html form, html svg, html footer, html nav, html iframe, html template";
+const LEFT_OUT: &[&str] = &["head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"];
 
 /// Markers the reading puts in the text, read back by [`Reading::words`].
 const ANCHOR: &str = "___PAGEFIND_ANCHOR___";
@@ -136,13 +136,13 @@ impl State {
 
 /// Reads a page's HTML.
 pub fn read(html: &[u8]) -> Reading {
-    use lol_html::{HtmlRewriter, Settings, element, text};
+    use lol_html::{HtmlRewriter, Settings, doc_text, element};
     let state = Rc::new(RefCell::new(State {
         open: vec![Node { serial: 0, text: String::new(), status: Status::Indexing, anchors: None }],
         serial: 1,
         ..State::default()
     }));
-    let (on_html, on_element, on_left_out, on_text) = (state.clone(), state.clone(), state.clone(), state.clone());
+    let (on_html, on_element, on_text) = (state.clone(), state.clone(), state.clone());
     let handlers = vec![
         element!("html", move |el| {
             if let Some(lang) = el.get_attribute("lang") {
@@ -150,8 +150,12 @@ pub fn read(html: &[u8]) -> Reading {
             }
             Ok(())
         }),
-        element!("html, html *", move |el| {
+        // Every element in `<html>`, matched by hand: a selector lol_html matches costs more.
+        element!("*", move |el| {
             let tag = el.tag_name();
+            if tag != "html" && on_element.borrow().open.len() == 1 {
+                return Ok(());
+            }
             let ignore = el.get_attribute("data-pagefind-ignore").map(|value| match value.to_ascii_lowercase().as_str() {
                 "" | "index" | "true" => Status::Ignored,
                 _ => Status::Excluded,
@@ -181,7 +185,11 @@ pub fn read(html: &[u8]) -> Reading {
             if let Some(anchor) = anchor {
                 anchors.get_or_insert_with(Vec::new).push(anchor);
             }
-            let status = if parent.status == Status::Excluded { Status::Excluded } else { status };
+            let status = match (parent.status, LEFT_OUT.contains(&tag.as_str())) {
+                (Status::Excluded, _) => Status::Excluded,
+                (_, true) => Status::Ignored,
+                (_, false) => status,
+            };
             let serial = state.serial;
             state.serial += 1;
             state.open.push(Node { serial, text: String::new(), status, anchors });
@@ -251,26 +259,26 @@ pub fn read(html: &[u8]) -> Reading {
             handlers.push(on_end);
             Ok(())
         }),
-        element!(LEFT_OUT, move |_| {
-            on_left_out.borrow_mut().top().status = Status::Ignored;
-            Ok(())
-        }),
-        text!("html", move |chunk| {
-            let mut guard = on_text.borrow_mut();
-            let state = &mut *guard;
-            let node = state.open.last_mut().expect("the document's node stays open");
-            node.text.push_str(chunk.as_str());
-            if !matches!(node.status, Status::Ignored | Status::Excluded)
-                && let Some(anchors) = &node.anchors
-            {
-                for anchor in anchors {
-                    state.reading.anchor_text.entry(anchor.clone()).or_default().push_str(chunk.as_str());
-                }
-            }
-            Ok(())
-        }),
     ];
+    let texts = vec![doc_text!(move |chunk| {
+        let mut guard = on_text.borrow_mut();
+        let state = &mut *guard;
+        if state.open.len() == 1 {
+            return Ok(());
+        }
+        let node = state.open.last_mut().expect("the document's node stays open");
+        node.text.push_str(chunk.as_str());
+        if !matches!(node.status, Status::Ignored | Status::Excluded)
+            && let Some(anchors) = &node.anchors
+        {
+            for anchor in anchors {
+                state.reading.anchor_text.entry(anchor.clone()).or_default().push_str(chunk.as_str());
+            }
+        }
+        Ok(())
+    })];
     let settings = handlers.into_iter().fold(Settings::new().with_strict(false), |s, h| s.append_element_content_handler(h));
+    let settings = texts.into_iter().fold(settings, |s, h| s.append_document_content_handler(h));
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     // A page lol_html cannot read gives what was read up to there, as Pagefind's reading does.
     let _ = rewriter.write(html);
