@@ -213,7 +213,9 @@ fn a_generated_network_site_is_indexed_as_pagefind_indexes_it() {
 
 #[test]
 fn pages_pagefind_reads_with_care_are_indexed_as_pagefind_indexes_them() {
-    let (_tmp, root) = copy_fixture("search-reading");
+    // The multilingual fixture, with the pages and page template of `search-reading` over it.
+    let (_tmp, root) = copy_fixture("multilingual");
+    copy_dir(&fixture("search-reading"), &root);
     let out = root.join("public");
     build(&root, &[]);
     assert_indexed_as_pagefind_does(&out);
