@@ -133,7 +133,10 @@ struct Gathered {
 /// The bundle of `pages` ((URL, HTML) in order) in the language `lang`, or `None` when a page
 /// needs Pagefind's own reading: it uses other Pagefind attributes, or its `<html lang>` is not
 /// `lang`, or the language is `unknown` (Pagefind gives such pages to the site's main language).
-pub fn make(lang: &str, pages: impl Iterator<Item = anyhow::Result<(String, Vec<u8>)>>) -> Option<anyhow::Result<Files>> {
+pub fn make<'p>(
+    lang: &str,
+    pages: impl Iterator<Item = anyhow::Result<(&'p str, std::borrow::Cow<'p, [u8]>)>>,
+) -> Option<anyhow::Result<Files>> {
     if lang == "unknown" {
         return None;
     }
@@ -150,7 +153,7 @@ pub fn make(lang: &str, pages: impl Iterator<Item = anyhow::Result<(String, Vec<
         if reading.lang != lang {
             return None;
         }
-        readings.push((url, reading));
+        readings.push((url.to_string(), reading));
     }
     Some(write(lang, readings))
 }
@@ -174,24 +177,20 @@ fn write(lang: &str, readings: Vec<(String, page::Reading)>) -> anyhow::Result<F
     let mut meta_pages = Vec::new();
     let mut fragment_files = Vec::new();
     let mut fragment_names = NameSet::default();
-    for (number, (url, reading, words)) in pages.iter().enumerate() {
-        // The text's places, then the metadata's, each grouped by form.
-        let mut places = words.places.clone();
-        places.sort_by_key(|(form, _)| (forms.named[*form as usize].0, *form));
-        let mut meta_places: Vec<(u32, u16, u32)> = Vec::new();
+    for (number, (url, reading, mut words)) in pages.into_iter().enumerate() {
+        let mut meta_places: Vec<(u32, (u16, u32))> = Vec::new();
         for (field, value) in &reading.meta {
             let field = meta_fields.iter().position(|f| f == field).unwrap_or_default() as u16;
             for (position, word) in value.split_whitespace().enumerate() {
                 for (form, _) in forms.of_meta_word(word).iter() {
-                    meta_places.push((*form, field, position as u32));
+                    meta_places.push((*form, (field, position as u32)));
                 }
             }
         }
-        meta_places.sort_by_key(|(form, ..)| (forms.named[*form as usize].0, *form));
-        gather(&forms, &mut gathered, number, &places, &meta_places);
+        gather(&forms, &mut gathered, number, std::mem::take(&mut words.places), meta_places);
 
         let fragment = Fragment {
-            url,
+            url: &url,
             content: &words.content,
             word_count: words.word_count,
             filters: BTreeMap::new(),
@@ -252,33 +251,20 @@ fn write(lang: &str, readings: Vec<(String, page::Reading)>) -> anyhow::Result<F
     Ok(files)
 }
 
-/// Adds a page's places (sorted by word, then form) to the words gathered so far.
+/// Adds a page's places in its text and in its metadata ((form, field, place)) to the words
+/// gathered so far.
 fn gather(
     forms: &Forms,
     gathered: &mut Vec<Option<Gathered>>,
     page: usize,
-    places: &[(u32, Place)],
-    meta_places: &[(u32, u16, u32)],
+    text: Vec<(u32, Place)>,
+    meta: Vec<(u32, (u16, u32))>,
 ) {
-    for group in places.chunk_by(|a, b| forms.named[a.0 as usize].0 == forms.named[b.0 as usize].0) {
-        let word = forms.named[group[0].0 as usize].0 as usize;
-        if gathered.len() <= word {
-            gathered.resize_with(word + 1, || None);
-        }
-        let gathered = gathered[word].get_or_insert_with(Gathered::default);
-        let mut variants: Vec<(&str, Vec<Place>)> = Vec::new();
-        let mut plain: Vec<Place> = Vec::new();
-        for form_places in group.chunk_by(|a, b| a.0 == b.0) {
-            let found: Vec<Place> = form_places.iter().map(|(_, place)| *place).collect();
-            match &forms.named[form_places[0].0 as usize].1 {
-                None => plain = found,
-                Some(original) => variants.push((original, found)),
-            }
-        }
+    for (word, plain, variants) in by_word(forms, text) {
+        let gathered = word_of(gathered, word);
         if !plain.is_empty() {
             gathered.pages.push(PackedPage { page, locs: text_locs(plain), meta_locs: Vec::new() });
         }
-        variants.sort_by(|a, b| a.0.cmp(b.0));
         for (original, found) in variants {
             let packed = PackedPage { page, locs: text_locs(found), meta_locs: Vec::new() };
             match gathered.variants.iter_mut().find(|(form, _)| form == original) {
@@ -287,25 +273,11 @@ fn gather(
             }
         }
     }
-    for group in meta_places.chunk_by(|a, b| forms.named[a.0 as usize].0 == forms.named[b.0 as usize].0) {
-        let word = forms.named[group[0].0 as usize].0 as usize;
-        if gathered.len() <= word {
-            gathered.resize_with(word + 1, || None);
-        }
-        let gathered = gathered[word].get_or_insert_with(Gathered::default);
-        let mut variants: Vec<(&str, Vec<(u16, u32)>)> = Vec::new();
-        let mut plain: Vec<(u16, u32)> = Vec::new();
-        for form_places in group.chunk_by(|a, b| a.0 == b.0) {
-            let found: Vec<(u16, u32)> = form_places.iter().map(|(_, field, position)| (*field, *position)).collect();
-            match &forms.named[form_places[0].0 as usize].1 {
-                None => plain = found,
-                Some(original) => variants.push((original, found)),
-            }
-        }
+    for (word, plain, variants) in by_word(forms, meta) {
+        let gathered = word_of(gathered, word);
         if !plain.is_empty() {
             set_meta_locs(&mut gathered.pages, page, meta_locs(plain));
         }
-        variants.sort_by(|a, b| a.0.cmp(b.0));
         for (original, found) in variants {
             let locs = meta_locs(found);
             match gathered.variants.iter_mut().find(|(form, _)| form == original) {
@@ -316,6 +288,39 @@ fn gather(
             }
         }
     }
+}
+
+/// What is gathered for the word numbered `word`, made empty if there is nothing yet.
+fn word_of(gathered: &mut Vec<Option<Gathered>>, word: usize) -> &mut Gathered {
+    if gathered.len() <= word {
+        gathered.resize_with(word + 1, || None);
+    }
+    gathered[word].get_or_insert_with(Gathered::default)
+}
+
+/// A page's places (form, place) by indexed word: for each word, its places in the word's own
+/// form, and in each of its variants (by their original, in order). Places keep their order
+/// within a form.
+type ByWord<'f, T> = Vec<(usize, Vec<T>, Vec<(&'f str, Vec<T>)>)>;
+
+fn by_word<T: Copy>(forms: &Forms, mut places: Vec<(u32, T)>) -> ByWord<'_, T> {
+    let word = |form: u32| forms.named[form as usize].0;
+    places.sort_by_key(|(form, _)| (word(*form), *form));
+    places
+        .chunk_by(|a, b| word(a.0) == word(b.0))
+        .map(|group| {
+            let (mut plain, mut variants) = (Vec::new(), Vec::new());
+            for in_form in group.chunk_by(|a, b| a.0 == b.0) {
+                let found: Vec<T> = in_form.iter().map(|(_, place)| *place).collect();
+                match &forms.named[in_form[0].0 as usize].1 {
+                    None => plain = found,
+                    Some(original) => variants.push((original.as_str(), found)),
+                }
+            }
+            variants.sort_by(|a: &(&str, Vec<T>), b| a.0.cmp(b.0));
+            (word(group[0].0) as usize, plain, variants)
+        })
+        .collect()
 }
 
 /// Gives the page's entry among `pages` its metadata places, adding the entry if it has none.

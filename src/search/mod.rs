@@ -382,7 +382,7 @@ fn html_lang(html: &[u8]) -> String {
 fn index_part(lang: &str, pages: Vec<Page>) -> Result<Files, Diagnostics> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> anyhow::Result<Files> {
         if !pages.is_empty() {
-            let html = pages.iter().map(|(url, _, html)| Ok((url.clone(), html.bytes()?.into_owned())));
+            let html = pages.iter().map(|(url, _, html)| Ok((url.as_str(), html.bytes()?)));
             if let Some(made) = bundle::make(lang, html) {
                 return made;
             }
