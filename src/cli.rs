@@ -24,6 +24,7 @@ fn print_warnings(warnings: &[String]) {
 
 pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    tessera::timings::begin();
     let out = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     let out = tessera::output::check_output_dir(&options.root, &out)?;
     // Stamping the sources and checking the last build's files are independent: side by side.
@@ -83,6 +84,7 @@ pub fn build_command(options: &BuildOptions) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             print_warnings(&written?);
+            tessera::timings::mark("written");
             let (search_files, search) = searched.and_then(Result::ok).unwrap_or_default();
             let report = tessera::output::Report {
                 pages: built.site.pages.len(),

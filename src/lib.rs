@@ -35,6 +35,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod timings;
 pub mod translation;
 pub mod urls;
 pub mod yaml;

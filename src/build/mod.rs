@@ -93,6 +93,7 @@ struct How<'a> {
 /// output folder instead of being rendered and checked again.
 fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Option<&Reuse>) -> Result<Pipeline, Diagnostics> {
     let live = how.live;
+    crate::timings::mark("build starts");
     let mut config = SiteConfig::load(root)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
@@ -105,10 +106,12 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
     let tera = templates
         .as_ref()
         .and_then(|t| render::compile(t, localizer.as_ref(), &assets, &images).map_err(|e| errors.extend(e)).ok());
+    crate::timings::mark("config, templates, assets");
 
     let known = reuse.map(|r| r.known.clone());
     let (mut site, content_errors) = content::load(root, config, &LoadOptions { drafts, known });
     errors.extend(content_errors);
+    crate::timings::mark("content loaded");
     if site.config.base_path() != "/" {
         site.warnings.push(format!(
             "site.yaml: warning: with base_url {}, robots.txt is written at {}robots.txt, where crawlers do not look: copy its `Sitemap:` line into the robots.txt at the host's root",
@@ -137,6 +140,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
     }
     let media = markdown::Media { images: &images, shortcodes: tera.as_ref().zip(templates.as_ref()) };
     let (mut pages_md, sections_md) = render_markdown(&site, &links, &media, needed.as_ref(), &mut errors);
+    crate::timings::mark("markdown");
     // A build that writes the site reads no page's Markdown again; the server and `check` keep it.
     if how.spool.is_some() {
         site.pages.iter_mut().for_each(|page| page.body = String::new());
@@ -153,6 +157,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
     // A selection renders few outputs: they stay in memory, and the link check knows them as the
     // output's files.
     let mut output = renderer.render(&input, selection.as_ref(), how.spool.filter(|_| selection.is_none()))?;
+    crate::timings::mark("rendered");
     if renderer.missed() {
         return run(root, base_url, drafts, how, None);
     }
@@ -198,6 +203,7 @@ fn run(root: &Path, base_url: Option<&str>, drafts: bool, how: How, reuse: Optio
             return run(root, base_url, drafts, how, None);
         }
         report.errors.into_result(())?;
+        crate::timings::mark("links checked, search planned");
         indexing = plan.map(crate::search::Indexing::start);
         let images_in_templates = images.used_by_templates();
         let media = pages_md.iter().enumerate().filter(|(_, r)| r.images).map(|(i, _)| i as u32).collect();

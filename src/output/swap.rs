@@ -74,6 +74,7 @@ pub fn write(
     // What needs no later file is done while they are made: listing the files someone else put
     // in the output, and the manifest's lines for the files written so far.
     let foreign = manifest.map(|m| survey.foreign.unwrap_or_else(|| foreign_files(out, m))).unwrap_or_default();
+    crate::timings::mark("pages written");
     let mut list = manifest_lines_of(filled.written.iter().map(|(p, w)| (p, w)));
     let early = filled.written.len();
     let late = match later.map(|later| write_later(later, &staging, previous.as_ref(), &mut filled)).transpose() {
@@ -83,6 +84,7 @@ pub fn write(
             return Err(e.context(format!("the new site could not be written; {}", unchanged())));
         }
     };
+    crate::timings::mark("later files written");
     list.push_str(&manifest_lines_of(filled.written[early..].iter().map(|(p, w)| (p, w))));
     let contains = |path: &str| output.contains(path) || late.contains(path);
     // The manifest goes last: a folder changed before it holds what it lists (see `files_in`).
@@ -104,6 +106,7 @@ pub fn write(
         }
     };
     hooks::step("swapped");
+    crate::timings::mark("swapped");
     if let Some(old) = old
         && std::fs::rename(&old, spare_path(out)).is_err()
         && let Err(e) = remove_tree(&old)

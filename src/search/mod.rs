@@ -247,6 +247,7 @@ impl<'a> Plan<'a> {
             (kept.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), results)
         });
         let kept = kept?;
+        crate::timings::mark("search parts indexed");
         let mut fresh = results.into_iter().collect::<Result<Vec<_>, Diagnostics>>()?;
         fresh.sort_by(|a, b| a.0.order().cmp(&b.0.order()));
         let mut reused: BTreeMap<&str, usize> = BTreeMap::new();

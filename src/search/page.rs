@@ -348,6 +348,8 @@ impl Reading {
         let mut last: u32 = 0;
         // Weights are kept × 24: a weight of 1 is 24, 10 (the most) is 240.
         let mut weights: Vec<u8> = vec![24];
+        // Zero-width spaces are taken out of words; looked for once, as few texts have one.
+        let zero_width = text.contains('\u{200B}');
         for word in text.split_whitespace() {
             if word.starts_with('_') {
                 if let Some(anchor) = word.strip_prefix(ANCHOR) {
@@ -379,7 +381,7 @@ impl Reading {
                 }
             }
             let word: std::borrow::Cow<str> =
-                if word.contains('\u{200B}') { word.replace('\u{200B}', "").into() } else { word.into() };
+                if zero_width && word.contains('\u{200B}') { word.replace('\u{200B}', "").into() } else { word.into() };
             if word.is_empty() {
                 continue;
             }

@@ -4,7 +4,7 @@
 //! A page's words repeat: [`Forms`] works out each distinct word once.
 
 use pagefind_stem::{Algorithm, Stemmer};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -82,11 +82,11 @@ impl Forms {
     pub fn new(lang: &str) -> Forms {
         Forms {
             stemmer: stemmer(lang),
-            text_words: HashMap::new(),
-            meta_words: HashMap::new(),
-            numbers: HashMap::new(),
+            text_words: HashMap::default(),
+            meta_words: HashMap::default(),
+            numbers: HashMap::default(),
             named: Vec::new(),
-            word_numbers: HashMap::new(),
+            word_numbers: HashMap::default(),
             words: Vec::new(),
         }
     }
