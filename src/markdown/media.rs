@@ -43,9 +43,9 @@ impl Media<'_> {
         let parsed = match self.shortcodes {
             Some(_) => shortcodes::parse(doc.body).unwrap_or_else(|e| {
                 errors.extend(e.into_iter().map(|e| LinkError { line: e.line, message: e.message }));
-                shortcodes::Parsed { text: doc.body.to_string(), calls: vec![] }
+                shortcodes::Parsed { text: doc.body.into(), calls: vec![] }
             }),
-            None => shortcodes::Parsed { text: doc.body.to_string(), calls: vec![] },
+            None => shortcodes::Parsed { text: doc.body.into(), calls: vec![] },
         };
         let rendered = super::render_with(&parsed.text, doc.lang, config, links, Some(&page));
         let pieces: Vec<String> = parsed
@@ -61,8 +61,8 @@ impl Media<'_> {
                 return Err(errors);
             }
         };
-        rendered.html = shortcodes::fill(&rendered.html, &pieces);
-        rendered.summary = shortcodes::fill(&rendered.summary, &pieces);
+        rendered.html = shortcodes::fill(std::mem::take(&mut rendered.html), &pieces);
+        rendered.summary = shortcodes::fill(std::mem::take(&mut rendered.summary), &pieces);
         rendered.word_count = rendered.word_count.saturating_sub(pieces.len());
         // A shortcode may show an image: counted as one.
         rendered.images = page.used.get() || !parsed.calls.is_empty();

@@ -30,8 +30,9 @@ pub struct Call {
 
 /// A body with its shortcodes replaced by markers, and the shortcodes in marker order.
 #[derive(Debug, Default)]
-pub struct Parsed {
-    pub text: String,
+pub struct Parsed<'a> {
+    /// The body itself when it has no shortcode.
+    pub text: std::borrow::Cow<'a, str>,
     pub calls: Vec<Call>,
 }
 
@@ -49,7 +50,10 @@ pub fn marker(n: usize) -> String {
 }
 
 /// Finds the shortcodes in `body`.
-pub fn parse(body: &str) -> Result<Parsed, Vec<SyntaxError>> {
+pub fn parse(body: &str) -> Result<Parsed<'_>, Vec<SyntaxError>> {
+    if !body.contains("{{") && !body.contains("{%") {
+        return Ok(Parsed { text: body.into(), calls: vec![] });
+    }
     let mut parsed = Parsed::default();
     let mut errors = Vec::new();
     let mut fence: Option<String> = None;
@@ -62,14 +66,14 @@ pub fn parse(body: &str) -> Result<Parsed, Vec<SyntaxError>> {
             if trimmed.starts_with(open.as_str()) {
                 fence = None;
             }
-            parsed.text.push_str(line);
+            parsed.text.to_mut().push_str(line);
             i += 1;
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let c = trimmed.chars().next().unwrap_or('`');
             fence = Some(trimmed.chars().take_while(|&x| x == c).collect());
-            parsed.text.push_str(line);
+            parsed.text.to_mut().push_str(line);
             i += 1;
             continue;
         }
@@ -84,13 +88,13 @@ pub fn parse(body: &str) -> Result<Parsed, Vec<SyntaxError>> {
                             line: i + 1,
                             message: format!("shortcode `{}` is opened with {{% … %}} but has no `{{% end %}}`", c.name),
                         });
-                        parsed.text.push_str(line);
+                        parsed.text.to_mut().push_str(line);
                         i += 1;
                         continue;
                     };
                     c.body = Some(lines[i + 1..end].concat());
-                    parsed.text.push_str(&marker(parsed.calls.len()));
-                    parsed.text.push_str(&"\n".repeat(end - i + 1));
+                    parsed.text.to_mut().push_str(&marker(parsed.calls.len()));
+                    parsed.text.to_mut().push_str(&"\n".repeat(end - i + 1));
                     parsed.calls.push(c);
                     i = end + 1;
                     continue;
@@ -110,40 +114,40 @@ fn is_end(line: &str) -> bool {
 }
 
 /// Replaces every `{{ name(...) }}` in one line; `{{/* … */}}` becomes `{{ … }}` as text.
-fn inline(line: &str, number: usize, parsed: &mut Parsed, errors: &mut Vec<SyntaxError>) {
+fn inline(line: &str, number: usize, parsed: &mut Parsed<'_>, errors: &mut Vec<SyntaxError>) {
     let mut rest = line;
     while let Some(start) = rest.find("{{") {
-        parsed.text.push_str(&rest[..start]);
+        parsed.text.to_mut().push_str(&rest[..start]);
         let after = &rest[start + 2..];
         if let Some(escaped) = after.trim_start().strip_prefix("/*")
             && let Some(end) = escaped.find("*/}}")
         {
-            parsed.text.push_str(&format!("{{{{{}}}}}", &escaped[..end]));
+            parsed.text.to_mut().push_str(&format!("{{{{{}}}}}", &escaped[..end]));
             rest = &escaped[end + 4..];
             continue;
         }
         let Some(end) = after.find("}}") else {
-            parsed.text.push_str(&rest[start..]);
+            parsed.text.to_mut().push_str(&rest[start..]);
             return;
         };
         let inner = after[..end].trim();
         if looks_like_call(inner) {
             match call(inner, number) {
                 Ok(c) => {
-                    parsed.text.push_str(&marker(parsed.calls.len()));
+                    parsed.text.to_mut().push_str(&marker(parsed.calls.len()));
                     parsed.calls.push(c);
                 }
                 Err(message) => {
                     errors.push(SyntaxError { line: number, message });
-                    parsed.text.push_str(&rest[start..start + 2 + end + 2]);
+                    parsed.text.to_mut().push_str(&rest[start..start + 2 + end + 2]);
                 }
             }
         } else {
-            parsed.text.push_str(&rest[start..start + 2 + end + 2]);
+            parsed.text.to_mut().push_str(&rest[start..start + 2 + end + 2]);
         }
         rest = &after[end + 2..];
     }
-    parsed.text.push_str(rest);
+    parsed.text.to_mut().push_str(rest);
 }
 
 /// `name(` at the start: a shortcode, as opposed to `{{ }}` in ordinary prose.
@@ -226,11 +230,11 @@ pub fn required(template: &str) -> Vec<String> {
 
 /// Puts the rendered shortcodes in place of their markers in `html`: a marker alone in a
 /// paragraph replaces the paragraph (block HTML must not sit in a `<p>`).
-pub fn fill(html: &str, rendered: &[String]) -> String {
+pub fn fill(html: String, rendered: &[String]) -> String {
     if rendered.is_empty() || !html.contains("TESSERASHORTCODE") {
-        return html.to_string();
+        return html;
     }
-    let mut out = html.to_string();
+    let mut out = html;
     for (n, piece) in rendered.iter().enumerate().rev() {
         let m = marker(n);
         out = out.replace(&format!("<p>{m}</p>\n"), &format!("{}\n", piece.trim_end()));
@@ -278,7 +282,7 @@ mod tests {
     fn required_arguments_and_fill() {
         assert_eq!(required("{#- requires: src, alt -#}\n<figure>"), vec!["src", "alt"]);
         assert_eq!(
-            fill("<p>TESSERASHORTCODE0X</p>\n<p>x TESSERASHORTCODE1X</p>", &["<figure></figure>".into(), "<b>".into()]),
+            fill("<p>TESSERASHORTCODE0X</p>\n<p>x TESSERASHORTCODE1X</p>".into(), &["<figure></figure>".into(), "<b>".into()]),
             "<figure></figure>\n<p>x <b></p>"
         );
     }
