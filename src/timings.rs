@@ -14,9 +14,15 @@ pub fn begin() {
     start();
 }
 
-/// Prints `stage` with the time since [`begin`], when timings are asked for.
+/// Prints `stage` with the time since [`begin`] and the process's memory (resident now, and
+/// at most so far), when timings are asked for.
 pub fn mark(stage: &str) {
     if let Some(start) = start() {
-        eprintln!("{:8.3} s  {stage}", start.elapsed().as_secs_f64());
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let mib = |key: &str| {
+            let line = status.lines().find(|l| l.starts_with(key)).unwrap_or_default();
+            line.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()).map_or(0, |kb| kb / 1024)
+        };
+        eprintln!("{:8.3} s {:6} MiB {:6} MiB peak  {stage}", start.elapsed().as_secs_f64(), mib("VmRSS:"), mib("VmHWM:"));
     }
 }

@@ -233,12 +233,23 @@ fn render_with(
         Some(end) => events[..end].to_vec(),
         None => first_paragraph(&events),
     };
-    let mut summary = String::new();
-    pulldown_cmark::html::push_html(&mut summary, summary_events.into_iter());
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let summary = html_of(summary_events);
+    let html = html_of(events);
     let reading_time = word_count.div_ceil(config.words_per_minute.max(1));
     Ok(Rendered { html, summary, toc, word_count, reading_time, image: None, images: false })
+}
+
+/// The HTML of `events`, in a string of exactly its size: it stays with the page, so it is
+/// written into a buffer each thread keeps, then copied, not grown in place by doubling.
+fn html_of(events: Vec<Event>) -> String {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = std::cell::RefCell::default();
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        pulldown_cmark::html::push_html(buffer, events.into_iter());
+        buffer.as_str().to_owned()
+    })
 }
 
 /// Replaces footnote references and definitions with HTML whose ids start with `fn-`/`fnref-`,

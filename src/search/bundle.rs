@@ -303,9 +303,13 @@ fn word_of(gathered: &mut Vec<Option<Gathered>>, word: usize) -> &mut Gathered {
 /// within a form.
 type ByWord<'f, T> = Vec<(usize, Vec<T>, Vec<(&'f str, Vec<T>)>)>;
 
-fn by_word<T: Copy>(forms: &Forms, mut places: Vec<(u32, T)>) -> ByWord<'_, T> {
+fn by_word<T: Copy>(forms: &Forms, places: Vec<(u32, T)>) -> ByWord<'_, T> {
     let word = |form: u32| forms.named[form as usize].0;
-    places.sort_by_key(|(form, _)| (word(*form), *form));
+    // Ordered by word, then form, then place: each key worked out once, compared as a number.
+    let mut order: Vec<(u64, u32)> =
+        places.iter().enumerate().map(|(i, (form, _))| ((u64::from(word(*form)) << 32) | u64::from(*form), i as u32)).collect();
+    order.sort_unstable();
+    let places: Vec<(u32, T)> = order.into_iter().map(|(_, i)| places[i as usize]).collect();
     places
         .chunk_by(|a, b| word(a.0) == word(b.0))
         .map(|group| {
@@ -334,7 +338,11 @@ fn set_meta_locs(pages: &mut Vec<PackedPage>, page: usize, locs: Vec<i32>) {
 /// A page's places of a word: the usual weight (24, shown as 25 by Pagefind's count) first,
 /// then by weight, each run delta-encoded after a marker of its weight.
 fn text_locs(mut places: Vec<Place>) -> Vec<i32> {
-    places.sort_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    let order = |p: &Place| (if p.weight == 25 { 0 } else { p.weight }, p.position);
+    // Places come in text order, most often all of one weight: already in order.
+    if !places.is_sorted_by_key(order) {
+        places.sort_by_key(order);
+    }
     let mut weight = 25;
     let mut last = 0;
     let mut locs = Vec::with_capacity(places.len() + 2);
@@ -460,11 +468,37 @@ impl NameSet {
     }
 }
 
+/// The file's bytes behind the signature, gzipped. Each thread keeps one deflate stream and
+/// resets it for the next file: a new one costs more than a fragment's compression.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::default());
-    let written = gz.write_all(SIGNATURE).and_then(|_| gz.write_all(bytes));
-    written.and_then(|_| gz.finish()).expect("writing to memory does not fail")
+    use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::default(), false));
+    }
+    // The header flate2's GzEncoder writes: no name, no time, unknown system.
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+    DEFLATE.with_borrow_mut(|deflate| {
+        deflate.reset();
+        for (input, flush) in [(SIGNATURE, FlushCompress::None), (bytes, FlushCompress::Finish)] {
+            let start = deflate.total_in();
+            loop {
+                let read = (deflate.total_in() - start) as usize;
+                out.reserve(4096);
+                match deflate.compress_vec(&input[read..], &mut out, flush).expect("compressing in memory does not fail") {
+                    Status::StreamEnd => break,
+                    _ if flush == FlushCompress::None && deflate.total_in() - start == input.len() as u64 => break,
+                    _ => {}
+                }
+            }
+        }
+    });
+    let mut crc = Crc::new();
+    crc.update(SIGNATURE);
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc.amount().to_le_bytes());
+    out
 }
 
 /// What every bundle of a language holds whatever its pages: Pagefind's scripts, styles and

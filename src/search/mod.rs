@@ -295,7 +295,7 @@ fn parts<'a>(
                 return Some((path, facts.clone()));
             }
             let bytes = output.read(path)?;
-            let print = crate::output::fingerprint(&bytes);
+            let print = output.kept.get(path).map_or_else(|| crate::output::fingerprint(&bytes), |kept| kept.print);
             Some((path, facts::Facts { print, lang: html_lang(&bytes), marks_body: marks_body(&bytes) }))
         })
         .collect();
