@@ -858,12 +858,22 @@ fn order_key(page: &Page) -> (std::cmp::Reverse<Option<NaiveDate>>, Option<i64>,
 /// Sorts pages into [`page_order`]. The order is found on their keys side by side, and each
 /// page moved once into place: a page is large, and sorting the pages themselves moved each
 /// many times.
-fn sort_pages(pages: &mut Vec<Page>) {
+fn sort_pages(pages: &mut [Page]) {
     let mut keys: Vec<_> = pages.par_iter().enumerate().map(|(i, page)| (order_key(page), i)).collect();
     keys.par_sort_unstable();
-    let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
-    let mut slots: Vec<Option<Page>> = std::mem::take(pages).into_iter().map(Some).collect();
-    *pages = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    let mut order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
+    // Each cycle of the order in turn, in place: the page for place `k` is `order[k]`.
+    for start in 0..order.len() {
+        let mut k = start;
+        loop {
+            let from = std::mem::replace(&mut order[k], k);
+            if from == start || from == k {
+                break;
+            }
+            pages.swap(k, from);
+            k = from;
+        }
+    }
 }
 
 /// One page moved from `from` to `to` in the site's order, the pages between shifting by one.
