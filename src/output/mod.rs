@@ -316,10 +316,16 @@ pub(super) fn write_reusing(
         bail!("refusing to write {path:?}: it is not a plain path inside the output folder (a bug in tessera: please report it)");
     }
     let budget = hooks::DiskBudget::from_env();
+    // Folders this write made or found: a folder of many files (the search index's) is made once.
+    let folders: std::sync::Mutex<PathSet> = Default::default();
     let prepare = |path: &str, len: u64| -> Result<PathBuf> {
         let target = dir.join(path);
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("cannot create the folder {}", p.display()))?;
+        if let Some((folder, _)) = path.rsplit_once('/')
+            && !folders.lock().unwrap_or_else(|e| e.into_inner()).contains(folder)
+        {
+            let p = dir.join(folder);
+            std::fs::create_dir_all(&p).with_context(|| format!("cannot create the folder {}", p.display()))?;
+            folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string());
         }
         budget.take(len).with_context(|| format!("cannot write {}", target.display()))?;
         Ok(target)
@@ -372,10 +378,7 @@ pub(super) fn write_reusing(
         let linked = live.and_then(|live| std::fs::hard_link(&live, &target).ok().map(|()| Stamp::of(&live)));
         let stamp = match linked {
             Some(stamp) => stamp,
-            None => {
-                std::fs::write(&target, &*bytes).with_context(|| format!("cannot write {}", target.display()))?;
-                Stamp::of(&target)
-            }
+            None => write_file(&target, &bytes).with_context(|| format!("cannot write {}", target.display()))?,
         };
         Ok((path.clone(), Written { print, stamp }))
     };
@@ -403,6 +406,14 @@ fn read_kept<'a>(output: &'a Output, path: &str) -> Result<std::borrow::Cow<'a, 
         let file = output.kept.get(path).map(|k| k.file.display().to_string()).unwrap_or_default();
         format!("cannot read {file}, which holds the bytes of {path}")
     })
+}
+
+/// Writes `bytes` into a new file at `target`. Returns its stamp, taken from the open file.
+fn write_file(target: &Path, bytes: &[u8]) -> std::io::Result<Option<Stamp>> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(target)?;
+    file.write_all(bytes)?;
+    Ok(file.metadata().ok().filter(|m| m.is_file()).as_ref().and_then(Stamp::from_metadata))
 }
 
 /// Removes the file at `path` if there is one.
