@@ -468,32 +468,25 @@ impl NameSet {
     }
 }
 
-/// The file's bytes behind the signature, gzipped. Each thread keeps one deflate stream and
-/// resets it for the next file: a new one costs more than a fragment's compression.
+/// The file's bytes behind the signature, gzipped. Each thread keeps one deflate stream, reset
+/// for the next file: a new one costs more than a fragment's compression.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+    use std::io::Write;
     thread_local! {
-        static DEFLATE: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::default(), false));
+        static DEFLATE: std::cell::RefCell<flate2::write::DeflateEncoder<Vec<u8>>> =
+            std::cell::RefCell::new(flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default()));
     }
-    // The header flate2's GzEncoder writes: no name, no time, unknown system.
-    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-    DEFLATE.with_borrow_mut(|deflate| {
-        deflate.reset();
-        for (input, flush) in [(SIGNATURE, FlushCompress::None), (bytes, FlushCompress::Finish)] {
-            let start = deflate.total_in();
-            loop {
-                let read = (deflate.total_in() - start) as usize;
-                out.reserve(4096);
-                match deflate.compress_vec(&input[read..], &mut out, flush).expect("compressing in memory does not fail") {
-                    Status::StreamEnd => break,
-                    _ if flush == FlushCompress::None && deflate.total_in() - start == input.len() as u64 => break,
-                    _ => {}
-                }
-            }
-        }
-    });
-    let mut crc = Crc::new();
+    // The header flate2's GzEncoder writes (no name, no time, unknown system), then the stream;
+    // `reset` finishes it and hands back what it was written into.
+    let mut out = DEFLATE
+        .with_borrow_mut(|deflate| {
+            deflate.get_mut().extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+            deflate.write_all(SIGNATURE)?;
+            deflate.write_all(bytes)?;
+            deflate.reset(Vec::new())
+        })
+        .expect("compressing in memory does not fail");
+    let mut crc = flate2::Crc::new();
     crc.update(SIGNATURE);
     crc.update(bytes);
     out.extend_from_slice(&crc.sum().to_le_bytes());

@@ -289,13 +289,14 @@ fn parts<'a>(
     let pages: Vec<(&String, facts::Facts)> = paths
         .into_par_iter()
         .filter_map(|path| {
-            if let (Some(print), Some(facts)) = (output.kept.get(path).map(|k| k.print), known.get(path))
+            let kept = output.kept.get(path).map(|k| k.print);
+            if let (Some(print), Some(facts)) = (kept, known.get(path))
                 && facts.print == print
             {
                 return Some((path, facts.clone()));
             }
             let bytes = output.read(path)?;
-            let print = output.kept.get(path).map_or_else(|| crate::output::fingerprint(&bytes), |kept| kept.print);
+            let print = kept.unwrap_or_else(|| crate::output::fingerprint(&bytes));
             Some((path, facts::Facts { print, lang: html_lang(&bytes), marks_body: marks_body(&bytes) }))
         })
         .collect();
